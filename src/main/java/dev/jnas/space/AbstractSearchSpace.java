@@ -1,0 +1,296 @@
+package dev.jnas.space;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Json;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Generic behaviour over a list of decisions: uniform sampling with rejection of invalid
+ * architectures, one-decision mutation and neighbourhoods, odometer enumeration, and a default
+ * {@code name=label,...} encoding. Spaces override {@link #violation} for constraints and
+ * {@link #encode}/{@link #decode} for their own string forms.
+ */
+public abstract class AbstractSearchSpace implements SearchSpace {
+  /** Spaces larger than this are not enumerated. */
+  public static final BigInteger MAX_ENUMERABLE = BigInteger.valueOf(10_000_000);
+
+  private static final int MAX_REJECTIONS = 10_000;
+
+  private final String name;
+  private final List<Decision> decisions;
+
+  protected AbstractSearchSpace(String name, List<Decision> decisions) {
+    this.name = name;
+    this.decisions = List.copyOf(decisions);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<Decision> decisions() {
+    return decisions;
+  }
+
+  @Override
+  public Optional<String> violation(Architecture arch) {
+    return structuralViolation(arch);
+  }
+
+  /** Checks space name, length and index ranges; subclasses add their constraints. */
+  protected final Optional<String> structuralViolation(Architecture arch) {
+    if (!arch.space().equals(name)) {
+      return Optional.of("architecture belongs to space '" + arch.space() + "', not '" + name + "'");
+    }
+    if (arch.size() != decisions.size()) {
+      return Optional.of(
+          "architecture has " + arch.size() + " decisions, space has " + decisions.size());
+    }
+    for (int i = 0; i < decisions.size(); i++) {
+      Decision d = decisions.get(i);
+      if (arch.get(i) < 0 || arch.get(i) >= d.cardinality()) {
+        return Optional.of(
+            "decision " + d.name() + " has index " + arch.get(i) + ", valid: 0.." + (d.cardinality() - 1));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Architecture sample(RandomGenerator rng) {
+    for (int attempt = 0; attempt < MAX_REJECTIONS; attempt++) {
+      int[] c = new int[decisions.size()];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = rng.nextInt(decisions.get(i).cardinality());
+      }
+      Architecture a = new Architecture(name, c);
+      if (isValid(a)) {
+        return a;
+      }
+    }
+    throw new IllegalStateException("space " + name + ": no valid architecture after " + MAX_REJECTIONS + " samples");
+  }
+
+  @Override
+  public Architecture mutate(Architecture arch, RandomGenerator rng) {
+    // Pick a random decision and a random other value; retry when the result breaks a constraint.
+    List<Integer> mutable = new ArrayList<>();
+    for (int i = 0; i < decisions.size(); i++) {
+      if (decisions.get(i).cardinality() > 1) {
+        mutable.add(i);
+      }
+    }
+    if (mutable.isEmpty()) {
+      throw new IllegalStateException("space " + name + " has no decision with two options");
+    }
+    for (int attempt = 0; attempt < MAX_REJECTIONS; attempt++) {
+      int d = mutable.get(rng.nextInt(mutable.size()));
+      int card = decisions.get(d).cardinality();
+      int v = (arch.get(d) + 1 + rng.nextInt(card - 1)) % card;
+      Architecture child = arch.with(d, v);
+      if (isValid(child)) {
+        return child;
+      }
+    }
+    List<Architecture> all = neighbours(arch);
+    if (all.isEmpty()) {
+      throw new IllegalStateException("architecture has no valid neighbour: " + encode(arch));
+    }
+    return all.get(rng.nextInt(all.size()));
+  }
+
+  @Override
+  public List<Architecture> neighbours(Architecture arch) {
+    List<Architecture> out = new ArrayList<>();
+    for (int d = 0; d < decisions.size(); d++) {
+      for (int v = 0; v < decisions.get(d).cardinality(); v++) {
+        if (v != arch.get(d)) {
+          Architecture n = arch.with(d, v);
+          if (isValid(n)) {
+            out.add(n);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Product of the cardinalities (the size when there are no constraints). */
+  protected final BigInteger gridSize() {
+    BigInteger s = BigInteger.ONE;
+    for (Decision d : decisions) {
+      s = s.multiply(BigInteger.valueOf(d.cardinality()));
+    }
+    return s;
+  }
+
+  @Override
+  public BigInteger size() {
+    if (isEnumerable()) {
+      return BigInteger.valueOf(enumerate().count());
+    }
+    return gridSize();
+  }
+
+  @Override
+  public boolean isEnumerable() {
+    return gridSize().compareTo(MAX_ENUMERABLE) <= 0;
+  }
+
+  @Override
+  public Stream<Architecture> enumerate() {
+    if (!isEnumerable()) {
+      throw new UnsupportedOperationException(
+          "space " + name + " has " + gridSize() + " grid points; too many to enumerate");
+    }
+    Iterator<Architecture> odometer =
+        new Iterator<>() {
+          final int[] c = new int[decisions.size()];
+          boolean done = false;
+
+          @Override
+          public boolean hasNext() {
+            return !done;
+          }
+
+          @Override
+          public Architecture next() {
+            if (done) {
+              throw new NoSuchElementException();
+            }
+            Architecture a = new Architecture(name, c);
+            int i = c.length - 1;
+            while (i >= 0) {
+              if (++c[i] < decisions.get(i).cardinality()) {
+                break;
+              }
+              c[i] = 0;
+              i--;
+            }
+            done = i < 0;
+            return a;
+          }
+        };
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(odometer, Spliterator.ORDERED), false)
+        .filter(this::isValid);
+  }
+
+  @Override
+  public String encode(Architecture arch) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < decisions.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(decisions.get(i).name()).append('=').append(decisions.get(i).label(arch.get(i)));
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public Architecture decode(String text) {
+    if (text == null || text.isBlank()) {
+      throw new BadInputException("empty architecture string for space " + name);
+    }
+    String[] parts = text.trim().split(",", -1);
+    if (parts.length != decisions.size()) {
+      throw new BadInputException(
+          "architecture string for space " + name + " has " + parts.length + " parts, expected "
+              + decisions.size() + " (name=value separated by commas)");
+    }
+    int[] c = new int[decisions.size()];
+    for (int i = 0; i < parts.length; i++) {
+      Decision d = decisions.get(i);
+      int eq = parts[i].indexOf('=');
+      if (eq < 0) {
+        throw new BadInputException("part " + (i + 1) + " '" + parts[i] + "' is not name=value");
+      }
+      String key = parts[i].substring(0, eq).trim();
+      String value = parts[i].substring(eq + 1).trim();
+      if (!key.equals(d.name())) {
+        throw new BadInputException(
+            "part " + (i + 1) + " names decision '" + key + "', expected '" + d.name() + "'");
+      }
+      c[i] = d.indexOf(value);
+      if (c[i] < 0) {
+        throw new BadInputException(
+            "part " + (i + 1) + ": '" + value + "' is not a value of " + d.name() + " (valid: "
+                + labels(d) + ")");
+      }
+    }
+    return checked(new Architecture(name, c), text);
+  }
+
+  /** Returns {@code arch} or throws a BadInputException naming the broken constraint. */
+  protected final Architecture checked(Architecture arch, String text) {
+    Optional<String> v = violation(arch);
+    if (v.isPresent()) {
+      throw new BadInputException("architecture '" + text + "' is invalid in space " + name + ": " + v.get());
+    }
+    return arch;
+  }
+
+  protected static String labels(Decision d) {
+    List<String> l = new ArrayList<>();
+    for (int i = 0; i < d.cardinality(); i++) {
+      l.add(d.label(i));
+    }
+    return String.join(", ", l);
+  }
+
+  @Override
+  public ObjectNode toJson(Architecture arch) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("space", name);
+    o.put("string", encode(arch));
+    ObjectNode d = o.putObject("decisions");
+    for (int i = 0; i < decisions.size(); i++) {
+      d.put(decisions.get(i).name(), decisions.get(i).label(arch.get(i)));
+    }
+    return o;
+  }
+
+  @Override
+  public Architecture fromJson(ObjectNode json) {
+    JsonNode sp = json.get("space");
+    if (sp != null && !sp.asText().equals(name)) {
+      throw new BadInputException("architecture JSON is for space '" + sp.asText() + "', not '" + name + "'");
+    }
+    JsonNode s = json.get("string");
+    if (s != null && s.isTextual()) {
+      return decode(s.asText());
+    }
+    JsonNode d = json.get("decisions");
+    if (d == null || !d.isObject()) {
+      throw new BadInputException("architecture JSON needs a \"string\" or a \"decisions\" object");
+    }
+    int[] c = new int[decisions.size()];
+    for (int i = 0; i < decisions.size(); i++) {
+      Decision dec = decisions.get(i);
+      JsonNode v = d.get(dec.name());
+      if (v == null) {
+        throw new BadInputException("architecture JSON lacks decision '" + dec.name() + "'");
+      }
+      c[i] = dec.indexOf(v.asText());
+      if (c[i] < 0) {
+        throw new BadInputException(
+            "decision " + dec.name() + ": '" + v.asText() + "' is not valid (valid: " + labels(dec) + ")");
+      }
+    }
+    return checked(new Architecture(name, c), json.toString());
+  }
+}

@@ -1,0 +1,35 @@
+package dev.jnas.space;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Creates search spaces by name from their config parameters. */
+public final class SearchSpaces {
+  private static final Map<String, Function<JsonNode, SearchSpace>> FACTORIES = new LinkedHashMap<>();
+
+  static {
+    FACTORIES.put(NasBench201Space.NAME, p -> new NasBench201Space());
+  }
+
+  private SearchSpaces() {}
+
+  public static java.util.Set<String> names() {
+    return FACTORIES.keySet();
+  }
+
+  /**
+   * @param params the space's parameters from the config (may be null or empty: defaults)
+   */
+  public static SearchSpace create(String name, JsonNode params) {
+    Function<JsonNode, SearchSpace> f = FACTORIES.get(name);
+    if (f == null) {
+      throw new BadInputException(
+          "unknown search space '" + name + "' (valid: " + String.join(", ", FACTORIES.keySet()) + ")");
+    }
+    return f.apply(params == null || params.isNull() ? Json.MAPPER.createObjectNode() : params);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.jnas.strategy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jnas.space.SearchSpace;
+
+/**
+ * Creates one kind of strategy by name; found with {@link java.util.ServiceLoader} (listed in
+ * META-INF/services/dev.jnas.strategy.StrategyProvider), so engine-backed strategies can live
+ * outside this package.
+ */
+public interface StrategyProvider {
+  String name();
+
+  /** One line for `--help` and error messages. */
+  String description();
+
+  /**
+   * @param params strategy parameters from the config (may be empty); unknown or invalid ones
+   *     raise {@link dev.jnas.util.BadInputException} naming the parameter
+   */
+  Strategy create(SearchSpace space, JsonNode params, long seed);
+}

@@ -1,8 +1,67 @@
 package dev.jnas.cli;
 
-/** Entry point of the jnas launcher. */
-public final class Main {
+import dev.jnas.util.BadInputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jnas} command line. Exit codes: 0 success, 1 failure, 2 bad input or usage. */
+@Command(
+    name = "jnas",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Neural architecture search for the JVM.",
+    subcommands = {
+      SearchCommand.class,
+      ResumeCommand.class,
+      ListCommand.class,
+      ShowCommand.class,
+      TabularCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  public static final int BAD_INPUT = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (search, resume, list, show, tabular)");
+  }
+
   public static void main(String[] args) {
-    System.out.println("jnas");
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code (tests call this in-process). */
+  public static int run(String... args) {
+    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          Throwable t = ex;
+          if (t instanceof BadInputException) {
+            cmd.getErr().println("jnas: error: " + t.getMessage());
+            return BAD_INPUT;
+          }
+          cmd.getErr().println("jnas: failed: " + t);
+          if (System.getenv("JNAS_DEBUG") != null) {
+            t.printStackTrace(cmd.getErr());
+          }
+          return 1;
+        });
+    return cl;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"jnas " + Main.class.getPackage().getImplementationVersion()};
+    }
   }
 }

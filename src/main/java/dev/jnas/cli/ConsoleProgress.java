@@ -1,0 +1,109 @@
+package dev.jnas.cli;
+
+import dev.jnas.evaluate.EpochMetrics;
+import dev.jnas.experiment.ExperimentListener;
+import dev.jnas.store.TrialRecord;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Terminal progress: one bar over all trial epochs (so the ETA moves within a trial), with the
+ * running trial's epoch and the best reward so far; a line per finished trial.
+ */
+final class ConsoleProgress implements ExperimentListener {
+  /** Bar units per epoch, so progress inside an epoch shows too. */
+  private static final int UNITS = 100;
+
+  private final int epochs;
+  private final boolean trialLines;
+  private final Map<Long, Double> running = new ConcurrentHashMap<>();
+  private volatile ProgressBar bar;
+  private volatile int finished;
+  private volatile String best = "-";
+
+  ConsoleProgress(int epochsPerTrial, boolean trialLines) {
+    this.epochs = Math.max(1, epochsPerTrial);
+    this.trialLines = trialLines;
+  }
+
+  @Override
+  public void onStart(int finishedBefore, int maxTrials) {
+    finished = finishedBefore;
+    ProgressBarBuilder b = new ProgressBarBuilder()
+        .setTaskName("search")
+        .setInitialMax(maxTrials > 0 ? (long) maxTrials * epochs * UNITS : -1)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(500)
+        .setUnit(" epochs", UNITS);
+    if (maxTrials <= 0) {
+      b.hideEta(); // a time budget only: no total to estimate against
+    }
+    bar = b.build();
+    refresh();
+  }
+
+  @Override
+  public void onTrialStart(TrialRecord trial) {
+    running.put(trial.id(), 0.0);
+    refresh();
+  }
+
+  @Override
+  public void onBatch(long trialId, int epoch, double fraction) {
+    running.put(trialId, epoch + fraction);
+    refresh();
+  }
+
+  @Override
+  public void onEpoch(long trialId, EpochMetrics m, int totalEpochs) {
+    running.put(trialId, (double) m.epoch() + 1);
+    refresh();
+  }
+
+  @Override
+  public void onTrialEnd(TrialRecord trial, TrialRecord bestTrial) {
+    running.remove(trial.id());
+    finished++;
+    if (bestTrial != null) {
+      best = String.format(Locale.ROOT, "%.4f (trial %d)", bestTrial.result().reward(), bestTrial.id());
+    }
+    if (trialLines && bar != null) {
+      var r = trial.result();
+      String line = r.isComplete()
+          ? String.format(Locale.ROOT, "trial %d %s reward %.4f val %.4f params %,d (%.1fs) %s",
+              trial.id(), r.status(), r.reward(), r.valAccuracy(), r.params(), r.wallSeconds(), trial.architecture())
+          : String.format(Locale.ROOT, "trial %d %s: %s %s", trial.id(), r.status(), r.error(), trial.architecture());
+      System.err.print("\r\033[K");
+      System.err.println(line);
+    }
+    refresh();
+  }
+
+  private void refresh() {
+    ProgressBar b = bar;
+    if (b == null) {
+      return;
+    }
+    double units = (double) finished * epochs;
+    for (double v : running.values()) {
+      units += Math.min(v, epochs);
+    }
+    b.stepTo((long) (units * UNITS));
+    StringBuilder msg = new StringBuilder("trials ").append(finished);
+    running.forEach((id, e) -> msg.append(String.format(Locale.ROOT, " | #%d ep %.1f/%d", id, e, epochs)));
+    msg.append(" | best ").append(best);
+    b.setExtraMessage(msg.toString());
+  }
+
+  @Override
+  public void onEnd() {
+    if (bar != null) {
+      bar.close();
+      bar = null;
+    }
+  }
+}

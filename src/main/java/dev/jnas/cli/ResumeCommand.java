@@ -1,0 +1,28 @@
+package dev.jnas.cli;
+
+import dev.jnas.api.Experiment;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "resume", description = "Continue an experiment (after a crash, kill or a finished budget you raised).")
+final class ResumeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", description = "experiment folder")
+  Path dir;
+
+  @Option(names = "--quiet", description = "no progress bar or per-trial lines")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    try (Experiment e = Experiment.open(dir)) {
+      return RunOutput.runAndReport(e, quiet, spec.commandLine().getOut());
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.jnas.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.api.Experiment;
+import dev.jnas.experiment.ExperimentListener;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** What search and resume print: progress while running, then the best and a top-5 table. */
+final class RunOutput {
+  private RunOutput() {}
+
+  static int runAndReport(Experiment e, boolean quiet, PrintWriter out) {
+    ExperimentListener progress = quiet ? ExperimentListener.NONE : new ConsoleProgress(e.epochsPerTrial(), true);
+    out.println("experiment " + e.config().name() + " in " + e.dir().toAbsolutePath());
+    out.flush();
+    ObjectNode s = e.run(progress);
+    printSummary(s, out);
+    out.println("folder: " + e.dir().toAbsolutePath() + " (experiment.db, summary.json, best/)");
+    return 0;
+  }
+
+  static void printSummary(JsonNode s, PrintWriter out) {
+    out.printf(Locale.ROOT, "%ntrials: %d (complete %d, failed %d) in %.1f s%n",
+        s.path("trials").asInt(), s.path("complete").asInt(), s.path("failed").asInt(), s.path("run_seconds").asDouble());
+    JsonNode top = s.path("top");
+    if (top.isEmpty()) {
+      out.println("no trial completed");
+      return;
+    }
+    out.println("top 5:");
+    out.printf(Locale.ROOT, "  %5s  %8s  %8s  %10s  %12s  %s%n", "trial", "reward", "val_acc", "params", "flops", "architecture");
+    for (JsonNode t : top) {
+      out.printf(Locale.ROOT, "  %5d  %8.4f  %8.4f  %,10d  %,12d  %s%n",
+          t.path("trial").asLong(), t.path("reward").asDouble(), t.path("val_accuracy").asDouble(),
+          t.path("params").asLong(), t.path("flops").asLong(), t.path("architecture").asText());
+    }
+    JsonNode best = s.path("best");
+    out.println("best architecture: " + best.path("architecture").asText());
+    JsonNode fin = s.path("final");
+    if (!fin.isMissingNode()) {
+      out.printf(Locale.ROOT, "best retrained on the full training set for %d epochs (%.1f s): test accuracy %.4f%n",
+          fin.path("epochs").asInt(), fin.path("seconds").asDouble(), fin.path("test_accuracy").asDouble());
+    } else if (best.hasNonNull("test_accuracy")) {
+      out.printf(Locale.ROOT, "best test accuracy: %.4f%n", best.path("test_accuracy").asDouble());
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.jnas.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.evaluate.EpochMetrics;
+import dev.jnas.evaluate.TrialResult;
+import dev.jnas.experiment.ExperimentRunner;
+import dev.jnas.store.SqliteTrialStore;
+import dev.jnas.store.TrialRecord;
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "show", description = "Show an experiment's status and trials.")
+final class ShowCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", description = "experiment folder")
+  Path dir;
+
+  @Option(names = "--json", description = "machine-readable: status and every trial with metrics and error")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isDirectory(dir)) {
+      throw new BadInputException("experiment folder " + dir + " does not exist");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (SqliteTrialStore s = SqliteTrialStore.openExisting(dir)) {
+      var info = s.experiment().orElseThrow(() -> new BadInputException(dir + " holds no experiment"));
+      List<TrialRecord> trials = s.trials();
+      if (json) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("name", info.name());
+        o.put("status", info.status());
+        o.put("folder", dir.toAbsolutePath().toString());
+        o.set("config", Json.MAPPER.readTree(info.config()));
+        o.set("provenance", Json.MAPPER.readTree(info.provenance()));
+        ExperimentRunner.best(trials).ifPresent(b -> o.put("best_trial", b.id()));
+        ArrayNode arr = o.putArray("trials");
+        for (TrialRecord t : trials) {
+          ObjectNode j = arr.addObject();
+          j.put("id", t.id());
+          j.put("architecture", t.architecture());
+          j.put("status", t.status().name());
+          j.put("seed", t.seed());
+          TrialResult r = t.result();
+          ObjectNode m = j.putObject("metrics");
+          if (r != null) {
+            num(m, "reward", r.reward());
+            num(m, "val_accuracy", r.valAccuracy());
+            num(m, "test_accuracy", r.testAccuracy());
+            m.put("params", r.params());
+            m.put("flops", r.flops());
+            num(m, "wall_seconds", r.wallSeconds());
+          }
+          ArrayNode ep = m.putArray("epochs");
+          for (EpochMetrics e : s.epochs(t.id())) {
+            ObjectNode eo = ep.addObject();
+            eo.put("epoch", e.epoch());
+            num(eo, "train_loss", e.trainLoss());
+            num(eo, "train_accuracy", e.trainAccuracy());
+            num(eo, "val_loss", e.valLoss());
+            num(eo, "val_accuracy", e.valAccuracy());
+            num(eo, "seconds", e.seconds());
+          }
+          if (r != null && r.error() != null) {
+            j.put("error", r.error());
+          } else {
+            j.putNull("error");
+          }
+        }
+        out.println(Json.MAPPER.writeValueAsString(o));
+        return 0;
+      }
+      out.printf(Locale.ROOT, "experiment %s: %s, %d trials%n", info.name(), info.status(), trials.size());
+      out.printf(Locale.ROOT, "%5s  %-9s  %8s  %8s  %10s  %s%n", "id", "status", "reward", "val_acc", "params", "architecture / error");
+      for (TrialRecord t : trials) {
+        TrialResult r = t.result();
+        String tail = r != null && r.error() != null ? t.architecture() + "  ! " + r.error() : t.architecture();
+        out.printf(Locale.ROOT, "%5d  %-9s  %8s  %8s  %,10d  %s%n", t.id(), t.status(),
+            r == null ? "-" : fmt(r.reward()), r == null ? "-" : fmt(r.valAccuracy()), r == null ? 0 : r.params(), tail);
+      }
+      ExperimentRunner.best(trials).ifPresent(b -> out.println("best: trial " + b.id() + " " + b.architecture()));
+      return 0;
+    }
+  }
+
+  private static String fmt(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "-";
+  }
+
+  private static void num(ObjectNode o, String k, double v) {
+    if (Double.isFinite(v)) {
+      o.put(k, v);
+    } else {
+      o.putNull(k);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package dev.jnas.experiment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.evaluate.EpochMetrics;
+import dev.jnas.evaluate.Evaluator;
+import dev.jnas.evaluate.TrialContext;
+import dev.jnas.evaluate.TrialListener;
+import dev.jnas.evaluate.TrialResult;
+import dev.jnas.evaluate.TrialStatus;
+import dev.jnas.space.Architecture;
+import dev.jnas.space.SearchSpace;
+import dev.jnas.store.InMemoryTrialStore;
+import dev.jnas.store.TrialRecord;
+import dev.jnas.store.TrialStore;
+import dev.jnas.strategy.Strategy;
+import dev.jnas.util.Json;
+import dev.jnas.util.NasException;
+import dev.jnas.util.Rng;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The ask / evaluate / tell loop. Runs trials on a pool of {@code concurrency} threads and writes
+ * every step to the store so that {@link #run()} on a store left by a killed process continues:
+ * the strategy is restored from its last snapshot, trials still RUNNING are evaluated again with
+ * their stored id and seed, and finished trials are never repeated.
+ */
+public final class ExperimentRunner {
+  private final SearchSpace space;
+  private final Strategy strategy;
+  private final Evaluator evaluator;
+  private final TrialStore store;
+  private final RunSettings settings;
+  private final ExperimentListener listener;
+  /** With concurrency 1 and an in-memory store the loop evaluates inline: no pool, no hand-off. */
+  private final boolean inline;
+
+  public ExperimentRunner(
+      SearchSpace space,
+      Strategy strategy,
+      Evaluator evaluator,
+      TrialStore store,
+      RunSettings settings,
+      ExperimentListener listener) {
+    this.space = space;
+    this.strategy = strategy;
+    this.evaluator = evaluator;
+    this.store = store;
+    this.settings = settings;
+    this.listener = listener == null ? ExperimentListener.NONE : listener;
+    this.inline = settings.concurrency() == 1 && store instanceof InMemoryTrialStore;
+  }
+
+  /** Runs until the budget is spent or the strategy is exhausted; returns all trials. */
+  public List<TrialRecord> run() {
+    long start = System.nanoTime();
+    List<TrialRecord> known = store.trials();
+    Optional<String> snap = store.strategySnapshot();
+    if (snap.isPresent()) {
+      strategy.restore(readSnapshot(snap.get()));
+    }
+    long nextId = known.stream().mapToLong(TrialRecord::id).max().orElse(-1) + 1;
+    int finished = (int) known.stream().filter(t -> t.status().isFinished()).count();
+    TrialRecord best = best(known).orElse(null);
+    List<TrialRecord> pending = known.stream().filter(t -> t.status() == TrialStatus.RUNNING).toList();
+    store.setStatus("RUNNING");
+    listener.onStart(finished, settings.maxTrials());
+
+    ExecutorService pool = inline ? null : Executors.newFixedThreadPool(settings.concurrency(), r -> {
+      Thread t = new Thread(r, "jnas-trial");
+      t.setDaemon(true);
+      return t;
+    });
+    ExecutorCompletionService<Done> done = inline ? null : new ExecutorCompletionService<>(pool);
+    int running = 0;
+    try {
+      for (TrialRecord t : pending) {
+        store.clearEpochs(t.id());
+        submit(done, t);
+        running++;
+      }
+      while (true) {
+        boolean timeLeft = settings.maxWall() == null || System.nanoTime() - start < settings.maxWall().toNanos();
+        int room = settings.concurrency() - running;
+        if (settings.maxTrials() > 0) {
+          room = Math.min(room, settings.maxTrials() - finished - running);
+        }
+        if (room > 0 && timeLeft && !strategy.isExhausted()) {
+          List<Architecture> asked = strategy.ask(room);
+          if (!asked.isEmpty()) {
+            long now = System.currentTimeMillis();
+            List<TrialRecord> records = new ArrayList<>(asked.size());
+            for (Architecture a : asked) {
+              long id = nextId++;
+              records.add(TrialRecord.running(id, space.encode(a), Rng.derive(settings.seed(), id), now));
+            }
+            store.recordAsked(records, snapshotText());
+            for (TrialRecord r : records) {
+              if (inline) {
+                TrialRecord f = finish(evaluate(r));
+                finished++;
+                best = better(best, f);
+                listener.onTrialEnd(f, best);
+              } else {
+                submit(done, r);
+                running++;
+              }
+            }
+            continue;
+          }
+        }
+        if (running == 0) {
+          break;
+        }
+        Done d = take(done);
+        running--;
+        TrialRecord f = finish(d);
+        finished++;
+        best = better(best, f);
+        listener.onTrialEnd(f, best);
+      }
+      store.setStatus("FINISHED");
+    } catch (RuntimeException | Error e) {
+      store.setStatus("FAILED");
+      throw e;
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+      listener.onEnd();
+    }
+    return store.trials();
+  }
+
+  private record Done(TrialRecord trial, Architecture arch, TrialResult result) {}
+
+  private void submit(ExecutorCompletionService<Done> done, TrialRecord t) {
+    listener.onTrialStart(t);
+    done.submit(() -> evaluate(t));
+  }
+
+  private Done evaluate(TrialRecord t) {
+    if (inline) {
+      listener.onTrialStart(t);
+    }
+    Architecture arch = space.decode(t.architecture());
+    Optional<String> violation = space.violation(arch);
+    if (violation.isPresent()) {
+      return new Done(t, arch, TrialResult.invalid(violation.get()));
+    }
+    long t0 = System.nanoTime();
+    TrialResult r;
+    try {
+      TrialListener progress =
+          new TrialListener() {
+            @Override
+            public void onEpoch(long trialId, EpochMetrics metrics, int totalEpochs) {
+              store.recordEpoch(trialId, metrics);
+              listener.onEpoch(trialId, metrics, totalEpochs);
+            }
+
+            @Override
+            public void onBatch(long trialId, int epoch, double fraction) {
+              listener.onBatch(trialId, epoch, fraction);
+            }
+          };
+      r = evaluator.evaluate(arch, new TrialContext(t.id(), t.seed(), settings.epochsPerTrial(), progress));
+      if (r.isComplete() && !Double.isFinite(r.reward())) {
+        r = TrialResult.failed("evaluator returned a non-finite reward " + r.reward(), r.wallSeconds());
+      }
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      // Evaluators should not throw, but one trial must never end the search.
+      r = TrialResult.failed(e.getClass().getSimpleName() + ": " + e.getMessage(), (System.nanoTime() - t0) / 1e9);
+    }
+    return new Done(t, arch, r);
+  }
+
+  private TrialRecord finish(Done d) {
+    TrialResult r = d.result();
+    strategy.tell(d.arch(), r.isComplete() ? OptionalDouble.of(r.reward()) : OptionalDouble.empty());
+    TrialRecord f = d.trial().finish(r, System.currentTimeMillis());
+    store.recordFinished(f, snapshotText());
+    return f;
+  }
+
+  private static Done take(ExecutorCompletionService<Done> done) {
+    try {
+      Future<Done> f = done.take();
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NasException("experiment interrupted", e);
+    } catch (ExecutionException e) {
+      throw new NasException("trial crashed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private String snapshotText() {
+    if (store instanceof InMemoryTrialStore m && !m.keepsSnapshots()) {
+      return null;
+    }
+    return strategy.snapshot().toString();
+  }
+
+  private static ObjectNode readSnapshot(String text) {
+    try {
+      return (ObjectNode) Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException | ClassCastException e) {
+      throw new NasException("stored strategy snapshot is corrupt", e);
+    }
+  }
+
+  /** The finished trial with the highest reward (ties: the earlier trial). */
+  public static Optional<TrialRecord> best(List<TrialRecord> trials) {
+    return trials.stream()
+        .filter(t -> t.status() == TrialStatus.COMPLETE)
+        .max(Comparator.comparingDouble((TrialRecord t) -> t.result().reward()).thenComparing(t -> -t.id()));
+  }
+
+  private static TrialRecord better(TrialRecord best, TrialRecord t) {
+    if (t.status() != TrialStatus.COMPLETE) {
+      return best;
+    }
+    if (best == null || t.result().reward() > best.result().reward()) {
+      return t;
+    }
+    return best;
+  }
+}

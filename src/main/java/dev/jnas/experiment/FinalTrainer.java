@@ -1,0 +1,19 @@
+package dev.jnas.experiment;
+
+import dev.jnas.space.Architecture;
+import java.nio.file.Path;
+
+/** Retrains the best architecture on all training data, measures test accuracy, saves weights. */
+public interface FinalTrainer {
+
+  /**
+   * @param saveDir folder for the model files
+   */
+  FinalModel train(Architecture arch, long seed, int epochs, Path saveDir, ExperimentListener listener);
+
+  /**
+   * @param testAccuracy fraction in [0, 1]
+   * @param files the saved model files, relative to the experiment folder's parent-independent saveDir
+   */
+  record FinalModel(double testAccuracy, double trainAccuracy, int epochs, double seconds, long params, long flops, java.util.List<String> files) {}
+}

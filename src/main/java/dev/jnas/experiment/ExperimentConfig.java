@@ -161,6 +161,9 @@ public record ExperimentConfig(
           file + where(e.getLocation()) + ": unknown field '" + e.getPropertyName() + "'" + path(e)
               + " (valid: " + valid(e.getKnownPropertyIds()) + ")", e);
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof com.fasterxml.jackson.core.JsonParseException) {
+        throw new BadInputException(file + where(e.getLocation()) + ": malformed YAML: " + e.getOriginalMessage(), e);
+      }
       throw new BadInputException(file + where(e.getLocation()) + path(e) + ": " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
       throw new BadInputException(file + where(e.getLocation()) + ": malformed YAML: " + e.getOriginalMessage(), e);

@@ -1,10 +1,11 @@
-package dev.jnas.evaluate.tabular;
+package dev.jnas.experiment.tabular;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.evaluate.TrialContext;
 import dev.jnas.evaluate.TrialResult;
+import dev.jnas.evaluate.tabular.TabularEvaluator;
 import dev.jnas.space.Architecture;
 import dev.jnas.strategy.Strategies;
 import dev.jnas.strategy.Strategy;

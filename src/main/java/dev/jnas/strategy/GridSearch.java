@@ -99,7 +99,11 @@ public final class GridSearch implements Strategy {
       throw new BadInputException(
           "strategy grid: snapshot was taken on a space of " + size + " architectures, this one has " + order.size());
     }
-    next = StrategyParams.field(snapshot, "next").asInt();
+    int at = StrategyParams.field(snapshot, "next").asInt();
+    if (at < 0 || at > size) {
+      throw new BadInputException("strategy grid: snapshot position " + at + " is outside 0.." + size);
+    }
+    next = at;
   }
 
   /** Registers {@code grid}. */

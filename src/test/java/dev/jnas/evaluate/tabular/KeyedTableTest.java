@@ -151,6 +151,15 @@ class KeyedTableTest {
   }
 
   @Test
+  void opensEitherKindOfTableByItsContent() throws IOException {
+    assertThat(MetricTables.load(write("k.csv", "key,acc\n01,1\n"), null)).isInstanceOf(KeyedTable.class);
+    assertThat(MetricTables.load(write("k.json", "{\"01\": 1}"), null)).isInstanceOf(KeyedTable.class);
+    Path nb = write("nb.csv", "arch,cellstr,cifar10-test,cifar10-val,cifar100-test,cifar100-val,imagenet-test,imagenet-val\n"
+        + "0,|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,10,10,1,1,1,1\n");
+    assertThat(MetricTables.load(nb, null)).isInstanceOf(NasBench201Table.class);
+  }
+
+  @Test
   void benchmarksStrategiesOnAKeyedTable() throws IOException {
     StringBuilder json = new StringBuilder("{");
     int n = 0;

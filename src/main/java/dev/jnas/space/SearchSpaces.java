@@ -13,6 +13,7 @@ public final class SearchSpaces {
 
   static {
     FACTORIES.put(NasBench201Space.NAME, p -> new NasBench201Space());
+    FACTORIES.put(TableSpace.NAME, TableSpace::fromJson);
   }
 
   private SearchSpaces() {}

@@ -1,0 +1,151 @@
+package dev.jnas.experiment.tabular;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.evaluate.TrialContext;
+import dev.jnas.evaluate.TrialResult;
+import dev.jnas.evaluate.tabular.TabularEvaluator;
+import dev.jnas.space.Architecture;
+import dev.jnas.strategy.Strategies;
+import dev.jnas.strategy.Strategy;
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Json;
+import dev.jnas.util.Rng;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeSet;
+
+/**
+ * Simulates many searches on a table: for each strategy and seed 0..n-1, a sequential
+ * ask(1)/evaluate/tell loop, recording the best metric found after each number of queries. Each
+ * seed runs once up to the largest budget; smaller budgets read the best-so-far curve. A query
+ * is one evaluation, repeated or INVALID ones included.
+ */
+public final class TabularBenchmark {
+  /**
+   * One strategy at one query budget, averaged over seeds.
+   *
+   * @param meanBest mean best metric over the seeds that found any valid architecture
+   * @param meanRegret optimum - meanBest
+   * @param foundOptimum fraction of seeds whose best equals the table's optimum
+   */
+  public record Result(String strategy, int queries, int seeds, double meanBest, double meanRegret, double foundOptimum) {}
+
+  private final String benchmark;
+  private final TabularEvaluator evaluator;
+
+  /**
+   * @param benchmark name written to the JSON report (e.g. nasbench201)
+   * @param evaluator the table look-up, with its metric
+   */
+  public TabularBenchmark(String benchmark, TabularEvaluator evaluator) {
+    this.benchmark = benchmark;
+    this.evaluator = evaluator;
+  }
+
+  /** Runs each named strategy with its default parameters. */
+  public List<Result> run(List<String> strategies, List<Integer> budgets, int seeds) {
+    Map<String, JsonNode> withDefaults = new LinkedHashMap<>();
+    strategies.forEach(s -> withDefaults.put(s, Json.MAPPER.createObjectNode()));
+    return run(withDefaults, budgets, seeds);
+  }
+
+  /**
+   * @param strategies strategy name to its parameters, in report order
+   * @param budgets query budgets (positive)
+   * @param seeds number of seeds, 0..seeds-1
+   * @return one result per strategy and budget, budgets ascending
+   */
+  public List<Result> run(Map<String, JsonNode> strategies, List<Integer> budgets, int seeds) {
+    if (seeds < 1) {
+      throw new BadInputException("benchmark needs at least one seed, got " + seeds);
+    }
+    TreeSet<Integer> sorted = new TreeSet<>(budgets);
+    if (sorted.isEmpty() || sorted.first() < 1) {
+      throw new BadInputException("query budgets must be positive integers, got " + budgets);
+    }
+    int maxQueries = sorted.last();
+    double optimum = evaluator.optimum();
+    List<Result> results = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> s : strategies.entrySet()) {
+      double[][] curves = new double[seeds][];
+      for (int seed = 0; seed < seeds; seed++) {
+        curves[seed] = bestCurve(s.getKey(), s.getValue(), seed, maxQueries);
+      }
+      for (int q : sorted) {
+        double sum = 0;
+        int found = 0;
+        int withResult = 0;
+        for (double[] curve : curves) {
+          double best = curve[q - 1];
+          if (!Double.isNaN(best)) {
+            sum += best;
+            withResult++;
+            found += best == optimum ? 1 : 0;
+          }
+        }
+        double meanBest = withResult == 0 ? Double.NaN : sum / withResult;
+        results.add(new Result(s.getKey(), q, seeds, meanBest, optimum - meanBest, (double) found / seeds));
+      }
+    }
+    return results;
+  }
+
+  /**
+   * One search: element i is the best metric after i + 1 queries (NaN while nothing valid was
+   * found). A strategy that stops proposing keeps its best for the remaining budget.
+   */
+  public double[] bestCurve(String strategy, JsonNode params, long seed, int maxQueries) {
+    Strategy s = Strategies.create(strategy, evaluator.space(), params, seed);
+    double[] curve = new double[maxQueries];
+    double best = Double.NaN;
+    int i = 0;
+    for (; i < maxQueries; i++) {
+      List<Architecture> asked = s.ask(1);
+      if (asked.isEmpty()) {
+        break; // exhausted: nothing left to query
+      }
+      Architecture arch = asked.get(0);
+      TrialResult r = evaluator.evaluate(arch, TrialContext.of(i, Rng.derive(seed, i), 0));
+      if (r.isComplete()) {
+        s.tell(arch, OptionalDouble.of(r.reward()));
+        if (Double.isNaN(best) || r.reward() > best) {
+          best = r.reward();
+        }
+      } else {
+        s.tell(arch, OptionalDouble.empty());
+      }
+      curve[i] = best;
+    }
+    for (; i < maxQueries; i++) {
+      curve[i] = best;
+    }
+    return curve;
+  }
+
+  /**
+   * The report: {"benchmark", "metric", "optimum", "results": [{"strategy", "queries", "seeds",
+   * "mean_best", "mean_regret", "found_optimum"}]}.
+   */
+  public ObjectNode toJson(List<Result> results) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("benchmark", benchmark);
+    o.put("metric", evaluator.metric());
+    o.put("optimum", evaluator.optimum());
+    ArrayNode a = o.putArray("results");
+    for (Result r : results) {
+      a.addObject()
+          .put("strategy", r.strategy())
+          .put("queries", r.queries())
+          .put("seeds", r.seeds())
+          .put("mean_best", r.meanBest())
+          .put("mean_regret", r.meanRegret())
+          .put("found_optimum", r.foundOptimum());
+    }
+    return o;
+  }
+}

@@ -10,11 +10,9 @@ import dev.jnas.experiment.ExperimentRunner;
 import dev.jnas.experiment.FinalTrainer;
 import dev.jnas.experiment.RunSettings;
 import dev.jnas.space.Architecture;
-import dev.jnas.space.SearchSpaces;
 import dev.jnas.store.ExperimentInfo;
 import dev.jnas.store.SqliteTrialStore;
 import dev.jnas.store.TrialRecord;
-import dev.jnas.strategy.Strategies;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Json;
 import dev.jnas.util.NasException;
@@ -91,9 +89,7 @@ public final class Experiment implements AutoCloseable {
   }
 
   static Components build(ExperimentConfig config) {
-    var space = SearchSpaces.create(config.spaceName(), config.spaceParams());
-    var strategy = Strategies.create(config.strategyName(), space, config.strategyParams(), config.seedOrDefault());
-    return Evaluators.create(config.evaluator(), space, strategy);
+    return Evaluators.create(config);
   }
 
   public Path dir() {

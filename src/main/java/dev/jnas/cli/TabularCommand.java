@@ -1,12 +1,105 @@
 package dev.jnas.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.evaluate.tabular.MetricTable;
+import dev.jnas.evaluate.tabular.MetricTables;
+import dev.jnas.evaluate.tabular.NasBench201Table;
+import dev.jnas.evaluate.tabular.TabularEvaluator;
+import dev.jnas.experiment.tabular.TabularBenchmark;
+import dev.jnas.strategy.Strategies;
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "tabular", description = "Simulate many searches over a tabular benchmark.")
+@Command(
+    name = "tabular",
+    description = "Simulate many searches over a tabular benchmark and report mean best, regret and how often the optimum was found.")
 final class TabularCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--benchmark", defaultValue = "nasbench201", description = "nasbench201 or table (default: ${DEFAULT-VALUE})")
+  String benchmark;
+
+  @Option(names = "--data", required = true, description = "the benchmark's table file (NAS-Bench-201 CSV, or a keyed JSON/CSV table)")
+  Path data;
+
+  @Option(names = "--metric", required = true, description = "column to maximise, e.g. cifar10-val")
+  String metric;
+
+  @Option(names = "--strategy", required = true, description = "strategy to simulate (repeatable)")
+  List<String> strategies;
+
+  @Option(names = "--params", description = "strategy parameters as JSON, e.g. --params evolution='{\"population\":20}'")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--queries", required = true, split = ",", description = "query budgets, e.g. 100,300,1000")
+  List<Integer> queries;
+
+  @Option(names = "--seeds", defaultValue = "100", description = "seeds per strategy (default: ${DEFAULT-VALUE})")
+  int seeds;
+
+  @Option(names = "--json", description = "print the report as JSON")
+  boolean json;
+
   @Override
-  public Integer call() {
-    return 1;
+  public Integer call() throws Exception {
+    if (!benchmark.equals("nasbench201") && !benchmark.equals("table")) {
+      throw new BadInputException("unknown benchmark '" + benchmark + "' (valid: nasbench201, table)");
+    }
+    for (String s : strategies) {
+      if (!Strategies.providers().containsKey(s)) {
+        throw new BadInputException(
+            "unknown strategy '" + s + "' (valid: " + String.join(", ", Strategies.providers().keySet()) + ")");
+      }
+    }
+    for (String s : params.keySet()) {
+      if (!strategies.contains(s)) {
+        throw new BadInputException("--params names strategy '" + s + "', which no --strategy selects");
+      }
+    }
+    MetricTable table = benchmark.equals("nasbench201") ? NasBench201Table.load(data) : MetricTables.load(data, null);
+    TabularEvaluator evaluator = new TabularEvaluator(table, metric);
+    Map<String, JsonNode> withParams = new LinkedHashMap<>();
+    for (String s : strategies) {
+      withParams.put(s, params.containsKey(s) ? parse(s, params.get(s)) : Json.MAPPER.createObjectNode());
+    }
+    TabularBenchmark bench = new TabularBenchmark(benchmark, evaluator);
+    long t0 = System.nanoTime();
+    List<TabularBenchmark.Result> results = bench.run(withParams, queries, seeds);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Json.MAPPER.writeValueAsString(bench.toJson(results)));
+      return 0;
+    }
+    out.printf(Locale.ROOT, "%s %s: optimum %.3f, %d seeds (%.1f s)%n", benchmark, metric, evaluator.optimum(), seeds, seconds);
+    out.printf(Locale.ROOT, "%-12s %8s %10s %12s %14s%n", "strategy", "queries", "mean_best", "mean_regret", "found_optimum");
+    for (var r : results) {
+      out.printf(Locale.ROOT, "%-12s %8d %10.3f %12.3f %14.2f%n", r.strategy(), r.queries(), r.meanBest(), r.meanRegret(), r.foundOptimum());
+    }
+    return 0;
+  }
+
+  private static ObjectNode parse(String strategy, String text) {
+    try {
+      JsonNode n = Json.MAPPER.readTree(text);
+      if (!(n instanceof ObjectNode o)) {
+        throw new BadInputException("--params " + strategy + ": expected a JSON object, got " + text);
+      }
+      return o;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BadInputException("--params " + strategy + ": malformed JSON: " + e.getOriginalMessage());
+    }
   }
 }

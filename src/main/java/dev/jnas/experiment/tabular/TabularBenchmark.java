@@ -3,20 +3,20 @@ package dev.jnas.experiment.tabular;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jnas.evaluate.TrialContext;
-import dev.jnas.evaluate.TrialResult;
+import dev.jnas.experiment.ExperimentListener;
+import dev.jnas.experiment.ExperimentRunner;
+import dev.jnas.experiment.RunSettings;
+import dev.jnas.store.InMemoryTrialStore;
+import dev.jnas.store.TrialRecord;
 import dev.jnas.evaluate.tabular.TabularEvaluator;
-import dev.jnas.space.Architecture;
 import dev.jnas.strategy.Strategies;
 import dev.jnas.strategy.Strategy;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Json;
-import dev.jnas.util.Rng;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.TreeSet;
 
 /**
@@ -100,29 +100,27 @@ public final class TabularBenchmark {
    * found). A strategy that stops proposing keeps its best for the remaining budget.
    */
   public double[] bestCurve(String strategy, JsonNode params, long seed, int maxQueries) {
+    // Through the real experiment loop (in-memory store, inline evaluation), so simulated searches
+    // exercise exactly what a trained search runs.
     Strategy s = Strategies.create(strategy, evaluator.space(), params, seed);
     double[] curve = new double[maxQueries];
-    double best = Double.NaN;
-    int i = 0;
-    for (; i < maxQueries; i++) {
-      List<Architecture> asked = s.ask(1);
-      if (asked.isEmpty()) {
-        break; // exhausted: nothing left to query
-      }
-      Architecture arch = asked.get(0);
-      TrialResult r = evaluator.evaluate(arch, TrialContext.of(i, Rng.derive(seed, i), 0));
-      if (r.isComplete()) {
-        s.tell(arch, OptionalDouble.of(r.reward()));
-        if (Double.isNaN(best) || r.reward() > best) {
-          best = r.reward();
-        }
-      } else {
-        s.tell(arch, OptionalDouble.empty());
-      }
-      curve[i] = best;
-    }
-    for (; i < maxQueries; i++) {
-      curve[i] = best;
+    int[] done = {0};
+    double[] best = {Double.NaN};
+    ExperimentListener track =
+        new ExperimentListener() {
+          @Override
+          public void onTrialEnd(TrialRecord trial, TrialRecord bestTrial) {
+            if (bestTrial != null) {
+              best[0] = bestTrial.result().reward();
+            }
+            curve[done[0]++] = best[0];
+          }
+        };
+    InMemoryTrialStore store = new InMemoryTrialStore(false);
+    store.createExperiment(benchmark, "{}", "{}");
+    new ExperimentRunner(evaluator.space(), s, evaluator, store, new RunSettings(maxQueries, null, 1, seed, 0), track).run();
+    for (int i = done[0]; i < maxQueries; i++) {
+      curve[i] = best[0]; // exhausted: nothing left to query
     }
     return curve;
   }

@@ -1,0 +1,107 @@
+package dev.jnas.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jnas.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI as a user runs it, on the NAS-Bench-201 table. */
+class TabularSearchCliTest {
+  static final Path NB201 = Path.of(System.getProperty("jnas.shared", "../shared"), "benchmarks", "nasbench201.csv");
+  @TempDir Path dir;
+
+  static String config(String strategy, int trials, int delayMs) {
+    return """
+        name: nb201
+        seed: 3
+        space: nasbench201
+        strategy: %s
+        evaluator: {type: tabular, benchmark: nasbench201, data: "%s", metric: cifar10-val, delay_ms: %d}
+        budget: {max_trials: %d}
+        """.formatted(strategy, NB201.toAbsolutePath(), delayMs, trials);
+  }
+
+  @Test
+  void searchShowAndList() throws Exception {
+    assertThat(NB201).as("NAS-Bench-201 table in ../shared").isRegularFile();
+    Path cfg = dir.resolve("c.yaml");
+    Files.writeString(cfg, config("evolution", 120, 0));
+    Path out = dir.resolve("runs").resolve("nb201");
+    var r = CliRunner.run("search", "--config", cfg.toString(), "--output", out.toString(), "--quiet");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("top 5:").contains("best architecture: |");
+    JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+    assertThat(summary.path("trials").asInt()).isEqualTo(120);
+    assertThat(summary.path("best").path("val_accuracy").asDouble()).isGreaterThan(80);
+    JsonNode best = Json.MAPPER.readTree(out.resolve("best/architecture.json").toFile());
+    assertThat(best.path("space").asText()).isEqualTo("nasbench201");
+    assertThat(best.path("string").asText()).isEqualTo(summary.path("best").path("architecture").asText());
+
+    var show = CliRunner.run("show", out.toString(), "--json");
+    assertThat(show.exitCode()).isZero();
+    JsonNode s = Json.MAPPER.readTree(show.out());
+    assertThat(s.path("status").asText()).isEqualTo("FINISHED");
+    assertThat(s.path("trials")).hasSize(120);
+    JsonNode t0 = s.path("trials").get(0);
+    assertThat(t0.has("id") && t0.has("architecture") && t0.has("status") && t0.has("metrics") && t0.has("error")).isTrue();
+    assertThat(t0.path("metrics").path("val_accuracy").isNumber()).isTrue();
+
+    var list = CliRunner.run("list", dir.resolve("runs").toString());
+    assertThat(list.exitCode()).isZero();
+    assertThat(list.out()).contains("nb201").contains("FINISHED");
+
+    // A second search into the same folder is refused and changes nothing.
+    long size = Files.size(out.resolve("experiment.db"));
+    var again = CliRunner.run("search", "--config", cfg.toString(), "--output", out.toString(), "--quiet");
+    assertThat(again.exitCode()).isEqualTo(2);
+    assertThat(again.err()).contains("already holds an experiment");
+    assertThat(Files.size(out.resolve("experiment.db"))).isEqualTo(size);
+  }
+
+  @Test
+  void sameSeedSameTrials() throws Exception {
+    Path cfg = dir.resolve("c.yaml");
+    Files.writeString(cfg, config("tournament", 60, 0));
+    assertThat(CliRunner.run("search", "-c", cfg.toString(), "-o", dir.resolve("a").toString(), "--quiet").exitCode()).isZero();
+    assertThat(CliRunner.run("search", "-c", cfg.toString(), "-o", dir.resolve("b").toString(), "--quiet").exitCode()).isZero();
+    JsonNode a = Json.MAPPER.readTree(CliRunner.run("show", dir.resolve("a").toString(), "--json").out()).path("trials");
+    JsonNode b = Json.MAPPER.readTree(CliRunner.run("show", dir.resolve("b").toString(), "--json").out()).path("trials");
+    assertThat(a).hasSize(60);
+    for (int i = 0; i < 60; i++) {
+      assertThat(b.get(i).path("architecture")).isEqualTo(a.get(i).path("architecture"));
+      assertThat(b.get(i).path("seed")).isEqualTo(a.get(i).path("seed"));
+    }
+  }
+
+  @Test
+  void tabularCommandPrintsTheJsonReport() throws Exception {
+    var r = CliRunner.run("tabular", "--benchmark", "nasbench201", "--data", NB201.toString(), "--metric", "cifar10-val",
+        "--strategy", "evolution", "--strategy", "random", "--queries", "100,300", "--seeds", "20", "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = Json.MAPPER.readTree(r.out());
+    assertThat(j.path("benchmark").asText()).isEqualTo("nasbench201");
+    assertThat(j.path("optimum").asDouble()).isCloseTo(84.892, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(j.path("results")).hasSize(4);
+    for (JsonNode res : j.path("results")) {
+      assertThat(res.fieldNames()).toIterable()
+          .containsExactly("strategy", "queries", "seeds", "mean_best", "mean_regret", "found_optimum");
+    }
+  }
+
+  @Test
+  void tabularRejectsUnknownNames() {
+    var r = CliRunner.run("tabular", "--data", NB201.toString(), "--metric", "cifar10-val", "--strategy", "annealing", "--queries", "10");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown strategy 'annealing'").contains("evolution");
+    r = CliRunner.run("tabular", "--data", NB201.toString(), "--metric", "cifar11-val", "--strategy", "random", "--queries", "10");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("cifar11-val").contains("cifar10-val");
+    r = CliRunner.run("tabular", "--benchmark", "nasbench101", "--data", NB201.toString(), "--metric", "x", "--strategy", "random", "--queries", "10");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("nasbench201, table");
+  }
+}

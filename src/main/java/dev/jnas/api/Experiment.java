@@ -185,6 +185,7 @@ public final class Experiment implements AutoCloseable {
     trials.stream()
         .filter(t -> t.status() == TrialStatus.COMPLETE)
         .sorted((x, y) -> Double.compare(y.result().reward(), x.result().reward()))
+        .filter(distinctArchitecture()) // strategies may re-evaluate an architecture: list it once
         .limit(5)
         .forEach(t -> {
           ObjectNode o = top.addObject();
@@ -193,6 +194,11 @@ public final class Experiment implements AutoCloseable {
           putResult(o, t.result());
         });
     return s;
+  }
+
+  private static java.util.function.Predicate<TrialRecord> distinctArchitecture() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    return t -> seen.add(t.architecture());
   }
 
   static void putResult(ObjectNode o, TrialResult r) {

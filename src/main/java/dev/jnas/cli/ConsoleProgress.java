@@ -71,11 +71,14 @@ final class ConsoleProgress implements ExperimentListener {
     if (bestTrial != null) {
       best = String.format(Locale.ROOT, "%.4f (trial %d)", bestTrial.result().reward(), bestTrial.id());
     }
-    if (trialLines && bar != null) {
-      var r = trial.result();
+    var r = trial.result();
+    boolean newBest = bestTrial != null && bestTrial.id() == trial.id();
+    // A line per trial that took noticeable time (training), or that is a new best; table
+    // look-ups finish thousands a second and would flood the terminal.
+    if (trialLines && bar != null && (r.wallSeconds() >= 0.5 || newBest || !r.isComplete())) {
       String line = r.isComplete()
-          ? String.format(Locale.ROOT, "trial %d %s reward %.4f val %.4f params %,d (%.1fs) %s",
-              trial.id(), r.status(), r.reward(), r.valAccuracy(), r.params(), r.wallSeconds(), trial.architecture())
+          ? String.format(Locale.ROOT, "trial %d%s %s reward %.4f val %.4f params %,d (%.1fs) %s",
+              trial.id(), newBest ? " (new best)" : "", r.status(), r.reward(), r.valAccuracy(), r.params(), r.wallSeconds(), trial.architecture())
           : String.format(Locale.ROOT, "trial %d %s: %s %s", trial.id(), r.status(), r.error(), trial.architecture());
       System.err.print("\r\033[K");
       System.err.println(line);

@@ -1,0 +1,2 @@
+/** The picocli command line behind the ./jnas launcher. */
+package dev.jnas.cli;

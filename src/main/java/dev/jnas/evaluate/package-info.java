@@ -1,0 +1,2 @@
+/** The evaluator contract, trial results and reward transforms. Engine-free. */
+package dev.jnas.evaluate;

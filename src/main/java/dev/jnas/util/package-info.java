@@ -1,0 +1,2 @@
+/** Seeded restorable random generators, JSON mappers and jnas's exceptions. */
+package dev.jnas.util;

@@ -58,6 +58,17 @@ public abstract class SearchSpaceContract {
     assertThat(new HashSet<>(names)).hasSize(names.size());
   }
 
+  @Example
+  void sizeIsPositiveAndEnumerationListsValidDistinctArchitectures() {
+    SearchSpace s = space();
+    assertThat(s.size().signum()).isPositive();
+    if (s.isEnumerable()) {
+      List<Architecture> first = s.enumerate().limit(2000).toList();
+      assertThat(new HashSet<>(first)).hasSize(first.size());
+      assertThat(first).allMatch(s::isValid);
+    }
+  }
+
   @Property(tries = 50)
   void sampleIsValid(@ForAll long seed) {
     SearchSpace s = space();

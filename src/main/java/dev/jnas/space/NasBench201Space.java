@@ -15,9 +15,45 @@ public final class NasBench201Space extends AbstractSearchSpace {
   public static final List<String> OPS =
       List.of("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3");
   public static final int NODES = 4;
+  public static final List<String> PARAMS = List.of("cells_per_stage", "channels");
+  public static final int DEFAULT_CELLS_PER_STAGE = 5;
+  public static final int DEFAULT_CHANNELS = 16;
+
+  // Network size for the model builder; the cell decisions do not depend on them.
+  private final int cellsPerStage;
+  private final int channels;
 
   public NasBench201Space() {
+    this(DEFAULT_CELLS_PER_STAGE, DEFAULT_CHANNELS);
+  }
+
+  /**
+   * @param cellsPerStage cells N in each of the 3 stages (the benchmark uses 5)
+   * @param channels the first stage's width C (the benchmark uses 16; 2C, 4C after reductions)
+   */
+  public NasBench201Space(int cellsPerStage, int channels) {
     super(NAME, edges());
+    if (cellsPerStage < 1 || channels < 1) {
+      throw new IllegalArgumentException("nasbench201 needs cells_per_stage >= 1 and channels >= 1");
+    }
+    this.cellsPerStage = cellsPerStage;
+    this.channels = channels;
+  }
+
+  /** Reads {@code cells_per_stage} and {@code channels} from a config. */
+  public static NasBench201Space fromParams(com.fasterxml.jackson.databind.JsonNode params) {
+    SpaceParams p = new SpaceParams(NAME, params, PARAMS);
+    return new NasBench201Space(
+        p.intAtLeast("cells_per_stage", DEFAULT_CELLS_PER_STAGE, 1),
+        p.intAtLeast("channels", DEFAULT_CHANNELS, 1));
+  }
+
+  public int cellsPerStage() {
+    return cellsPerStage;
+  }
+
+  public int channels() {
+    return channels;
   }
 
   private static List<Decision> edges() {

@@ -12,7 +12,9 @@ public final class SearchSpaces {
   private static final Map<String, Function<JsonNode, SearchSpace>> FACTORIES = new LinkedHashMap<>();
 
   static {
-    FACTORIES.put(NasBench201Space.NAME, p -> new NasBench201Space());
+    FACTORIES.put(NasBench201Space.NAME, NasBench201Space::fromParams);
+    FACTORIES.put(NasRlMacroSpace.NAME, NasRlMacroSpace::fromParams);
+    FACTORIES.put(CellSpace.NAME, CellSpace::fromParams);
     FACTORIES.put(TableSpace.NAME, TableSpace::fromJson);
   }
 

@@ -27,4 +27,19 @@ class NasBench201SpaceTest {
         .hasMessageContaining("conv9")
         .hasMessageContaining("node 2");
   }
+
+  @Test
+  void networkSizeComesFromParams() throws Exception {
+    NasBench201Space small =
+        (NasBench201Space) SearchSpaces.create(
+            "nasbench201", dev.jnas.util.Json.MAPPER.readTree("{\"cells_per_stage\": 1, \"channels\": 8}"));
+    assertThat(small.cellsPerStage()).isEqualTo(1);
+    assertThat(small.channels()).isEqualTo(8);
+    assertThat(space.cellsPerStage()).isEqualTo(5);
+    assertThatThrownBy(
+            () -> SearchSpaces.create("nasbench201", dev.jnas.util.Json.MAPPER.readTree("{\"cells\": 1}")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("'cells'")
+        .hasMessageContaining("cells_per_stage, channels");
+  }
 }

@@ -1,0 +1,85 @@
+package dev.jnas.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.jnas.space.CellSpace;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A NASNet-style network: stem conv3x3(F)+BN, then {@code stacks} groups of {@code N} normal
+ * cells with a reduction cell (doubling the filters) between groups; each cell reads the two
+ * previous cells' outputs (the stem's output stands in for both at the start); global average
+ * pooling and a linear classifier.
+ */
+public final class CellNetwork extends FixedShapeBlock {
+  private final Block stem;
+  private final List<Block> cells = new ArrayList<>();
+  private final Block pool;
+  private final Block classifier;
+  private final long flops;
+
+  public CellNetwork(
+      List<CellSpace.Block> normal,
+      List<CellSpace.Block> reduction,
+      int cellsPerStack,
+      int stacks,
+      int filters,
+      Shape input,
+      int numClasses) {
+    Built s = Ops.conv(input, filters, 3, 1);
+    Built stemBuilt = Ops.chain(List.of(s, Ops.batchNorm(s.output())));
+    stem = child("stem", stemBuilt, input);
+    long total = stemBuilt.flops();
+    Shape prevPrev = stemBuilt.output();
+    Shape prev = stemBuilt.output();
+    int width = filters;
+    for (int stack = 0; stack < stacks; stack++) {
+      if (stack > 0) {
+        width *= 2;
+        NasNetCell r = new NasNetCell(reduction, prevPrev, prev, width, true);
+        total += addCell("reduce_" + stack, r, prevPrev, prev);
+        prevPrev = prev;
+        prev = r.output();
+      }
+      for (int n = 0; n < cellsPerStack; n++) {
+        NasNetCell c = new NasNetCell(normal, prevPrev, prev, width, false);
+        total += addCell("normal_" + stack + "_" + n, c, prevPrev, prev);
+        prevPrev = prev;
+        prev = c.output();
+      }
+    }
+    Built gap = Ops.globalAvgPool(prev);
+    Built linear = Ops.linear(gap.output(), numClasses);
+    pool = child("pool", gap, prev);
+    classifier = child("classifier", linear, gap.output());
+    flops = total + linear.flops();
+    setExampleOutput(linear.output());
+  }
+
+  private long addCell(String name, NasNetCell cell, Shape prevPrev, Shape prev) {
+    cells.add(child(name, cell, prevPrev, prev));
+    return cell.flops();
+  }
+
+  public long flops() {
+    return flops;
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray h1 = run(stem, store, inputs.singletonOrThrow(), training);
+    NDArray h0 = h1;
+    for (Block cell : cells) {
+      NDArray next = cell.forward(store, new NDList(h0, h1), training).singletonOrThrow();
+      h0 = h1;
+      h1 = next;
+    }
+    return new NDList(run(classifier, store, run(pool, store, h1, training), training));
+  }
+}

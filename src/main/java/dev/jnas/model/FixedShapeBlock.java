@@ -1,0 +1,66 @@
+package dev.jnas.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A block whose architecture and input size are known when it is constructed, so every child's
+ * per-example input shape is recorded as the child is added; initialization replays them with the
+ * batch size prepended, and the output shape is likewise fixed.
+ */
+abstract class FixedShapeBlock extends AbstractBlock {
+  private final List<Shape[]> childInputs = new ArrayList<>();
+  private Shape exampleOutput;
+
+  /** Adds a child that will receive inputs of per-example shapes {@code exampleInputs}. */
+  protected final <B extends Block> B child(String name, B block, Shape... exampleInputs) {
+    addChildBlock(name, block);
+    childInputs.add(exampleInputs.clone());
+    return block;
+  }
+
+  /** Adds {@code built} as a child fed with {@code exampleInputs}; returns its block. */
+  protected final Block child(String name, Built built, Shape... exampleInputs) {
+    return child(name, built.block(), exampleInputs);
+  }
+
+  protected final void setExampleOutput(Shape exampleOutput) {
+    this.exampleOutput = exampleOutput;
+  }
+
+  static Shape batched(long batch, Shape example) {
+    return new Shape(batch).addAll(example);
+  }
+
+  /** Runs a single-input child. */
+  protected static NDArray run(Block block, ParameterStore store, NDArray x, boolean training) {
+    return block.forward(store, new NDList(x), training).singletonOrThrow();
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    long batch = inputShapes[0].get(0);
+    int i = 0;
+    for (Block b : children.values()) {
+      Shape[] example = childInputs.get(i++);
+      Shape[] shapes = new Shape[example.length];
+      for (int k = 0; k < example.length; k++) {
+        shapes[k] = batched(batch, example[k]);
+      }
+      b.initialize(manager, dataType, shapes);
+    }
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {batched(inputShapes[0].get(0), exampleOutput)};
+  }
+}

@@ -1,0 +1,64 @@
+package dev.jnas.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import dev.jnas.space.Architecture;
+import dev.jnas.space.NasBench201Space;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * NAS-Bench-201's network: stem conv3x3(C)+BN; three stages of N cells with C, 2C, 4C channels,
+ * separated by {@link ResidualReduction}s; BN, ReLU, global average pooling and a linear
+ * classifier. N and C come from the space ({@code cells_per_stage}, {@code channels}).
+ */
+public final class NasBench201Builder implements ModelBuilder {
+  private static final int STAGES = 3;
+  private final NasBench201Space space;
+
+  public NasBench201Builder(NasBench201Space space) {
+    this.space = space;
+  }
+
+  @Override
+  public Block build(Architecture arch, Shape inputShape, int numClasses) {
+    return network(arch, inputShape, numClasses).block();
+  }
+
+  @Override
+  public long flops(Architecture arch, Shape inputShape, int numClasses) {
+    return network(arch, inputShape, numClasses).flops();
+  }
+
+  private Built network(Architecture arch, Shape inputShape, int numClasses) {
+    Builders.checkArguments(space, arch, inputShape, numClasses);
+    List<String> ops = new ArrayList<>();
+    for (int e = 0; e < arch.size(); e++) {
+      ops.add(NasBench201Space.OPS.get(arch.get(e)));
+    }
+    List<Built> parts = new ArrayList<>();
+    int channels = space.channels();
+    Built stem = Ops.conv(inputShape, channels, 3, 1);
+    parts.add(stem);
+    parts.add(Ops.batchNorm(stem.output()));
+    Shape shape = stem.output();
+    for (int stage = 0; stage < STAGES; stage++) {
+      if (stage > 0) {
+        channels *= 2;
+        ResidualReduction r = new ResidualReduction(shape, channels);
+        parts.add(new Built(r, r.output(), r.flops()));
+        shape = r.output();
+      }
+      for (int n = 0; n < space.cellsPerStage(); n++) {
+        NasBench201Cell cell = new NasBench201Cell(ops, shape);
+        parts.add(new Built(cell, shape, cell.flops()));
+      }
+    }
+    parts.add(Ops.batchNorm(shape));
+    parts.add(Ops.relu(shape));
+    Built pool = Ops.globalAvgPool(shape);
+    parts.add(pool);
+    parts.add(Ops.linear(pool.output(), numClasses));
+    return Ops.chain(parts);
+  }
+}

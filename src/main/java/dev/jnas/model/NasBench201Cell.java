@@ -1,0 +1,76 @@
+package dev.jnas.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.jnas.space.NasBench201Space;
+import java.util.List;
+
+/**
+ * NAS-Bench-201's cell: node 0 is the input, node i sums op(node j) over j &lt; i, node 3 is the
+ * output. Edges with {@code none} are not computed at all; a node whose inputs are all {@code
+ * none} outputs zeros. Channels and spatial size are preserved.
+ */
+public final class NasBench201Cell extends FixedShapeBlock {
+  private final String[] ops = new String[6];
+  // The child computing each edge; null for none and skip_connect, which need no parameters.
+  private final Block[] edges = new Block[6];
+  private final long flops;
+
+  /**
+   * @param edgeOps the six edge ops in {@link NasBench201Space#edgeIndex} order
+   * @param input per-example input shape {@code (C, H, W)}
+   */
+  public NasBench201Cell(List<String> edgeOps, Shape input) {
+    long total = 0;
+    for (int to = 1; to < NasBench201Space.NODES; to++) {
+      for (int from = 0; from < to; from++) {
+        int e = NasBench201Space.edgeIndex(to, from);
+        String op = edgeOps.get(e);
+        ops[e] = op;
+        Built b =
+            switch (op) {
+              case "none", "skip_connect" -> null;
+              case "nor_conv_1x1" -> Ops.reluConvBn(input, Ops.channels(input), 1, 1);
+              case "nor_conv_3x3" -> Ops.reluConvBn(input, Ops.channels(input), 3, 1);
+              case "avg_pool_3x3" -> Ops.avgPool3(input, 1);
+              default -> throw new IllegalArgumentException("unknown NAS-Bench-201 op " + op);
+            };
+        if (b != null) {
+          edges[e] = child("edge_" + to + "_" + from, b, input);
+          total += b.flops();
+        }
+      }
+    }
+    this.flops = total;
+    setExampleOutput(input);
+  }
+
+  /** Multiply-adds of one example through this cell. */
+  public long flops() {
+    return flops;
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray[] nodes = new NDArray[NasBench201Space.NODES];
+    nodes[0] = inputs.singletonOrThrow();
+    for (int to = 1; to < NasBench201Space.NODES; to++) {
+      NDArray sum = null;
+      for (int from = 0; from < to; from++) {
+        int e = NasBench201Space.edgeIndex(to, from);
+        if (ops[e].equals("none")) {
+          continue;
+        }
+        NDArray v = edges[e] == null ? nodes[from] : run(edges[e], store, nodes[from], training);
+        sum = sum == null ? v : sum.add(v);
+      }
+      nodes[to] = sum == null ? nodes[0].zerosLike() : sum;
+    }
+    return new NDList(nodes[NasBench201Space.NODES - 1]);
+  }
+}

@@ -1,0 +1,242 @@
+package dev.jnas.space;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jnas.util.BadInputException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The NAS-RL convolutional space (Zoph &amp; Le 2017): a stack of {@code layers} conv layers, each
+ * picking filter height, width and count (and optionally a stride), plus anchor-point skip
+ * connections from every earlier layer. Every combination is valid: the model builder resolves
+ * layers without inputs, size mismatches and dangling outputs the way the paper does.
+ *
+ * <p>Decisions, per layer i in order: {@code in_<j>_<i>} for j &lt; i (a {@link
+ * Decision.Connection}, layer j feeds layer i), {@code filter_height_<i>}, {@code
+ * filter_width_<i>}, {@code filters_<i>}, and with strides {@code stride_<i>}.
+ *
+ * <p>Canonical string: layers separated by {@code ;}, each {@code <height>x<width>x<filters>},
+ * then {@code s<stride>} when strides are searched, then {@code <} and the comma-separated
+ * ascending input layers when there is at least one, e.g. {@code 3x3x24;5x1x36<0;7x7x48<0,1}
+ * or, with strides, {@code 3x3x24s1;5x1x36s2<0}.
+ */
+public final class NasRlMacroSpace extends AbstractSearchSpace {
+  public static final String NAME = "nasrl-macro";
+  public static final List<String> PARAMS = List.of("layers", "filter_sizes", "filters", "strides");
+  public static final int DEFAULT_LAYERS = 6;
+  public static final List<Integer> DEFAULT_FILTER_SIZES = List.of(1, 3, 5, 7);
+  public static final List<Integer> DEFAULT_FILTERS = List.of(24, 36, 48, 64);
+  public static final List<Integer> STRIDES = List.of(1, 2);
+
+  private static final Pattern LAYER =
+      Pattern.compile("([^x<s]*)x([^x<s]*)x([^x<s]*)(?:s([^x<s]*))?(?:<(.*))?");
+
+  /** One decoded layer: its kernel, filter count, stride and the earlier layers feeding it. */
+  public record Layer(int kernelHeight, int kernelWidth, int filters, int stride, List<Integer> inputs) {
+    public Layer {
+      inputs = List.copyOf(inputs);
+    }
+  }
+
+  private final int layers;
+  private final List<Integer> filterSizes;
+  private final List<Integer> filters;
+  private final boolean strides;
+  // Index of each layer's first decision, so layer i's decisions start at offsets[i].
+  private final int[] offsets;
+
+  public NasRlMacroSpace() {
+    this(DEFAULT_LAYERS, DEFAULT_FILTER_SIZES, DEFAULT_FILTERS, false);
+  }
+
+  /**
+   * @param filterSizes odd kernel sizes, used for both height and width ('same' padding needs odd)
+   */
+  public NasRlMacroSpace(int layers, List<Integer> filterSizes, List<Integer> filters, boolean strides) {
+    super(NAME, decisions(layers, filterSizes, filters, strides));
+    this.layers = layers;
+    this.filterSizes = List.copyOf(filterSizes);
+    this.filters = List.copyOf(filters);
+    this.strides = strides;
+    this.offsets = new int[layers];
+    int o = 0;
+    for (int i = 0; i < layers; i++) {
+      offsets[i] = o;
+      o += i + 3 + (strides ? 1 : 0);
+    }
+  }
+
+  /** Reads {@code layers}, {@code filter_sizes}, {@code filters}, {@code strides} from a config. */
+  public static NasRlMacroSpace fromParams(JsonNode params) {
+    SpaceParams p = new SpaceParams(NAME, params, PARAMS);
+    return new NasRlMacroSpace(
+        p.intAtLeast("layers", DEFAULT_LAYERS, 1),
+        p.distinctInts("filter_sizes", DEFAULT_FILTER_SIZES, k -> k > 0 && k % 2 == 1, "odd positive integers"),
+        p.distinctInts("filters", DEFAULT_FILTERS, f -> f > 0, "positive integers"),
+        p.bool("strides", false));
+  }
+
+  private static List<Decision> decisions(
+      int layers, List<Integer> filterSizes, List<Integer> filters, boolean strides) {
+    if (layers < 1 || filterSizes.isEmpty() || filters.isEmpty()) {
+      throw new IllegalArgumentException("nasrl-macro needs >= 1 layer, filter size and filter count");
+    }
+    List<String> sizes = filterSizes.stream().map(String::valueOf).toList();
+    List<String> counts = filters.stream().map(String::valueOf).toList();
+    List<String> strideLabels = STRIDES.stream().map(String::valueOf).toList();
+    List<Decision> d = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      for (int j = 0; j < i; j++) {
+        d.add(new Decision.Connection("in_" + j + "_" + i, j, i));
+      }
+      d.add(new Decision.Categorical("filter_height_" + i, sizes));
+      d.add(new Decision.Categorical("filter_width_" + i, sizes));
+      d.add(new Decision.Categorical("filters_" + i, counts));
+      if (strides) {
+        d.add(new Decision.Categorical("stride_" + i, strideLabels));
+      }
+    }
+    return d;
+  }
+
+  public int layers() {
+    return layers;
+  }
+
+  public List<Integer> filterSizes() {
+    return filterSizes;
+  }
+
+  public List<Integer> filters() {
+    return filters;
+  }
+
+  public boolean searchesStrides() {
+    return strides;
+  }
+
+  /** The layers of {@code arch} in order (the form the model builder consumes). */
+  public List<Layer> layers(Architecture arch) {
+    List<Layer> out = new ArrayList<>(layers);
+    for (int i = 0; i < layers; i++) {
+      int o = offsets[i];
+      List<Integer> inputs = new ArrayList<>();
+      for (int j = 0; j < i; j++) {
+        if (arch.get(o + j) == 1) {
+          inputs.add(j);
+        }
+      }
+      o += i;
+      int stride = strides ? STRIDES.get(arch.get(o + 3)) : 1;
+      out.add(
+          new Layer(
+              filterSizes.get(arch.get(o)),
+              filterSizes.get(arch.get(o + 1)),
+              filters.get(arch.get(o + 2)),
+              stride,
+              inputs));
+    }
+    return out;
+  }
+
+  @Override
+  public String encode(Architecture arch) {
+    StringBuilder sb = new StringBuilder();
+    List<Layer> ls = layers(arch);
+    for (int i = 0; i < ls.size(); i++) {
+      Layer l = ls.get(i);
+      if (i > 0) {
+        sb.append(';');
+      }
+      sb.append(l.kernelHeight()).append('x').append(l.kernelWidth()).append('x').append(l.filters());
+      if (strides) {
+        sb.append('s').append(l.stride());
+      }
+      if (!l.inputs().isEmpty()) {
+        sb.append('<');
+        for (int k = 0; k < l.inputs().size(); k++) {
+          sb.append(k > 0 ? "," : "").append(l.inputs().get(k));
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public Architecture decode(String text) {
+    if (text == null || text.isBlank()) {
+      throw new BadInputException("empty " + NAME + " architecture string");
+    }
+    String s = text.trim();
+    String[] parts = s.split(";", -1);
+    String example = strides ? "3x5x36s1<0,1" : "3x5x36<0,1";
+    if (parts.length != layers) {
+      throw new BadInputException(
+          NAME + " string '" + s + "' has " + parts.length + " layers separated by ';', expected "
+              + layers + " (each like " + example + ")");
+    }
+    int[] c = new int[decisions().size()];
+    for (int i = 0; i < layers; i++) {
+      String part = parts[i];
+      String where = NAME + " layer " + i + " '" + part + "'";
+      Matcher m = LAYER.matcher(part);
+      if (!m.matches()) {
+        throw new BadInputException(where + " is not <height>x<width>x<filters>" + (strides ? "s<stride>" : "")
+            + "[<inputs], e.g. " + example);
+      }
+      int o = offsets[i];
+      if (m.group(5) != null) {
+        if (m.group(5).isEmpty()) {
+          throw new BadInputException(where + ": empty input list after '<' (omit '<' for no inputs)");
+        }
+        int previous = -1;
+        for (String in : m.group(5).split(",", -1)) {
+          int j = parseIndex(in);
+          if (j < 0 || j >= i) {
+            throw new BadInputException(
+                where + ": input '" + in + "' is not an earlier layer "
+                    + (i == 0 ? "(layer 0 takes only the image)" : "(valid: 0.." + (i - 1) + ")"));
+          }
+          if (j <= previous) {
+            throw new BadInputException(where + ": inputs must be distinct and ascending, '" + in + "' is out of order");
+          }
+          previous = j;
+          c[o + j] = 1;
+        }
+      }
+      o += i;
+      c[o] = option(where, "filter height", m.group(1), decisions().get(o));
+      c[o + 1] = option(where, "filter width", m.group(2), decisions().get(o + 1));
+      c[o + 2] = option(where, "filters", m.group(3), decisions().get(o + 2));
+      if (strides) {
+        if (m.group(4) == null) {
+          throw new BadInputException(where + ": missing stride 's1' or 's2' after the filters");
+        }
+        c[o + 3] = option(where, "stride", m.group(4), decisions().get(o + 3));
+      } else if (m.group(4) != null) {
+        throw new BadInputException(where + ": this space does not search strides; remove 's" + m.group(4) + "'");
+      }
+    }
+    return checked(new Architecture(NAME, c), s);
+  }
+
+  /** A canonical non-negative integer (no sign, no leading zeros), or -1. */
+  private static int parseIndex(String s) {
+    if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(Character::isDigit)
+        || (s.length() > 1 && s.charAt(0) == '0')) {
+      return -1;
+    }
+    return Integer.parseInt(s);
+  }
+
+  private static int option(String where, String what, String value, Decision d) {
+    int index = d.indexOf(value);
+    if (index < 0) {
+      throw new BadInputException(
+          where + ": " + what + " '" + value + "' is not one of " + labels(d));
+    }
+    return index;
+  }
+}

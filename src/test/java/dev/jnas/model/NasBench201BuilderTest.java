@@ -1,0 +1,62 @@
+package dev.jnas.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.types.Shape;
+import dev.jnas.space.Architecture;
+import dev.jnas.space.NasBench201Space;
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Rng;
+import org.junit.jupiter.api.Test;
+
+class NasBench201BuilderTest {
+  private final NasBench201Space space = new NasBench201Space(1, 4);
+  private final NasBench201Builder builder = new NasBench201Builder(space);
+
+  @Test
+  void sampledCellsTrainOnGreyAndColourImages() {
+    Rng rng = Rng.of(11);
+    for (int i = 0; i < 3; i++) {
+      Architecture a = space.sample(rng);
+      NetworkChecks.forwardAndStep(builder, a, i % 2 == 0 ? NetworkChecks.MNIST : NetworkChecks.CIFAR, 10);
+    }
+  }
+
+  @Test
+  void cellOfOnlyNoneStillGivesLogits() {
+    Architecture none = space.decode("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+    NetworkChecks.forwardAndStep(builder, none, NetworkChecks.MNIST, 3);
+  }
+
+  @Test
+  void nodesWithOnlyNoneInputsFeedZerosOnward() {
+    // Node 1 is all-none; node 3 reads it through a conv and also skips from the input.
+    NetworkChecks.forwardAndStep(
+        builder, space.decode("|none~0|+|avg_pool_3x3~0|none~1|+|skip_connect~0|nor_conv_3x3~1|none~2|"),
+        NetworkChecks.CIFAR, 10);
+  }
+
+  @Test
+  void flopsCountConvolutionsAnalytically() {
+    Shape in = new Shape(3, 8, 8);
+    Architecture skip = space.decode("|skip_connect~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+    // stem 3*3*3*4*8*8; reductions: conv_a 9*C*2C*(H/2)^2 + conv_b 9*2C*2C*(H/2)^2 + 1x1 C*2C*(H/2)^2; linear 16*10.
+    long stem = 9L * 3 * 4 * 64;
+    long red1 = 9L * 4 * 8 * 16 + 9L * 8 * 8 * 16 + 4L * 8 * 16;
+    long red2 = 9L * 8 * 16 * 4 + 9L * 16 * 16 * 4 + 8L * 16 * 4;
+    assertThat(builder.flops(skip, in, 10)).isEqualTo(stem + red1 + red2 + 16 * 10);
+    Architecture conv = space.decode("|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+    assertThat(builder.flops(conv, in, 10) - builder.flops(skip, in, 10))
+        .isEqualTo(9L * 4 * 4 * 64 + 9L * 8 * 8 * 16 + 9L * 16 * 16 * 4);
+    assertThat(new NasBench201Builder(new NasBench201Space(2, 8)).flops(conv, in, 10))
+        .isGreaterThan(builder.flops(conv, in, 10));
+  }
+
+  @Test
+  void rejectsArchitecturesOfOtherSpaces() {
+    assertThatThrownBy(() -> builder.build(new Architecture("cell", new int[6]), NetworkChecks.MNIST, 10))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("cell");
+  }
+}

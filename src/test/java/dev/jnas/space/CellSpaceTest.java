@@ -1,0 +1,76 @@
+package dev.jnas.space;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Json;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CellSpaceTest {
+  private final CellSpace space = new CellSpace(2, CellSpace.ENAS_OPS, 1, 8, 2);
+
+  @Test
+  void decisionsAreInputOpInputOpPerBlock() {
+    assertThat(space.decisions()).hasSize(16);
+    assertThat(space.decisions().get(4))
+        .isEqualTo(new Decision.InputChoice("normal_b1_in1", 3, List.of(0, 1, 2)));
+    assertThat(space.decisions().get(9).name()).isEqualTo("reduce_b0_op1");
+  }
+
+  @Test
+  void stringListsBothCells() {
+    String s = "normal:0,sep_conv_3x3,1,identity/2,avg_pool_3x3,0,identity;"
+        + "reduce:1,max_pool_3x3,0,sep_conv_5x5/0,identity,2,identity";
+    Architecture a = space.decode(s);
+    assertThat(space.normalCell(a))
+        .containsExactly(
+            new CellSpace.Block(0, "sep_conv_3x3", 1, "identity"),
+            new CellSpace.Block(2, "avg_pool_3x3", 0, "identity"));
+    assertThat(space.reductionCell(a).get(0)).isEqualTo(new CellSpace.Block(1, "max_pool_3x3", 0, "sep_conv_5x5"));
+    assertThat(space.encode(a)).isEqualTo(s);
+  }
+
+  @Test
+  void namesTheBadCellBlockAndField() {
+    assertThatThrownBy(
+            () -> space.decode("normal:0,sep_conv_3x3,1,identity/3,avg_pool_3x3,0,identity;"
+                + "reduce:1,max_pool_3x3,0,sep_conv_5x5/0,identity,2,identity"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("normal cell block 1")
+        .hasMessageContaining("input 1 '3'")
+        .hasMessageContaining("0, 1, 2");
+    assertThatThrownBy(
+            () -> space.decode("normal:0,sep_conv_3x3,1,identity/2,avg_pool_3x3,0,identity;"
+                + "reduce:1,max_pool_3x3,0,conv9/0,identity,2,identity"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("reduce cell block 0")
+        .hasMessageContaining("op 2 'conv9'");
+    assertThatThrownBy(() -> space.decode("reduce:0,identity,1,identity/0,identity,1,identity;normal:0,identity,1,identity/0,identity,1,identity"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("must start with 'normal:'");
+  }
+
+  @Test
+  void presetAndParamsAreChecked() throws Exception {
+    CellSpace pnas = (CellSpace) SearchSpaces.create("cell", Json.MAPPER.readTree("{\"preset\": \"pnas\"}"));
+    assertThat(pnas.ops()).hasSize(8).contains("conv_1x7_7x1", "dil_conv_3x3");
+    assertThat(((CellSpace) SearchSpaces.create("cell", null)).ops()).isEqualTo(CellSpace.ENAS_OPS);
+    assertThatThrownBy(() -> SearchSpaces.create("cell", Json.MAPPER.readTree("{\"preset\": \"darts\"}")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("preset")
+        .hasMessageContaining("enas, pnas");
+    assertThatThrownBy(() -> SearchSpaces.create("cell", Json.MAPPER.readTree("{\"ops\": [\"conv_9x9\"]}")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("ops")
+        .hasMessageContaining("sep_conv_3x3");
+    assertThatThrownBy(() -> SearchSpaces.create("cell", Json.MAPPER.readTree("{\"blocks\": 0}")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("blocks");
+    assertThatThrownBy(() -> SearchSpaces.create("cell", Json.MAPPER.readTree("{\"cells\": 3}")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("'cells'")
+        .hasMessageContaining("cells_per_stack");
+  }
+}

@@ -60,6 +60,12 @@ final class ConsoleProgress implements ExperimentListener {
 
   @Override
   public void onEpoch(long trialId, EpochMetrics m, int totalEpochs) {
+    if (trialId < 0) {
+      // the final retraining of the best architecture, after the search's bar has closed
+      System.err.printf(Locale.ROOT, "final training epoch %d/%d: train loss %.4f, train accuracy %.4f (%.1f s)%n",
+          m.epoch() + 1, totalEpochs, m.trainLoss(), m.trainAccuracy(), m.seconds());
+      return;
+    }
     running.put(trialId, (double) m.epoch() + 1);
     refresh();
   }

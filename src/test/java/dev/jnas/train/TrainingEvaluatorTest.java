@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,11 @@ class TrainingEvaluatorTest {
   static final ImageDataset TEST = ImageDataset.synthetic(300, 1, 16, 16, 10, 8);
   static final Architecture ARCH = new Architecture(NasBench201Space.NAME, new int[] {3, 0, 0, 0, 0, 0});
   static final TrainingSettings FAST = TrainingSettings.DEFAULTS.withEpochs(3).withBatchSize(32);
+
+  @BeforeAll
+  static void oneTorchThread() {
+    SharedCpu.oneTorchThread();
+  }
 
   @Test
   void learnsTheSyntheticTaskWellAboveChance() {

@@ -126,4 +126,47 @@ class TrainingEvaluatorTest {
       assertThat((double) correct / TEST.size()).isCloseTo(m.testAccuracy(), org.assertj.core.data.Offset.offset(1e-9));
     }
   }
+
+  @Test
+  void stepsLeaveNothingBehindInTheModelOrTheEngine() {
+    TrainingEvaluator ev = new TrainingEvaluator(new TinyCnnBuilder(), DATA.slice(0, 300), null, FAST.withEpochs(1));
+    ev.evaluate(ARCH, TrialContext.of(1, 1, 1)); // warm-up: engine-level caches
+    NDManager system;
+    try (NDManager probe = NDManager.newBaseManager()) {
+      system = probe.getParentManager(); // the engine's root manager
+    }
+    int before = system.getManagedArrays().size();
+    assertThat(ev.evaluate(ARCH, TrialContext.of(2, 2, 1)).isComplete()).isTrue();
+    assertThat(system.getManagedArrays()).hasSize(before);
+
+    // within a trial, more steps do not pile up arrays in the model's manager
+    try (Model model = Model.newInstance("leak", ai.djl.Device.cpu())) {
+      ai.djl.nn.Block block = new TinyCnnBuilder().build(ARCH, new Shape(1, 16, 16), 10);
+      model.setBlock(block);
+      block.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 16, 16));
+      BatchLoader train = new BatchLoader(DATA.slice(0, 200), 32, true, false, 1);
+      BatchLoader val = new BatchLoader(DATA.slice(200, 300), 50, false, false, 1);
+      TrainingLoop loop = new TrainingLoop(block, model.getNDManager(), 10, FAST, 100);
+      loop.train(train, val, 1, 0, TrialListener.NONE);
+      int afterOne = model.getNDManager().getManagedArrays().size();
+      loop.train(train, val, 2, 0, TrialListener.NONE);
+      assertThat(model.getNDManager().getManagedArrays()).hasSize(afterOne);
+    }
+  }
+
+  @Test
+  void trialsCanRunConcurrently() throws Exception {
+    TrainingEvaluator ev = new TrainingEvaluator(new TinyCnnBuilder(), DATA.slice(0, 800), null, FAST.withEpochs(2));
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = pool.submit(() -> ev.evaluate(ARCH, TrialContext.of(1, 1, 2)));
+      var b = pool.submit(() -> ev.evaluate(ARCH.with(0, 1), TrialContext.of(2, 2, 2)));
+      for (TrialResult r : List.of(a.get(), b.get())) {
+        assertThat(r.status()).as(String.valueOf(r.error())).isEqualTo(TrialStatus.COMPLETE);
+        assertThat(r.valAccuracy()).isGreaterThan(0.2);
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
 }

@@ -72,4 +72,13 @@ class FashionMnistTest {
     }
     assertThat(counts).containsOnly(1000);
   }
+
+  @Test
+  void datasetsByNameRejectUnknownNames() {
+    assertThat(Datasets.load("synthetic", null).train().numClasses()).isEqualTo(10);
+    assertThatThrownBy(() -> Datasets.load("mnist9", null))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("unknown dataset 'mnist9'")
+        .hasMessageContaining("fashion-mnist");
+  }
 }

@@ -1,8 +1,7 @@
 package dev.jnas.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.jnas.data.Cifar10;
-import dev.jnas.data.FashionMnist;
+import dev.jnas.data.Datasets;
 import dev.jnas.data.ImageDataset;
 import dev.jnas.data.TrainTestData;
 import dev.jnas.evaluate.TrialListener;
@@ -75,27 +74,16 @@ final class Training {
   }
 
   private static TrainTestData load(TrainingConfig t) {
-    String dataset = t.dataset() == null ? "fashion-mnist" : t.dataset();
-    return switch (dataset) {
-      case "fashion-mnist" -> t.dataDir() == null ? FashionMnist.load() : FashionMnist.load(Path.of(t.dataDir()));
-      case "cifar10" -> {
-        if (t.dataDir() == null) {
-          throw new BadInputException("config: evaluator.data_dir must name the folder with CIFAR-10's data_batch_*.bin files");
-        }
-        yield Cifar10.load(Path.of(t.dataDir()));
-      }
-      case "synthetic" -> {
-        Synthetic s = t.synthetic() == null ? new Synthetic(null, null, null, null, null) : t.synthetic();
-        int c = or(s.channels(), 1);
-        int size = or(s.size(), 28);
-        int k = or(s.classes(), 10);
-        yield new TrainTestData(
-            ImageDataset.synthetic(or(s.train(), 2000), c, size, size, k, 1),
-            ImageDataset.synthetic(or(s.test(), 500), c, size, size, k, 2));
-      }
-      default -> throw new BadInputException(
-          "config: evaluator.dataset '" + dataset + "' is unknown (valid: fashion-mnist, cifar10, synthetic)");
-    };
+    if ("synthetic".equals(t.dataset()) && t.synthetic() != null) {
+      Synthetic s = t.synthetic();
+      int c = or(s.channels(), 1);
+      int size = or(s.size(), 28);
+      int k = or(s.classes(), 10);
+      return new TrainTestData(
+          ImageDataset.synthetic(or(s.train(), 6000), c, size, size, k, 1),
+          ImageDataset.synthetic(or(s.test(), 1000), c, size, size, k, 2));
+    }
+    return Datasets.load(t.dataset() == null ? "fashion-mnist" : t.dataset(), t.dataDir() == null ? null : Path.of(t.dataDir()));
   }
 
   private static int or(Integer v, int d) {

@@ -54,7 +54,7 @@ final class ConsoleProgress implements ExperimentListener {
 
   @Override
   public void onBatch(long trialId, int epoch, double fraction) {
-    running.put(trialId, epoch + fraction);
+    running.put(trialId, epoch - 1 + fraction);
     refresh();
   }
 
@@ -63,10 +63,10 @@ final class ConsoleProgress implements ExperimentListener {
     if (trialId < 0) {
       // the final retraining of the best architecture, after the search's bar has closed
       System.err.printf(Locale.ROOT, "final training epoch %d/%d: train loss %.4f, train accuracy %.4f (%.1f s)%n",
-          m.epoch() + 1, totalEpochs, m.trainLoss(), m.trainAccuracy(), m.seconds());
+          m.epoch(), totalEpochs, m.trainLoss(), m.trainAccuracy(), m.seconds());
       return;
     }
-    running.put(trialId, (double) m.epoch() + 1);
+    running.put(trialId, (double) m.epoch());
     refresh();
   }
 

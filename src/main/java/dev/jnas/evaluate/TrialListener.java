@@ -7,6 +7,6 @@ public interface TrialListener {
   /** After each finished epoch. */
   default void onEpoch(long trialId, EpochMetrics metrics, int totalEpochs) {}
 
-  /** After each training batch; {@code fraction} of the current epoch is done. */
+  /** After each training batch; {@code fraction} of epoch {@code epoch} (from 1) is done. */
   default void onBatch(long trialId, int epoch, double fraction) {}
 }

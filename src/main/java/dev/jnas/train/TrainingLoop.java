@@ -52,6 +52,8 @@ final class TrainingLoop {
   private final Optimizer sgd; // used when nesterov is off
   private final Map<String, NDArray> momentum = new HashMap<>(); // Nesterov buffers
   private int step;
+  private NDArray muScalar; // Nesterov constants, owned by the model's manager
+  private NDArray wdScalar;
 
   TrainingLoop(Block block, NDManager manager, int numClasses, TrainingSettings settings, int totalSteps) {
     this.block = block;
@@ -190,8 +192,15 @@ final class TrainingLoop {
   private void update(NDManager bm) {
     float lr = learningRate.getNewValue(step);
     step++;
-    float mu = (float) settings.momentum();
-    float wd = (float) settings.weightDecay();
+    NDArray lrScalar = null;
+    if (settings.nesterov()) {
+      if (muScalar == null) {
+        muScalar = manager.create((float) settings.momentum());
+        wdScalar = manager.create((float) settings.weightDecay());
+      }
+      // scalar tensors: DJL turns every op with a Number into create + op + close
+      lrScalar = bm.create(lr);
+    }
     for (Parameter p : trainable) {
       NDArray w = p.getArray();
       NDArray g = w.getGradient();
@@ -204,16 +213,16 @@ final class TrainingLoop {
       // here with in-place ops, as torch.optim.SGD(nesterov=True):
       //   d = g + wd*w;  buf = mu*buf + d;  w -= lr * (d + mu*buf)
       NDArray buf = momentum.computeIfAbsent(p.getId(), k -> w.zerosLike());
-      if (wd != 0f) {
-        try (NDArray decay = w.mul(wd)) {
+      if (settings.weightDecay() != 0) {
+        try (NDArray decay = w.mul(wdScalar)) {
           g.addi(decay);
         }
       }
-      buf.muli(mu).addi(g);
-      try (NDArray look = buf.mul(mu)) {
+      buf.muli(muScalar).addi(g);
+      try (NDArray look = buf.mul(muScalar)) {
         g.addi(look);
       }
-      w.subi(g.muli(lr));
+      w.subi(g.muli(lrScalar));
       JniUtils.zeroGrad((PtNDArray) w);
     }
   }

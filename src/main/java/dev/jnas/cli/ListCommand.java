@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "list", description = "List the experiments under a folder.")
+@Command(mixinStandardHelpOptions = true, name = "list", description = "List the experiments under a folder.")
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

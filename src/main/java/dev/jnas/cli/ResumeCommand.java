@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "resume", description = "Continue an experiment (after a crash, kill or a finished budget you raised).")
+@Command(mixinStandardHelpOptions = true, name = "resume", description = "Continue an interrupted experiment (crash, kill -9, power loss) where it stopped.")
 final class ResumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "search", description = "Run an architecture search from a YAML/JSON config.")
+@Command(mixinStandardHelpOptions = true, name = "search", description = "Run an architecture search from a YAML/JSON config.")
 final class SearchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "show", description = "Show an experiment's status and trials.")
+@Command(mixinStandardHelpOptions = true, name = "show", description = "Show an experiment's status and trials.")
 final class ShowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(
+@Command(mixinStandardHelpOptions = true, 
     name = "tabular",
     description = "Simulate many searches over a tabular benchmark and report mean best, regret and how often the optimum was found.")
 final class TabularCommand implements Callable<Integer> {

@@ -50,10 +50,19 @@ public final class LoopBenchmark {
     }
     System.out.printf("loader alone (augment): %.0f images/s%n", count / ((System.nanoTime() - t0) / 1e9));
 
-    for (int round = 0; round < 2; round++) {
-      System.out.printf("round %d: jnas loop %.0f images/s, DJL EasyTrain %.0f images/s%n",
-          round, jnas(builder, arch, data, epochs), djl(builder, arch, data, epochs));
+    // the machine is shared: alternate the two loops and report medians
+    int rounds = 7;
+    double[] ours = new double[rounds];
+    double[] theirs = new double[rounds];
+    for (int round = 0; round < rounds; round++) {
+      ours[round] = jnas(builder, arch, data, epochs);
+      theirs[round] = djl(builder, arch, data, epochs);
+      System.out.printf("round %d: jnas loop %.0f images/s, DJL EasyTrain %.0f images/s%n", round, ours[round], theirs[round]);
     }
+    java.util.Arrays.sort(ours);
+    java.util.Arrays.sort(theirs);
+    System.out.printf("median: jnas loop %.0f images/s, DJL EasyTrain %.0f images/s (%.2fx)%n",
+        ours[rounds / 2], theirs[rounds / 2], ours[rounds / 2] / theirs[rounds / 2]);
   }
 
   static double jnas(TinyCnnBuilder builder, Architecture arch, ImageDataset data, int epochs) {

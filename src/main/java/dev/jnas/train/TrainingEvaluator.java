@@ -1,6 +1,5 @@
 package dev.jnas.train;
 
-import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -38,6 +37,7 @@ import java.util.List;
  * <p>Thread-safety: trials may run concurrently (each has its own model and managers), but DJL's
  * random seed is process-wide, so concurrent trials are not bit-reproducible.
  */
+// Models are created on the engine's default device: a CUDA GPU where libtorch finds one, else the CPU.
 public final class TrainingEvaluator implements Evaluator {
   private static final String MODEL_NAME = "model";
   private static final int EVAL_BATCH = 500;
@@ -102,7 +102,7 @@ public final class TrainingEvaluator implements Evaluator {
       long flops = builder.flops(arch, inputShape(), train.numClasses());
       // process-wide (DJL's RandomUtils and torch's generator): concurrent trials share it
       Engine.getInstance().setRandomSeed(engineSeed(ctx.seed()));
-      try (Model model = Model.newInstance("trial-" + ctx.trialId(), Device.cpu())) {
+      try (Model model = Model.newInstance("trial-" + ctx.trialId())) {
         model.setBlock(block);
         initialize(block, model);
         long params = TrainingLoop.parameterCount(block);
@@ -164,7 +164,7 @@ public final class TrainingEvaluator implements Evaluator {
     Block block = builder.build(arch, inputShape(), train.numClasses());
     long flops = builder.flops(arch, inputShape(), train.numClasses());
     Engine.getInstance().setRandomSeed(engineSeed(seed));
-    try (Model model = Model.newInstance(MODEL_NAME, Device.cpu())) {
+    try (Model model = Model.newInstance(MODEL_NAME)) {
       model.setBlock(block);
       initialize(block, model);
       long params = TrainingLoop.parameterCount(block);
@@ -208,7 +208,7 @@ public final class TrainingEvaluator implements Evaluator {
    * closes the model.
    */
   public static Model loadTrained(ModelBuilder builder, Architecture arch, Shape inputShape, int numClasses, Path dir) {
-    Model model = Model.newInstance(MODEL_NAME, Device.cpu());
+    Model model = Model.newInstance(MODEL_NAME);
     try {
       model.setBlock(builder.build(arch, inputShape, numClasses));
       model.load(dir, MODEL_NAME);

@@ -89,6 +89,55 @@ class BadInputTest {
     assertThat(r.err()).contains("budget");
   }
 
+  static final String TRAINING =
+      """
+      name: t
+      space: {name: nasrl-macro, params: {layers: 2}}
+      strategy: random
+      evaluator: {type: training, dataset: fashion-mnist, data_dir: "DIR"}
+      budget: {max_trials: 1}
+      """;
+
+  @Test
+  void missingDataFolderIsNamed() throws IOException {
+    Path missing = dir.resolve("no-such-folder");
+    var r = search(TRAINING.replace("DIR", missing.toString()));
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains(missing.toString());
+  }
+
+  @Test
+  void truncatedIdxFileIsNamed() throws IOException {
+    Path data = dir.resolve("fm");
+    Files.createDirectories(data);
+    // a valid header announcing 100 images of 28x28, but only 10 bytes of pixels
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 + 10);
+    b.putInt(0x00000803).putInt(100).putInt(28).putInt(28);
+    Files.write(data.resolve("train-images-idx3-ubyte"), b.array());
+    java.nio.ByteBuffer l = java.nio.ByteBuffer.allocate(8 + 100);
+    l.putInt(0x00000801).putInt(100);
+    Files.write(data.resolve("train-labels-idx1-ubyte"), l.array());
+    Files.write(data.resolve("t10k-images-idx3-ubyte"), b.array());
+    Files.write(data.resolve("t10k-labels-idx1-ubyte"), l.array());
+    var r = search(TRAINING.replace("DIR", data.toString()));
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("train-images-idx3-ubyte").contains("truncated");
+  }
+
+  @Test
+  void badSpaceParameterIsNamed() throws IOException {
+    var r = search(TRAINING.replace("{layers: 2}", "{layers: 2, filtres: [3]}").replace("DIR", dir.toString()));
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("filtres").contains("filters");
+  }
+
+  @Test
+  void unknownTrainingSettingIsNamed() throws IOException {
+    var r = search(TRAINING.replace("data_dir: \"DIR\"", "training: {learning_rat: 0.1}"));
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("learning_rat");
+  }
+
   @Test
   void missingConfigFile() {
     var r = CliRunner.run("search", "--config", dir.resolve("nope.yaml").toString());

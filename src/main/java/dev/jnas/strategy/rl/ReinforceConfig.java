@@ -36,8 +36,8 @@ public record ReinforceConfig(
 
   public static final int DEFAULT_LAYERS = 2;
   public static final int DEFAULT_HIDDEN = 35;
-  public static final double DEFAULT_LEARNING_RATE = 0.05;
-  public static final int DEFAULT_BATCH = 5;
+  public static final double DEFAULT_LEARNING_RATE = 0.006;
+  public static final int DEFAULT_BATCH = 10;
   public static final double DEFAULT_BASELINE_DECAY = 0.95;
   public static final double DEFAULT_ENTROPY_WEIGHT = 0.0;
   public static final double DEFAULT_INIT_RANGE = 0.08;

@@ -19,6 +19,13 @@ import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 class ReinforceNasBench201Test {
+  static {
+    // The controller's tensors are tiny: one intra-op thread avoids OpenMP barrier stalls when the
+    // machine's cores are busy (the 100-seed test: 25 s alone, over 10 min under load with 2).
+    // Only takes effect if the engine has not started yet in this JVM.
+    System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
+  }
+
   private static final int QUERIES = 500;
   private static final int SEEDS = 100;
   private final NasBench201Space space = new NasBench201Space();
@@ -121,6 +128,34 @@ class ReinforceNasBench201Test {
     try (ReinforceController rc = new ReinforceController(space, ReinforceConfig.defaults(), 3)) {
       run(rc, queries);
       return Json.MAPPER.writeValueAsString(rc.snapshot());
+    }
+  }
+
+  @Test
+  void refusesASnapshotTakenWithOtherParameters() {
+    ObjectNode snap;
+    try (ReinforceController rc = new ReinforceController(space, ReinforceConfig.defaults(), 3)) {
+      run(rc, 10);
+      snap = rc.snapshot();
+    }
+    ReinforceConfig other =
+        ReinforceConfig.fromJson(Json.MAPPER.createObjectNode().put("batch", 4));
+    try (ReinforceController rc = new ReinforceController(space, other, 3)) {
+      assertThatThrownBy(() -> rc.restore(snap))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("parameters");
+    }
+  }
+
+  @Test
+  void failureRewardTakesPartInTheUpdate() {
+    ReinforceConfig withFailure =
+        ReinforceConfig.fromJson(Json.MAPPER.createObjectNode().put("failure_reward", 10.0).put("batch", 2));
+    try (ReinforceController rc = new ReinforceController(space, withFailure, 1)) {
+      for (Architecture a : rc.ask(2)) {
+        rc.tell(a, OptionalDouble.empty());
+      }
+      assertThat(rc.baseline()).isEqualTo(10.0);
     }
   }
 

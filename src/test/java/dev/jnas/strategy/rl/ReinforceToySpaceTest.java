@@ -13,6 +13,13 @@ import org.junit.jupiter.api.Test;
 
 /** A space with every decision type, including the attention-scored InputChoice and Connection. */
 class ReinforceToySpaceTest {
+  static {
+    // The controller's tensors are tiny: one intra-op thread avoids OpenMP barrier stalls when the
+    // machine's cores are busy (the 100-seed test: 25 s alone, over 10 min under load with 2).
+    // Only takes effect if the engine has not started yet in this JVM.
+    System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
+  }
+
 
   /**
    * Nodes -1 (input) and 0 (stem) have no decisions; node 1 picks an op and an input; node 2 an

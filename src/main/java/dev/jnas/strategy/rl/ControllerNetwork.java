@@ -75,7 +75,8 @@ final class ControllerNetwork implements AutoCloseable {
     this.plan = plan;
     this.hidden = config.hidden();
     this.layers = config.layers();
-    this.manager = NDManager.newBaseManager();
+    // Tiny tensors and a Java-side sampler: the CPU is faster than a GPU round trip per step.
+    this.manager = NDManager.newBaseManager(Device.cpu());
     this.store = new ParameterStore(manager, false);
     Initializer uniform = seededUniform(Rng.of(initSeed), (float) config.initRange());
     DataType f32 = DataType.FLOAT32;

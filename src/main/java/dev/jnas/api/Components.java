@@ -15,6 +15,17 @@ record Components(SearchSpace space, Strategy strategy, Evaluator evaluator, Fin
     implements AutoCloseable {
   @Override
   public void close() {
-    evaluator.close();
+    try {
+      evaluator.close();
+    } finally {
+      // the RL controller holds native memory
+      if (strategy instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          throw new dev.jnas.util.NasException("cannot close strategy " + strategy.name(), e);
+        }
+      }
+    }
   }
 }

@@ -118,7 +118,17 @@ public final class TabularBenchmark {
         };
     InMemoryTrialStore store = new InMemoryTrialStore(false);
     store.createExperiment(benchmark, "{}", "{}");
-    new ExperimentRunner(evaluator.space(), s, evaluator, store, new RunSettings(maxQueries, null, 1, seed, 0), track).run();
+    try {
+      new ExperimentRunner(evaluator.space(), s, evaluator, store, new RunSettings(maxQueries, null, 1, seed, 0), track).run();
+    } finally {
+      if (s instanceof AutoCloseable c) { // e.g. the RL controller's native memory
+        try {
+          c.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("cannot close strategy " + strategy, e);
+        }
+      }
+    }
     for (int i = done[0]; i < maxQueries; i++) {
       curve[i] = best[0]; // exhausted: nothing left to query
     }

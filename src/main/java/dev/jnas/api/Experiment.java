@@ -89,6 +89,9 @@ public final class Experiment implements AutoCloseable {
   }
 
   static Components build(ExperimentConfig config) {
+    // cheap checks first, so a misspelt name is reported before any data is read
+    dev.jnas.space.SearchSpaces.checkName(config.spaceName());
+    dev.jnas.strategy.Strategies.provider(config.strategyName());
     return Evaluators.create(config);
   }
 

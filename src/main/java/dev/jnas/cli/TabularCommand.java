@@ -57,12 +57,7 @@ final class TabularCommand implements Callable<Integer> {
     if (!benchmark.equals("nasbench201") && !benchmark.equals("table")) {
       throw new BadInputException("unknown benchmark '" + benchmark + "' (valid: nasbench201, table)");
     }
-    for (String s : strategies) {
-      if (!Strategies.providers().containsKey(s)) {
-        throw new BadInputException(
-            "unknown strategy '" + s + "' (valid: " + String.join(", ", Strategies.providers().keySet()) + ")");
-      }
-    }
+    strategies.forEach(Strategies::provider);
     for (String s : params.keySet()) {
       if (!strategies.contains(s)) {
         throw new BadInputException("--params names strategy '" + s + "', which no --strategy selects");

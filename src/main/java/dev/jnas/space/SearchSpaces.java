@@ -20,6 +20,20 @@ public final class SearchSpaces {
 
   private SearchSpaces() {}
 
+  /** Fails with the list of valid names when {@code name} is not a registered space. */
+  public static void checkName(String name) {
+    factory(name);
+  }
+
+  private static Function<JsonNode, SearchSpace> factory(String name) {
+    Function<JsonNode, SearchSpace> f = FACTORIES.get(name);
+    if (f == null) {
+      throw new BadInputException(
+          "unknown search space '" + name + "' (valid: " + String.join(", ", FACTORIES.keySet()) + ")");
+    }
+    return f;
+  }
+
   public static java.util.Set<String> names() {
     return FACTORIES.keySet();
   }
@@ -28,11 +42,7 @@ public final class SearchSpaces {
    * @param params the space's parameters from the config (may be null or empty: defaults)
    */
   public static SearchSpace create(String name, JsonNode params) {
-    Function<JsonNode, SearchSpace> f = FACTORIES.get(name);
-    if (f == null) {
-      throw new BadInputException(
-          "unknown search space '" + name + "' (valid: " + String.join(", ", FACTORIES.keySet()) + ")");
-    }
+    Function<JsonNode, SearchSpace> f = factory(name);
     return f.apply(params == null || params.isNull() ? Json.MAPPER.createObjectNode() : params);
   }
 }

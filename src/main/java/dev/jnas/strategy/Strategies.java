@@ -24,12 +24,17 @@ public final class Strategies {
     return PROVIDERS;
   }
 
-  public static Strategy create(String name, SearchSpace space, JsonNode params, long seed) {
+  /** Fails with the list of valid names when {@code name} is not a registered strategy. */
+  public static StrategyProvider provider(String name) {
     StrategyProvider p = PROVIDERS.get(name);
     if (p == null) {
       throw new BadInputException(
           "unknown strategy '" + name + "' (valid: " + String.join(", ", PROVIDERS.keySet()) + ")");
     }
-    return p.create(space, params == null ? Json.MAPPER.createObjectNode() : params, seed);
+    return p;
+  }
+
+  public static Strategy create(String name, SearchSpace space, JsonNode params, long seed) {
+    return provider(name).create(space, params == null ? Json.MAPPER.createObjectNode() : params, seed);
   }
 }

@@ -31,8 +31,13 @@ import java.util.concurrent.Future;
 /**
  * The ask / evaluate / tell loop. Runs trials on a pool of {@code concurrency} threads and writes
  * every step to the store so that {@link #run()} on a store left by a killed process continues:
- * the strategy is restored from its last snapshot, trials still RUNNING are evaluated again with
- * their stored id and seed, and finished trials are never repeated.
+ * the strategy is restored from its last snapshot and replayed through the asks and tells stored
+ * since (every ask batch and every tell carries an event number), trials still RUNNING are
+ * evaluated again with their stored id and seed, and finished trials are never repeated.
+ *
+ * <p>Snapshots are written at most once per {@link #SNAPSHOT_INTERVAL_MS} (and at the end): a
+ * snapshot can grow with the experiment (a de-duplicating random search remembers every
+ * architecture), so writing one per trial made fast searches quadratic.
  */
 public final class ExperimentRunner {
   private final SearchSpace space;
@@ -43,6 +48,10 @@ public final class ExperimentRunner {
   private final ExperimentListener listener;
   /** With concurrency 1 and an in-memory store the loop evaluates inline: no pool, no hand-off. */
   private final boolean inline;
+  static final long SNAPSHOT_INTERVAL_MS = 1000;
+  /** Event counter: one per ask batch and one per tell. */
+  private long seq;
+  private long lastSnapshotNanos;
 
   public ExperimentRunner(
       SearchSpace space,
@@ -64,10 +73,7 @@ public final class ExperimentRunner {
   public List<TrialRecord> run() {
     long start = System.nanoTime();
     List<TrialRecord> known = store.trials();
-    Optional<String> snap = store.strategySnapshot();
-    if (snap.isPresent()) {
-      strategy.restore(readSnapshot(snap.get()));
-    }
+    restore(known);
     long nextId = known.stream().mapToLong(TrialRecord::id).max().orElse(-1) + 1;
     int finished = (int) known.stream().filter(t -> t.status().isFinished()).count();
     TrialRecord best = best(known).orElse(null);
@@ -101,9 +107,10 @@ public final class ExperimentRunner {
             List<TrialRecord> records = new ArrayList<>(asked.size());
             for (Architecture a : asked) {
               long id = nextId++;
-              records.add(TrialRecord.running(id, space.encode(a), Rng.derive(settings.seed(), id), now));
+              records.add(TrialRecord.running(id, space.encode(a), Rng.derive(settings.seed(), id), now, seq + 1));
             }
-            store.recordAsked(records, snapshotText());
+            seq++;
+            store.recordAsked(records, dueSnapshot());
             for (TrialRecord r : records) {
               if (inline) {
                 TrialRecord f = finish(evaluate(r));
@@ -128,6 +135,7 @@ public final class ExperimentRunner {
         best = better(best, f);
         listener.onTrialEnd(f, best);
       }
+      store.saveSnapshot(snapshotText());
       store.setStatus("FINISHED");
     } catch (RuntimeException | Error e) {
       store.setStatus("FAILED");
@@ -187,8 +195,9 @@ public final class ExperimentRunner {
   private TrialRecord finish(Done d) {
     TrialResult r = d.result();
     strategy.tell(d.arch(), r.isComplete() ? OptionalDouble.of(r.reward()) : OptionalDouble.empty());
-    TrialRecord f = d.trial().finish(r, System.currentTimeMillis());
-    store.recordFinished(f, snapshotText());
+    seq++;
+    TrialRecord f = d.trial().finish(r, System.currentTimeMillis(), seq);
+    store.recordFinished(f, dueSnapshot());
     return f;
   }
 
@@ -204,18 +213,70 @@ public final class ExperimentRunner {
     }
   }
 
+  /** The snapshot with the event number it follows: {"seq": n, "strategy": {...}}. */
   private String snapshotText() {
     if (store instanceof InMemoryTrialStore m && !m.keepsSnapshots()) {
       return null;
     }
-    return strategy.snapshot().toString();
+    lastSnapshotNanos = System.nanoTime();
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("seq", seq);
+    o.set("strategy", strategy.snapshot());
+    return o.toString();
   }
 
-  private static ObjectNode readSnapshot(String text) {
-    try {
-      return (ObjectNode) Json.MAPPER.readTree(text);
-    } catch (JsonProcessingException | ClassCastException e) {
-      throw new NasException("stored strategy snapshot is corrupt", e);
+  private String dueSnapshot() {
+    return System.nanoTime() - lastSnapshotNanos >= SNAPSHOT_INTERVAL_MS * 1_000_000 ? snapshotText() : null;
+  }
+
+  /** Restores the last snapshot, then replays the asks and tells stored after it. */
+  private void restore(List<TrialRecord> known) {
+    long from = 0;
+    Optional<String> snap = store.strategySnapshot();
+    if (snap.isPresent()) {
+      try {
+        ObjectNode o = (ObjectNode) Json.MAPPER.readTree(snap.get());
+        from = o.get("seq").asLong();
+        strategy.restore((ObjectNode) o.get("strategy"));
+      } catch (JsonProcessingException | ClassCastException | NullPointerException e) {
+        throw new NasException("stored strategy snapshot is corrupt", e);
+      }
+    }
+    // events after the snapshot, in the order they happened: ask batches and tells
+    java.util.TreeMap<Long, List<TrialRecord>> asks = new java.util.TreeMap<>();
+    java.util.TreeMap<Long, TrialRecord> tells = new java.util.TreeMap<>();
+    for (TrialRecord t : known) {
+      if (t.askSeq() > from) {
+        asks.computeIfAbsent(t.askSeq(), k -> new ArrayList<>()).add(t);
+      }
+      if (t.tellSeq() > from) {
+        tells.put(t.tellSeq(), t);
+      }
+      seq = Math.max(seq, Math.max(t.askSeq(), t.tellSeq()));
+    }
+    seq = Math.max(seq, from);
+    java.util.TreeSet<Long> events = new java.util.TreeSet<>(asks.keySet());
+    events.addAll(tells.keySet());
+    for (long e : events) {
+      List<TrialRecord> batch = asks.get(e);
+      if (batch != null) {
+        List<Architecture> again = strategy.ask(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+          String expected = batch.get(i).architecture();
+          String got = i < again.size() ? space.encode(again.get(i)) : "nothing";
+          if (!expected.equals(got)) {
+            throw new NasException(
+                "cannot resume: replaying the strategy diverged at trial " + batch.get(i).id() + " (stored " + expected
+                    + ", replay gave " + got + "); were the config or jnas changed since the experiment started?");
+          }
+        }
+      } else {
+        TrialRecord t = tells.get(e);
+        TrialResult r = t.result();
+        strategy.tell(
+            space.decode(t.architecture()),
+            r != null && r.isComplete() ? OptionalDouble.of(r.reward()) : OptionalDouble.empty());
+      }
     }
   }
 

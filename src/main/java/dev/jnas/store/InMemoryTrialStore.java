@@ -52,7 +52,7 @@ public final class InMemoryTrialStore implements TrialStore {
     for (TrialRecord t : asked) {
       trials.put(t.id(), t);
     }
-    if (keepSnapshots) {
+    if (keepSnapshots && strategySnapshot != null) {
       snapshot = strategySnapshot;
     }
   }
@@ -60,7 +60,14 @@ public final class InMemoryTrialStore implements TrialStore {
   @Override
   public synchronized void recordFinished(TrialRecord finished, String strategySnapshot) {
     trials.put(finished.id(), finished);
-    if (keepSnapshots) {
+    if (keepSnapshots && strategySnapshot != null) {
+      snapshot = strategySnapshot;
+    }
+  }
+
+  @Override
+  public synchronized void saveSnapshot(String strategySnapshot) {
+    if (keepSnapshots && strategySnapshot != null) {
       snapshot = strategySnapshot;
     }
   }

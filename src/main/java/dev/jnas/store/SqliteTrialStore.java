@@ -71,7 +71,8 @@ public final class SqliteTrialStore implements TrialStore {
           s.execute(
               "CREATE TABLE IF NOT EXISTS trial(id INTEGER PRIMARY KEY, architecture TEXT NOT NULL, seed INTEGER NOT NULL,"
                   + " status TEXT NOT NULL, started_at INTEGER, finished_at INTEGER, val_accuracy REAL, test_accuracy REAL,"
-                  + " reward REAL, params INTEGER, flops INTEGER, wall_seconds REAL, error TEXT, result TEXT)");
+                  + " reward REAL, params INTEGER, flops INTEGER, wall_seconds REAL, error TEXT, result TEXT,"
+                  + " ask_seq INTEGER NOT NULL DEFAULT 0, tell_seq INTEGER NOT NULL DEFAULT 0)");
           s.execute(
               "CREATE TABLE IF NOT EXISTS epoch(trial_id INTEGER NOT NULL, epoch INTEGER NOT NULL, train_loss REAL,"
                   + " train_accuracy REAL, val_loss REAL, val_accuracy REAL, seconds REAL, PRIMARY KEY(trial_id, epoch))");
@@ -141,18 +142,19 @@ public final class SqliteTrialStore implements TrialStore {
         () -> {
           try (PreparedStatement p =
               db.prepareStatement(
-                  "INSERT OR REPLACE INTO trial(id, architecture, seed, status, started_at, finished_at) VALUES(?,?,?,?,?,0)")) {
+                  "INSERT OR REPLACE INTO trial(id, architecture, seed, status, started_at, finished_at, ask_seq) VALUES(?,?,?,?,?,0,?)")) {
             for (TrialRecord t : asked) {
               p.setLong(1, t.id());
               p.setString(2, t.architecture());
               p.setLong(3, t.seed());
               p.setString(4, t.status().name());
               p.setLong(5, t.startedAt());
+              p.setLong(6, t.askSeq());
               p.addBatch();
             }
             p.executeBatch();
           }
-          saveSnapshot(strategySnapshot);
+          saveSnapshot0(strategySnapshot);
         });
   }
 
@@ -163,7 +165,8 @@ public final class SqliteTrialStore implements TrialStore {
           try (PreparedStatement p =
               db.prepareStatement(
                   "INSERT OR REPLACE INTO trial(id, architecture, seed, status, started_at, finished_at, val_accuracy,"
-                      + " test_accuracy, reward, params, flops, wall_seconds, error, result) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                      + " test_accuracy, reward, params, flops, wall_seconds, error, result, ask_seq, tell_seq)"
+                      + " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             TrialResult r = t.result();
             p.setLong(1, t.id());
             p.setString(2, t.architecture());
@@ -179,9 +182,11 @@ public final class SqliteTrialStore implements TrialStore {
             real(p, 12, r == null ? Double.NaN : r.wallSeconds());
             p.setString(13, r == null ? null : r.error());
             p.setString(14, ResultCodec.write(r));
+            p.setLong(15, t.askSeq());
+            p.setLong(16, t.tellSeq());
             p.executeUpdate();
           }
-          saveSnapshot(strategySnapshot);
+          saveSnapshot0(strategySnapshot);
         });
   }
 
@@ -193,7 +198,12 @@ public final class SqliteTrialStore implements TrialStore {
     }
   }
 
-  private void saveSnapshot(String snapshot) throws SQLException {
+  @Override
+  public synchronized void saveSnapshot(String strategySnapshot) {
+    transaction(() -> saveSnapshot0(strategySnapshot));
+  }
+
+  private void saveSnapshot0(String snapshot) throws SQLException {
     if (snapshot == null) {
       return;
     }
@@ -245,7 +255,7 @@ public final class SqliteTrialStore implements TrialStore {
     List<TrialRecord> out = new ArrayList<>();
     try (Statement s = db.createStatement();
         ResultSet rs =
-            s.executeQuery("SELECT id, architecture, seed, status, result, started_at, finished_at FROM trial ORDER BY id")) {
+            s.executeQuery("SELECT id, architecture, seed, status, result, started_at, finished_at, ask_seq, tell_seq FROM trial ORDER BY id")) {
       while (rs.next()) {
         out.add(
             new TrialRecord(
@@ -255,7 +265,9 @@ public final class SqliteTrialStore implements TrialStore {
                 TrialStatus.valueOf(rs.getString(4)),
                 ResultCodec.read(rs.getString(5)),
                 rs.getLong(6),
-                rs.getLong(7)));
+                rs.getLong(7),
+                rs.getLong(8),
+                rs.getLong(9)));
       }
       return out;
     } catch (SQLException e) {

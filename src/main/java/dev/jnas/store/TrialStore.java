@@ -6,10 +6,10 @@ import java.util.Optional;
 
 /**
  * Durable record of one experiment. Every state change that resume depends on is one atomic
- * write: the trials a strategy asked for together with the strategy snapshot taken right after the
- * ask, and a finished trial together with the snapshot taken right after its tell. After a crash
- * the store therefore holds a snapshot consistent with the trials it lists; trials still RUNNING
- * are simply run again.
+ * write: the trials a strategy asked for (with their ask event number), and a finished trial (with
+ * its tell event number), each optionally with the strategy snapshot taken right after. After a
+ * crash the store holds a snapshot and the events since it, from which the strategy is replayed;
+ * trials still RUNNING are simply run again.
  */
 public interface TrialStore extends AutoCloseable {
 
@@ -21,11 +21,20 @@ public interface TrialStore extends AutoCloseable {
 
   void setStatus(String status);
 
-  /** Atomically stores newly asked (RUNNING) trials and the strategy snapshot after the ask. */
+  /**
+   * Atomically stores newly asked (RUNNING) trials and, when not null, the strategy snapshot taken
+   * right after the ask.
+   */
   void recordAsked(List<TrialRecord> asked, String strategySnapshot);
 
-  /** Atomically stores a finished trial and the strategy snapshot after its tell. */
+  /**
+   * Atomically stores a finished trial and, when not null, the strategy snapshot taken right after
+   * its tell.
+   */
   void recordFinished(TrialRecord finished, String strategySnapshot);
+
+  /** Replaces the strategy snapshot. */
+  void saveSnapshot(String strategySnapshot);
 
   /** Per-epoch metrics of a running trial (for progress and reports; not needed for resume). */
   void recordEpoch(long trialId, EpochMetrics metrics);

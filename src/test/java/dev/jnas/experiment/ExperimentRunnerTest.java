@@ -112,4 +112,29 @@ class ExperimentRunnerTest {
     assertThat(after).extracting(TrialRecord::architecture).isEqualTo(ref.stream().map(TrialRecord::architecture).toList());
     reopened.close();
   }
+
+  @Test
+  void resumeWithADifferentStrategyIsRefusedNotSilentlyMixed() {
+    AtomicInteger calls = new AtomicInteger();
+    Evaluator dying = (arch, ctx) -> {
+      if (calls.incrementAndGet() == 5) {
+        throw new ThreadDeath();
+      }
+      return toy.evaluate(arch, ctx);
+    };
+    var store = SqliteTrialStore.open(dir);
+    store.createExperiment("t", "{}", "{}");
+    try {
+      new ExperimentRunner(space, new ToyRandomStrategy(space, 5), dying, store, new RunSettings(20, null, 1, 5, 1), null).run();
+    } catch (ThreadDeath | RuntimeException expected) {
+      // the simulated crash
+    }
+    // A snapshot from before any event, of a strategy in another state: replaying the stored asks
+    // from it gives other architectures, which resume must refuse rather than mix.
+    store.saveSnapshot("{\"seq\":0,\"strategy\":" + new ToyRandomStrategy(space, 6).snapshot() + "}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new ExperimentRunner(space, new ToyRandomStrategy(space, 5), toy, store, new RunSettings(20, null, 1, 5, 1), null).run())
+        .hasMessageContaining("replaying the strategy diverged");
+    store.close();
+  }
 }

@@ -33,9 +33,9 @@ abstract class TrialStoreContract {
   void asksAndFinishesTrialsAtomicallyWithSnapshots() {
     TrialStore s = newStore();
     s.createExperiment("x", "{}", "{}");
-    s.recordAsked(List.of(TrialRecord.running(0, "a", 11, 1), TrialRecord.running(1, "b", 12, 1)), "snap1");
+    s.recordAsked(List.of(TrialRecord.running(0, "a", 11, 1, 1), TrialRecord.running(1, "b", 12, 1, 1)), "snap1");
     TrialResult r = new TrialResult(TrialStatus.COMPLETE, List.of(new EpochMetrics(0, 1, .5, 1.1, .4, 2)), .4, Double.NaN, .064, 10, 20, 2.5, null);
-    s.recordFinished(TrialRecord.running(0, "a", 11, 1).finish(r, 5), "snap2");
+    s.recordFinished(TrialRecord.running(0, "a", 11, 1, 1).finish(r, 5, 2), "snap2");
     s.recordEpoch(1, new EpochMetrics(0, 2, .1, 2, .1, 1));
     s = reopen(s);
     try (TrialStore t = s) {
@@ -48,6 +48,8 @@ abstract class TrialStoreContract {
       assertThat(a.result().testAccuracy()).isNaN();
       assertThat(a.result().epochs()).hasSize(1);
       assertThat(a.seed()).isEqualTo(11);
+      assertThat(a.askSeq()).isEqualTo(1);
+      assertThat(a.tellSeq()).isEqualTo(2);
       assertThat(trials.get(1).status()).isEqualTo(TrialStatus.RUNNING);
       assertThat(trials.get(1).result()).isNull();
       assertThat(t.epochs(1)).extracting(EpochMetrics::trainLoss).containsExactly(2.0);
@@ -60,12 +62,16 @@ abstract class TrialStoreContract {
   void keepsFailedTrialsWithTheirError() {
     try (TrialStore s = newStore()) {
       s.createExperiment("x", "{}", "{}");
-      s.recordAsked(List.of(TrialRecord.running(0, "a", 1, 1)), "s");
-      s.recordFinished(TrialRecord.running(0, "a", 1, 1).finish(TrialResult.failed("loss diverged", 1.0), 2), "s2");
+      s.recordAsked(List.of(TrialRecord.running(0, "a", 1, 1, 1)), "s");
+      s.recordFinished(TrialRecord.running(0, "a", 1, 1, 1).finish(TrialResult.failed("loss diverged", 1.0), 2, 2), null);
       TrialRecord t = s.trials().get(0);
       assertThat(t.status()).isEqualTo(TrialStatus.FAILED);
       assertThat(t.result().error()).isEqualTo("loss diverged");
       assertThat(t.result().reward()).isNaN();
+      // a null snapshot keeps the previous one
+      assertThat(s.strategySnapshot()).contains("s");
+      s.saveSnapshot("s3");
+      assertThat(s.strategySnapshot()).contains("s3");
     }
   }
 }

@@ -21,11 +21,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     mixinStandardHelpOptions = true,
     name = "train",
-    description = {
-      "Train one architecture on synthetic images of a dataset's shape with the trials' training step",
-      "(SGD, Nesterov momentum 0.9, lr 0.05, weight decay 5e-4) and report training and inference",
-      "images/s, the time per step split into forward / backward / optimizer / data, and peak RSS."
-    })
+    description =
+        "Train one architecture on synthetic images of a dataset's shape with the trials' training step"
+            + " (SGD, Nesterov momentum 0.9, lr 0.05, weight decay 5e-4) and report training and inference"
+            + " images/s, the time per step split into forward / backward / optimizer / data, and peak RSS.")
 final class BenchTrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

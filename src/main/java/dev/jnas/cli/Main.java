@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       ShowCommand.class,
       TabularCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -26,7 +27,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (search, resume, list, show, tabular)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (search, resume, list, show, tabular, bench)");
   }
 
   public static void main(String[] args) {

@@ -35,6 +35,31 @@ final class TrainingLoop {
   /** Loss and accuracy over a dataset. */
   record LossAccuracy(double loss, double accuracy) {}
 
+  /** The parts of a training step that {@link StepTimer} tells apart. */
+  enum Phase {
+    /** Waiting for the next host batch and copying it (and its targets) into NDArrays. */
+    DATA,
+    /** Forward pass and loss, plus reading the loss and the predictions back. */
+    FORWARD,
+    /** Autograd's backward pass. */
+    BACKWARD,
+    /** The SGD update of every parameter and freeing the step's arrays. */
+    OPTIMIZER
+  }
+
+  /**
+   * Receives the time of each phase of each training step (for benchmarks). Phases are
+   * contiguous, so a step's phases add up to its wall-clock time. Device work is asynchronous on
+   * a GPU: there the split is only indicative; on the CPU every op completes before it returns.
+   */
+  interface StepTimer {
+    /** {@code nanos} more of {@code phase} in the current step (a phase may be reported twice). */
+    void add(Phase phase, long nanos);
+
+    /** The current step is over. */
+    void stepEnd();
+  }
+
   /** A non-finite training loss. */
   static final class DivergedException extends RuntimeException {
     DivergedException(String message) {
@@ -54,6 +79,8 @@ final class TrainingLoop {
   private int step;
   private NDArray muScalar; // Nesterov constants, owned by the model's manager
   private NDArray wdScalar;
+  private StepTimer timer; // null on the normal path: one null check per phase boundary
+  private long lapStart;
 
   TrainingLoop(Block block, NDManager manager, int numClasses, TrainingSettings settings, int totalSteps) {
     this.block = block;
@@ -77,6 +104,19 @@ final class TrainingLoop {
             .optMomentum((float) settings.momentum())
             .optWeightDecays((float) settings.weightDecay())
             .build();
+  }
+
+  /** Reports the phases of every following training step to {@code timer} (null: stop). */
+  void timer(StepTimer timer) {
+    this.timer = timer;
+  }
+
+  private void lap(Phase phase) {
+    if (timer != null) {
+      long now = System.nanoTime();
+      timer.add(phase, now - lapStart);
+      lapStart = now;
+    }
   }
 
   /** Trainable parameter count. */
@@ -107,6 +147,7 @@ final class TrainingLoop {
         long seen = 0;
         int batches = train.batchesPerEpoch();
         int b = 0;
+        lapStart = System.nanoTime();
         try (BatchLoader.Epoch it = train.epoch(e)) {
           while (it.hasNext()) {
             BatchLoader.HostBatch batch = it.next();
@@ -116,6 +157,10 @@ final class TrainingLoop {
               continue;
             }
             float loss = trainStep(batch, e);
+            if (timer != null) {
+              lap(Phase.OPTIMIZER); // the step's sub-manager has just been closed
+              timer.stepEnd();
+            }
             lossSum += (double) loss * batch.size();
             correct += lastCorrect;
             seen += batch.size();
@@ -146,18 +191,22 @@ final class TrainingLoop {
     try (NDManager bm = manager.newSubManager()) {
       NDArray x = batch.images(bm);
       NDArray target = bm.create(targets(batch), new Shape(batch.size(), numClasses));
+      lap(Phase.DATA);
       JniUtils.setGradMode(true);
       NDArray logits = block.forward(store, new NDList(x), true).singletonOrThrow();
       // cross-entropy against (smoothed) one-hot targets: DJL's loss has no label smoothing
       NDArray loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
+      lap(Phase.FORWARD);
       JniUtils.backward((PtNDArray) loss, (PtNDArray) bm.ones(loss.getShape()), false, false);
       JniUtils.setGradMode(false);
+      lap(Phase.BACKWARD);
       float value = loss.getFloat();
       if (!Float.isFinite(value)) {
         throw new DivergedException(
             "loss diverged (" + (Float.isNaN(value) ? "NaN" : "Inf") + ") at epoch " + epoch);
       }
       lastCorrect = correct(logits.argMax(1).toLongArray(), batch.labels());
+      lap(Phase.FORWARD);
       update(bm);
       return value;
     }

@@ -1,0 +1,19 @@
+package dev.jnas.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code jnas bench ...}: performance measurements (only {@code train} so far). */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measure jnas's performance.",
+    subcommands = {BenchTrainCommand.class})
+final class BenchCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing bench command (train)");
+  }
+}

@@ -1,0 +1,121 @@
+package dev.jnas.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.space.Architecture;
+import dev.jnas.space.SearchSpace;
+import dev.jnas.space.SearchSpaces;
+import dev.jnas.train.TrainingBenchmark;
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Json;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code jnas bench train}: training and inference speed of one architecture on synthetic data. */
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "train",
+    description =
+        "Train one architecture on synthetic images of a dataset's shape with the trials' training step"
+            + " (SGD, Nesterov momentum 0.9, lr 0.05, weight decay 5e-4) and report training and inference"
+            + " images/s, the time per step split into forward / backward / optimizer / data, and peak RSS.")
+final class BenchTrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--space", required = true, description = "trainable search space: nasbench201, nasrl-macro or cell")
+  String space;
+
+  @Option(names = "--space-params", description = "the space's parameters as JSON, e.g. '{\"cells_per_stage\":1,\"channels\":16}'")
+  String spaceParams;
+
+  @Option(names = "--arch", required = true, description = "the architecture in the space's string form")
+  String arch;
+
+  @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "image shape: fashion-mnist (1x28x28) or cifar10 (3x32x32) (default: ${DEFAULT-VALUE})")
+  String dataset;
+
+  @Option(names = "--batch", defaultValue = "128", description = "images per step (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--steps", defaultValue = "50", description = "timed steps (default: ${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(names = "--warmup", defaultValue = "5", description = "untimed steps first (default: ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(names = "--threads", defaultValue = "2", description = "libtorch intra-op threads (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    // before anything can start the engine: libtorch reads its thread count once
+    TrainingBenchmark.requestThreads(threads);
+    TrainingBenchmark.DatasetShape shape = TrainingBenchmark.DatasetShape.parse(dataset);
+    SearchSpace s = SearchSpaces.create(space, params());
+    Architecture a = s.decode(arch);
+    TrainingBenchmark.Result r = TrainingBenchmark.run(s, a, shape, batch, steps, warmup, threads);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Json.MAPPER.writeValueAsString(toJson(r)));
+      return 0;
+    }
+    var ms = r.stepMs();
+    out.printf(Locale.ROOT, "%s %s%n", r.space(), r.arch());
+    out.printf(Locale.ROOT, "  synthetic %s, batch %d, %d timed steps after %d warm-up, %d threads, %s on %s%n",
+        shape, r.batch(), r.steps(), r.warmup(), r.threads(), r.engine(), r.device());
+    out.printf(Locale.ROOT, "  params %,d, %.2f M multiply-adds per image%n", r.params(), r.flops() / 1e6);
+    out.printf(Locale.ROOT, "  training   %10.1f images/s  %8.2f ms/step: forward %.2f, backward %.2f, optimizer %.2f, data %.2f%n",
+        r.trainImagesPerS(), ms.total(), ms.forward(), ms.backward(), ms.optimizer(), ms.data());
+    out.printf(Locale.ROOT, "  inference  %10.1f images/s%n", r.inferImagesPerS());
+    out.printf(Locale.ROOT, "  peak RSS   %10.1f MiB%n", r.peakRssMib());
+    return 0;
+  }
+
+  private JsonNode params() {
+    if (spaceParams == null || spaceParams.isBlank()) {
+      return null;
+    }
+    try {
+      JsonNode n = Json.MAPPER.readTree(spaceParams);
+      if (!(n instanceof ObjectNode)) {
+        throw new BadInputException("--space-params: expected a JSON object, got " + spaceParams);
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw new BadInputException("--space-params: malformed JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  static ObjectNode toJson(TrainingBenchmark.Result r) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("space", r.space());
+    o.put("arch", r.arch());
+    o.put("dataset", r.dataset());
+    o.put("batch", r.batch());
+    o.put("steps", r.steps());
+    o.put("warmup", r.warmup());
+    o.put("threads", r.threads());
+    o.put("train_images_per_s", r.trainImagesPerS());
+    o.put("infer_images_per_s", r.inferImagesPerS());
+    ObjectNode ms = o.putObject("step_ms");
+    ms.put("forward", r.stepMs().forward());
+    ms.put("backward", r.stepMs().backward());
+    ms.put("optimizer", r.stepMs().optimizer());
+    ms.put("data", r.stepMs().data());
+    o.put("peak_rss_mib", r.peakRssMib());
+    o.put("params", r.params());
+    o.put("flops", r.flops());
+    o.put("engine", r.engine());
+    o.put("device", r.device());
+    return o;
+  }
+}

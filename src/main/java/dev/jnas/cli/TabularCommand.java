@@ -79,9 +79,9 @@ final class TabularCommand implements Callable<Integer> {
       return 0;
     }
     out.printf(Locale.ROOT, "%s %s: optimum %.3f, %d seeds (%.1f s)%n", benchmark, metric, evaluator.optimum(), seeds, seconds);
-    out.printf(Locale.ROOT, "%-12s %8s %10s %12s %14s%n", "strategy", "queries", "mean_best", "mean_regret", "found_optimum");
+    out.printf(Locale.ROOT, "%-12s %8s %10s %12s %14s %14s%n", "strategy", "queries", "mean_best", "mean_regret", "found_optimum", "queries/s");
     for (var r : results) {
-      out.printf(Locale.ROOT, "%-12s %8d %10.3f %12.3f %14.2f%n", r.strategy(), r.queries(), r.meanBest(), r.meanRegret(), r.foundOptimum());
+      out.printf(Locale.ROOT, "%-12s %8d %10.3f %12.3f %14.2f %,14.0f%n", r.strategy(), r.queries(), r.meanBest(), r.meanRegret(), r.foundOptimum(), r.queriesPerSecond());
     }
     return 0;
   }

@@ -32,8 +32,11 @@ public final class TabularBenchmark {
    * @param meanBest mean best metric over the seeds that found any valid architecture
    * @param meanRegret optimum - meanBest
    * @param foundOptimum fraction of seeds whose best equals the table's optimum
+   * @param queriesPerSecond throughput of this strategy's simulated searches (all its seeds, up to
+   *     the largest budget), through the experiment loop; not part of the JSON report
    */
-  public record Result(String strategy, int queries, int seeds, double meanBest, double meanRegret, double foundOptimum) {}
+  public record Result(
+      String strategy, int queries, int seeds, double meanBest, double meanRegret, double foundOptimum, double queriesPerSecond) {}
 
   private final String benchmark;
   private final TabularEvaluator evaluator;
@@ -73,9 +76,11 @@ public final class TabularBenchmark {
     List<Result> results = new ArrayList<>();
     for (Map.Entry<String, JsonNode> s : strategies.entrySet()) {
       double[][] curves = new double[seeds][];
+      long t0 = System.nanoTime();
       for (int seed = 0; seed < seeds; seed++) {
         curves[seed] = bestCurve(s.getKey(), s.getValue(), seed, maxQueries);
       }
+      double qps = (double) seeds * maxQueries / ((System.nanoTime() - t0) / 1e9);
       for (int q : sorted) {
         double sum = 0;
         int found = 0;
@@ -89,7 +94,7 @@ public final class TabularBenchmark {
           }
         }
         double meanBest = withResult == 0 ? Double.NaN : sum / withResult;
-        results.add(new Result(s.getKey(), q, seeds, meanBest, optimum - meanBest, (double) found / seeds));
+        results.add(new Result(s.getKey(), q, seeds, meanBest, optimum - meanBest, (double) found / seeds, qps));
       }
     }
     return results;

@@ -128,8 +128,9 @@ public final class Experiment implements AutoCloseable {
             config.seedOrDefault(),
             epochsPerTrial());
     long t0 = System.nanoTime();
+    FirstStep firstStep = new FirstStep(listener);
     List<TrialRecord> trials =
-        new ExperimentRunner(parts.space(), parts.strategy(), parts.evaluator(), store, settings, listener).run();
+        new ExperimentRunner(parts.space(), parts.strategy(), parts.evaluator(), store, settings, firstStep).run();
     Optional<TrialRecord> best = ExperimentRunner.best(trials);
     FinalTrainer.FinalModel finalModel = null;
     if (best.isPresent()) {
@@ -145,8 +146,55 @@ public final class Experiment implements AutoCloseable {
     }
     store.setStatus("FINISHED");
     ObjectNode summary = summary(trials, best.orElse(null), finalModel, (System.nanoTime() - t0) / 1e9);
+    if (firstStep.atMillis > 0) {
+      // start-up cost as a user sees it: from the JVM's start to the first trained batch
+      summary.put("first_step_seconds", (firstStep.atMillis - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3);
+    }
     writeJson(dir.resolve("summary.json"), summary);
     return summary;
+  }
+
+  /** Passes events on and notes when the first training batch finished. */
+  private static final class FirstStep implements ExperimentListener {
+    private final ExperimentListener inner;
+    volatile long atMillis;
+
+    FirstStep(ExperimentListener inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public void onStart(int finishedBefore, int maxTrials) {
+      inner.onStart(finishedBefore, maxTrials);
+    }
+
+    @Override
+    public void onTrialStart(TrialRecord trial) {
+      inner.onTrialStart(trial);
+    }
+
+    @Override
+    public void onEpoch(long trialId, dev.jnas.evaluate.EpochMetrics metrics, int totalEpochs) {
+      inner.onEpoch(trialId, metrics, totalEpochs);
+    }
+
+    @Override
+    public void onBatch(long trialId, int epoch, double fraction) {
+      if (atMillis == 0) {
+        atMillis = System.currentTimeMillis();
+      }
+      inner.onBatch(trialId, epoch, fraction);
+    }
+
+    @Override
+    public void onTrialEnd(TrialRecord trial, TrialRecord best) {
+      inner.onTrialEnd(trial, best);
+    }
+
+    @Override
+    public void onEnd() {
+      inner.onEnd();
+    }
   }
 
   private void writeBestArchitecture(TrialRecord best) {

@@ -3,17 +3,17 @@ package dev.jnas.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code jnas bench ...}: performance measurements (only {@code train} so far). */
+/** {@code jnas bench ...}: performance measurements ({@code train}, {@code trials}). */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure jnas's performance.",
-    subcommands = {BenchTrainCommand.class})
+    subcommands = {BenchTrainCommand.class, BenchTrialsCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing bench command (train)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing bench command (train, trials)");
   }
 }

@@ -37,6 +37,9 @@ final class RunOutput {
           t.path("params").asLong(), t.path("flops").asLong(), t.path("architecture").asText());
     }
     JsonNode best = s.path("best");
+    if (s.has("first_step_seconds")) {
+      out.printf(Locale.ROOT, "first training step %.1f s after start%n", s.path("first_step_seconds").asDouble());
+    }
     out.println("best architecture: " + best.path("architecture").asText());
     JsonNode fin = s.path("final");
     if (!fin.isMissingNode()) {

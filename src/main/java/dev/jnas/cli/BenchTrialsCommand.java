@@ -1,0 +1,80 @@
+package dev.jnas.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.space.SearchSpace;
+import dev.jnas.space.SearchSpaces;
+import dev.jnas.train.TrainingBenchmark;
+import dev.jnas.train.TrialMemoryBenchmark;
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Json;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "trials",
+    mixinStandardHelpOptions = true,
+    description = "Run many short training trials in one JVM and record resident memory after each (leak check).")
+final class BenchTrialsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--space", defaultValue = "nasbench201", description = "trainable space to sample from (default: ${DEFAULT-VALUE})")
+  String space;
+
+  @Option(names = "--space-params", defaultValue = "{\"cells_per_stage\":1,\"channels\":8}", description = "the space's parameters as JSON (default: ${DEFAULT-VALUE})")
+  String spaceParams;
+
+  @Option(names = "--count", defaultValue = "200", description = "trials (default: ${DEFAULT-VALUE})")
+  int count;
+
+  @Option(names = "--images", defaultValue = "256", description = "synthetic training images per trial, one epoch (default: ${DEFAULT-VALUE})")
+  int images;
+
+  @Option(names = "--size", defaultValue = "16", description = "image side, 1 channel (default: ${DEFAULT-VALUE})")
+  int size;
+
+  @Option(names = "--threads", defaultValue = "2", description = "libtorch intra-op threads (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--json", description = "print one JSON object with the whole curve")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (count < 2 || images < 20 || size < 4 || threads < 1) {
+      throw new BadInputException("bench trials needs --count >= 2, --images >= 20, --size >= 4, --threads >= 1");
+    }
+    SearchSpace s;
+    try {
+      s = SearchSpaces.create(space, Json.MAPPER.readTree(spaceParams));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BadInputException("--space-params: malformed JSON: " + e.getOriginalMessage());
+    }
+    TrainingBenchmark.requestThreads(threads);
+    TrialMemoryBenchmark.Result r = TrialMemoryBenchmark.run(s, count, images, size, 1);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode o = Json.MAPPER.createObjectNode();
+      o.put("space", space).put("trials", r.trials()).put("completed", r.completed())
+          .put("first_rss_mib", r.firstMib()).put("last_rss_mib", r.lastMib()).put("max_rss_mib", r.maxMib())
+          .put("slope_mib_per_100_trials", r.slopeMibPer100()).put("seconds", r.seconds());
+      ArrayNode a = o.putArray("rss_mib");
+      r.rssMib().forEach(a::add);
+      out.println(Json.MAPPER.writeValueAsString(o));
+      return 0;
+    }
+    out.printf(Locale.ROOT, "%d trials (%d complete) in %.1f s; RSS after trial 1: %.1f MiB, last: %.1f MiB, max: %.1f MiB;"
+        + " slope over the second half: %+.2f MiB per 100 trials%n",
+        r.trials(), r.completed(), r.seconds(), r.firstMib(), r.lastMib(), r.maxMib(), r.slopeMibPer100());
+    int step = Math.max(1, r.trials() / 10);
+    for (int i = 0; i < r.trials(); i += step) {
+      out.printf(Locale.ROOT, "  after trial %4d: %7.1f MiB%n", i + 1, r.rssMib().get(i));
+    }
+    return 0;
+  }
+}

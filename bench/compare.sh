@@ -107,6 +107,12 @@ for arch in "${archs[@]}"; do
         json_of "$out.out" "$out.json" || die "$side printed no result for $case (see $out.out)"
         printf '%s\t%s\t%s\t%s\n' "$case" "$side" "$run" "$(field "$out.json" train_images_per_s)" >>"$results"
       done
+      # both sides must have built the same network: equal trainable parameter counts
+      jp="$(field "$LOG/${name}_b${batch}_jnas_$run.json" params 2>/dev/null || echo '?')"
+      pp="$(field "$LOG/${name}_b${batch}_pytorch_$run.json" params)"
+      if [ "$jp" != "?" ] && [ "$jp" != "$pp" ]; then
+        die "$case: jnas has $jp parameters, the PyTorch peer $pp: not the same network"
+      fi
     done
   done
 done

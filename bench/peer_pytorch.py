@@ -508,6 +508,7 @@ def main():
         "dataset": a.dataset,
         "batch": a.batch,
         "steps": a.steps,
+        "warmup": a.warmup,
         "threads": a.threads,
         "train_images_per_s": a.batch * a.steps / train_s,
         "infer_images_per_s": a.batch * a.steps / infer_s,
@@ -516,6 +517,7 @@ def main():
         "params": params,
         "flops": flops,
         "engine": "pytorch " + torch.__version__,
+        "device": "cpu",
     }
     if a.json:
         print(json.dumps(result))

@@ -60,19 +60,22 @@ print(v if not isinstance(v, (dict, list)) else json.dumps(v))
 EOF
 }
 
-# last JSON object line of a run's stdout (tolerates log lines before it)
+# the last JSON object in a run's stdout, one-line or pretty-printed (log lines may precede it)
 json_of() {
   "$PYTHON" - "$1" "$2" <<'EOF'
 import json, sys
+text = open(sys.argv[1]).read()
+dec = json.JSONDecoder()
 obj = None
-for line in open(sys.argv[1]):
-    line = line.strip()
+pos = 0
+for line in text.splitlines(True):
     if line.startswith("{"):
         try:
-            obj = json.loads(line)
+            obj = dec.raw_decode(text, pos)[0]
         except ValueError:
             pass
-if obj is None or "train_images_per_s" not in obj:
+    pos += len(line)
+if not isinstance(obj, dict) or "train_images_per_s" not in obj:
     sys.exit("no JSON result with train_images_per_s in " + sys.argv[1])
 json.dump(obj, open(sys.argv[2], "w"))
 EOF

@@ -73,8 +73,10 @@ def pad_to(x, h, w):
 
 
 class GlobalAvgPool(nn.Module):
+    """DJL's globalAvgPool on PyTorch: adaptive average pooling to 1x1, then (N, C)."""
+
     def forward(self, x):
-        return x.mean(dim=(2, 3))
+        return F.adaptive_avg_pool2d(x, 1).flatten(1)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Compares jnas's training speed with PyTorch's on the same networks.
+#
+# For every case (architecture file in bench/archs x batch size), runs `./jnas bench train` and
+# bench/peer_pytorch.py alternately RUNS times each with the same architecture, batch, steps,
+# threads and optimizer, and prints the median of the per-pair ratios
+# jnas train_images_per_s / pytorch train_images_per_s, ending with `min-ratio: X.XX`.
+#
+# Environment: RUNS (5), STEPS (20), WARMUP (3), THREADS (2), BATCHES ("64 256"),
+# DATASET (fashion-mnist), ARCHS (default: bench/archs/*-small.json), PYTHON (/usr/bin/python3,
+# which sees Debian's python3-torch; install it with bench/setup.sh), OMP_WAIT_POLICY (PASSIVE,
+# exported to both sides: the jnas launcher sets it too), LOG (folder for each run's JSON),
+# JNAS (the jnas launcher, default ./jnas).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+cd "$root"
+
+RUNS="${RUNS:-5}"
+STEPS="${STEPS:-20}"
+WARMUP="${WARMUP:-3}"
+THREADS="${THREADS:-2}"
+BATCHES="${BATCHES:-64 256}"
+DATASET="${DATASET:-fashion-mnist}"
+PYTHON="${PYTHON:-/usr/bin/python3}"
+JNAS="${JNAS:-./jnas}"
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+LOG="${LOG:-$(mktemp -d /tmp/jnas-compare.XXXXXX)}"
+mkdir -p "$LOG"
+if [ -n "${ARCHS:-}" ]; then
+  read -r -a archs <<<"$ARCHS"
+else
+  archs=("$here"/archs/nasrl-macro-small.json "$here"/archs/cell-small.json "$here"/archs/nasbench201-small.json)
+fi
+
+die() {
+  echo "compare: $*" >&2
+  exit 1
+}
+
+# picocli prints the top-level usage (exit 0) for unknown subcommands with --help, so look for
+# the flags this script passes, not just the exit status
+if ! help="$("$JNAS" bench train --help 2>&1)" || ! grep -q -- '--space-params' <<<"$help" \
+    || ! grep -q -- '--warmup' <<<"$help"; then
+  die "'$JNAS bench train --help' failed: this jnas has no working 'bench train' command (build it, or use a branch that has it)"
+fi
+if ! "$PYTHON" -c 'import torch' >/dev/null 2>&1; then
+  die "$PYTHON cannot import torch: run bench/setup.sh (installs Debian's python3-torch), or set PYTHON"
+fi
+
+# field FILE KEY...: prints one field of a JSON file (python3 is needed anyway for the peer)
+field() {
+  "$PYTHON" - "$@" <<'EOF'
+import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2:]:
+    v = v[k]
+print(v if not isinstance(v, (dict, list)) else json.dumps(v))
+EOF
+}
+
+# the last JSON object in a run's stdout, one-line or pretty-printed (log lines may precede it)
+json_of() {
+  "$PYTHON" - "$1" "$2" <<'EOF'
+import json, sys
+text = open(sys.argv[1]).read()
+dec = json.JSONDecoder()
+obj = None
+pos = 0
+for line in text.splitlines(True):
+    if line.startswith("{"):
+        try:
+            obj = dec.raw_decode(text, pos)[0]
+        except ValueError:
+            pass
+    pos += len(line)
+if not isinstance(obj, dict) or "train_images_per_s" not in obj:
+    sys.exit("no JSON result with train_images_per_s in " + sys.argv[1])
+json.dump(obj, open(sys.argv[2], "w"))
+EOF
+}
+
+echo "compare: runs $RUNS, steps $STEPS (+$WARMUP warmup), threads $THREADS, dataset $DATASET, logs in $LOG" >&2
+results="$LOG/results.tsv"
+: >"$results"
+for arch in "${archs[@]}"; do
+  [ -f "$arch" ] || die "architecture file $arch not found"
+  space="$(field "$arch" space)"
+  params="$(field "$arch" params)"
+  string="$(field "$arch" string)"
+  name="$(basename "$arch" .json)"
+  for batch in $BATCHES; do
+    case="$name/b$batch"
+    for run in $(seq 1 "$RUNS"); do
+      for side in jnas pytorch; do
+        out="$LOG/${name}_b${batch}_${side}_$run"
+        echo "compare: $case run $run/$RUNS $side" >&2
+        if [ "$side" = jnas ]; then
+          cmd=("$JNAS" bench train --space "$space" --space-params "$params" --arch "$string"
+               --dataset "$DATASET" --batch "$batch" --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --json)
+        else
+          cmd=("$PYTHON" "$here/peer_pytorch.py" --arch-json "$arch"
+               --dataset "$DATASET" --batch "$batch" --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --json)
+        fi
+        if ! "${cmd[@]}" >"$out.out" 2>"$out.err"; then
+          tail -5 "$out.err" >&2
+          die "$side failed on $case (command: ${cmd[*]}; output in $out.out, $out.err)"
+        fi
+        json_of "$out.out" "$out.json" || die "$side printed no result for $case (see $out.out)"
+        printf '%s\t%s\t%s\t%s\n' "$case" "$side" "$run" "$(field "$out.json" train_images_per_s)" >>"$results"
+      done
+      # both sides must have built the same network: equal trainable parameter counts
+      jp="$(field "$LOG/${name}_b${batch}_jnas_$run.json" params 2>/dev/null || echo '?')"
+      pp="$(field "$LOG/${name}_b${batch}_pytorch_$run.json" params)"
+      if [ "$jp" != "?" ] && [ "$jp" != "$pp" ]; then
+        die "$case: jnas has $jp parameters, the PyTorch peer $pp: not the same network"
+      fi
+    done
+  done
+done
+
+"$PYTHON" - "$results" <<'EOF'
+import statistics, sys
+runs = {}
+order = []
+for line in open(sys.argv[1]):
+    case, side, run, ips = line.rstrip("\n").split("\t")
+    if case not in runs:
+        runs[case] = {}
+        order.append(case)
+    runs[case].setdefault(run, {})[side] = float(ips)
+print("%-26s %12s %14s %7s" % ("case", "jnas img/s", "pytorch img/s", "ratio"))
+ratios = []
+for case in order:
+    pairs = [r for r in runs[case].values() if "jnas" in r and "pytorch" in r]
+    ratio = statistics.median(r["jnas"] / r["pytorch"] for r in pairs)
+    ratios.append(ratio)
+    print("%-26s %12.1f %14.1f %7.2f" % (
+        case, statistics.median(r["jnas"] for r in pairs), statistics.median(r["pytorch"] for r in pairs), ratio))
+print("min-ratio: %.2f" % min(ratios))
+EOF

@@ -1,0 +1,536 @@
+#!/usr/bin/env python3
+"""PyTorch peer for `jnas bench train`: builds the same network as jnas from an architecture
+JSON and trains it on synthetic data, reporting the same figures.
+
+Architecture JSON: {"space": "nasbench201"|"nasrl-macro"|"cell", "params": {...}, "string": "..."}
+(`--arch-json` takes a file name or the JSON text itself). The networks replicate jnas's builders
+(src/main/java/dev/jnas/model): same layer order, channels, strides, padding, BN placement,
+pooling modes and classifier, so the trainable parameter count equals jnas's.
+
+Needs Debian's python3-torch (bench/setup.sh); run it with /usr/bin/python3.
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+DATASETS = {"fashion-mnist": (1, 28, 28), "cifar10": (3, 32, 32)}
+NUM_CLASSES = 10
+
+
+def fail(msg):
+    print("peer_pytorch: " + msg, file=sys.stderr)
+    sys.exit(2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared ops (jnas Ops.java)
+
+
+def conv(cin, cout, kh, kw, sh, sw, ph, pw, dilation=1, groups=1):
+    """Bias-free convolution (a batch norm follows it everywhere)."""
+    return nn.Conv2d(cin, cout, (kh, kw), stride=(sh, sw), padding=(ph, pw), dilation=dilation,
+                     groups=groups, bias=False)
+
+
+def conv_same(cin, cout, k, stride):
+    return conv(cin, cout, k, k, stride, stride, k // 2, k // 2)
+
+
+def bn(c):
+    # DJL BatchNorm defaults: epsilon 1e-5, momentum 0.9 (= PyTorch momentum 0.1), affine
+    return nn.BatchNorm2d(c, eps=1e-5, momentum=0.1)
+
+
+def relu_conv_bn(cin, cout, k, stride):
+    return nn.Sequential(nn.ReLU(), conv_same(cin, cout, k, stride), bn(cout))
+
+
+def avg_pool3(stride):
+    return nn.AvgPool2d(3, stride=stride, padding=1, ceil_mode=False, count_include_pad=False)
+
+
+def max_pool3(stride):
+    return nn.MaxPool2d(3, stride=stride, padding=1, ceil_mode=False)
+
+
+def out_size(size, k, stride, pad, dilation=1):
+    return (size + 2 * pad - dilation * (k - 1) - 1) // stride + 1
+
+
+def pad_to(x, h, w):
+    """Zero-pads (N, C, h', w') at the bottom and right to (N, C, h, w)."""
+    if x.shape[2] == h and x.shape[3] == w:
+        return x
+    return F.pad(x, (0, w - x.shape[3], 0, h - x.shape[2]))
+
+
+class GlobalAvgPool(nn.Module):
+    """DJL's globalAvgPool on PyTorch: adaptive average pooling to 1x1, then (N, C)."""
+
+    def forward(self, x):
+        return F.adaptive_avg_pool2d(x, 1).flatten(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# NAS-Bench-201 (NasBench201Builder, NasBench201Cell, ResidualReduction)
+
+NB201_OPS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
+
+
+def edge_index(to, frm):
+    return to * (to - 1) // 2 + frm
+
+
+def parse_nb201(s):
+    s = s.strip()
+    groups = s.split("+")
+    if len(groups) != 3:
+        fail("NAS-Bench-201 string '%s' needs 3 node groups separated by '+'" % s)
+    ops = [None] * 6
+    for to in range(1, 4):
+        g = groups[to - 1]
+        if not (g.startswith("|") and g.endswith("|") and len(g) >= 2):
+            fail("node %d group '%s' must start and end with '|'" % (to, g))
+        entries = g[1:-1].split("|")
+        if len(entries) != to:
+            fail("node %d group '%s' has %d edges, expected %d" % (to, g, len(entries), to))
+        for frm, e in enumerate(entries):
+            op, sep, inp = e.partition("~")
+            if not sep or op not in NB201_OPS or inp != str(frm):
+                fail("node %d edge '%s' is not <op>~%d" % (to, e, frm))
+            ops[edge_index(to, frm)] = op
+    return ops
+
+
+class NasBench201Cell(nn.Module):
+    def __init__(self, ops, c):
+        super().__init__()
+        self.ops = list(ops)
+        self.edges = nn.ModuleDict()
+        for to in range(1, 4):
+            for frm in range(to):
+                op = self.ops[edge_index(to, frm)]
+                if op == "nor_conv_1x1":
+                    m = relu_conv_bn(c, c, 1, 1)
+                elif op == "nor_conv_3x3":
+                    m = relu_conv_bn(c, c, 3, 1)
+                elif op == "avg_pool_3x3":
+                    m = avg_pool3(1)
+                else:
+                    continue  # none, skip_connect: no module
+                self.edges["edge_%d_%d" % (to, frm)] = m
+
+    def forward(self, x):
+        nodes = [x]
+        for to in range(1, 4):
+            total = None
+            for frm in range(to):
+                op = self.ops[edge_index(to, frm)]
+                if op == "none":
+                    continue
+                v = nodes[frm] if op == "skip_connect" else self.edges["edge_%d_%d" % (to, frm)](nodes[frm])
+                total = v if total is None else total + v
+            nodes.append(torch.zeros_like(x) if total is None else total)
+        return nodes[3]
+
+
+class ResidualReduction(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.conv_a = relu_conv_bn(cin, cout, 3, 2)
+        self.conv_b = relu_conv_bn(cout, cout, 3, 1)
+        self.shortcut = nn.Sequential(
+            nn.AvgPool2d(2, stride=2, padding=0, ceil_mode=True, count_include_pad=False),
+            conv_same(cin, cout, 1, 1))
+
+    def forward(self, x):
+        return self.conv_b(self.conv_a(x)) + self.shortcut(x)
+
+
+def build_nb201(params, string, shape):
+    n = int(params.get("cells_per_stage", 5))
+    c = int(params.get("channels", 16))
+    ops = parse_nb201(string)
+    parts = [conv_same(shape[0], c, 3, 1), bn(c)]
+    for stage in range(3):
+        if stage > 0:
+            parts.append(ResidualReduction(c, c * 2))
+            c *= 2
+        for _ in range(n):
+            parts.append(NasBench201Cell(ops, c))
+    parts += [bn(c), nn.ReLU(), GlobalAvgPool(), nn.Linear(c, NUM_CLASSES)]
+    return nn.Sequential(*parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# NAS-RL macro (NasRlMacroSpace, NasRlMacroNetwork)
+
+LAYER = re.compile(r"([^x<s]*)x([^x<s]*)x([^x<s]*)(?:s([^x<s]*))?(?:<(.*))?$")
+
+
+def parse_nasrl(s, params):
+    n = int(params.get("layers", 6))
+    strides = bool(params.get("strides", False))
+    parts = s.strip().split(";")
+    if len(parts) != n:
+        fail("nasrl-macro string has %d layers, expected %d" % (len(parts), n))
+    layers = []
+    for i, part in enumerate(parts):
+        m = LAYER.match(part)
+        if not m:
+            fail("nasrl-macro layer %d '%s' is not <h>x<w>x<filters>[s<stride>][<inputs]" % (i, part))
+        if strides != (m.group(4) is not None):
+            fail("nasrl-macro layer %d '%s': stride %s" % (i, part, "missing" if strides else "not searched"))
+        inputs = [int(j) for j in m.group(5).split(",")] if m.group(5) is not None else []
+        if any(j < 0 or j >= i for j in inputs) or inputs != sorted(set(inputs)):
+            fail("nasrl-macro layer %d '%s': inputs must be distinct ascending earlier layers" % (i, part))
+        kh, kw, f = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if kh % 2 == 0 or kw % 2 == 0:
+            fail("nasrl-macro layer %d: kernel sizes must be odd" % i)
+        layers.append((kh, kw, f, int(m.group(4)) if strides else 1, inputs))
+    return layers
+
+
+def concat_padded(xs):
+    if len(xs) == 1:
+        return xs[0]
+    h = max(x.shape[2] for x in xs)
+    w = max(x.shape[3] for x in xs)
+    return torch.cat([pad_to(x, h, w) for x in xs], 1)
+
+
+class NasRlMacroNetwork(nn.Module):
+    def __init__(self, layers, shape):
+        super().__init__()
+        self.inputs = [l[4] for l in layers]
+        shapes = []
+        consumed = [False] * len(layers)
+        convs = []
+        for i, (kh, kw, f, stride, ins) in enumerate(layers):
+            if ins:
+                c = sum(shapes[j][0] for j in ins)
+                h = max(shapes[j][1] for j in ins)
+                w = max(shapes[j][2] for j in ins)
+                for j in ins:
+                    consumed[j] = True
+            else:
+                c, h, w = shape
+            convs.append(nn.Sequential(conv(c, f, kh, kw, stride, stride, kh // 2, kw // 2), bn(f), nn.ReLU()))
+            shapes.append((f, out_size(h, kh, stride, kh // 2), out_size(w, kw, stride, kw // 2)))
+        self.layers = nn.ModuleList(convs)
+        self.final_inputs = [i for i in range(len(layers)) if i == len(layers) - 1 or not consumed[i]]
+        self.pool = GlobalAvgPool()
+        self.classifier = nn.Linear(sum(shapes[i][0] for i in self.final_inputs), NUM_CLASSES)
+
+    def forward(self, image):
+        outs = []
+        for layer, ins in zip(self.layers, self.inputs):
+            x = concat_padded([outs[j] for j in ins]) if ins else image
+            outs.append(layer(x))
+        return self.classifier(self.pool(concat_padded([outs[i] for i in self.final_inputs])))
+
+
+def build_nasrl(params, string, shape):
+    return NasRlMacroNetwork(parse_nasrl(string, params), shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell space (CellSpace, CellNetwork, NasNetCell, FactorizedReduce)
+
+CELL_OPS = ["identity", "avg_pool_3x3", "max_pool_3x3", "conv_1x1", "conv_3x3", "conv_1x7_7x1",
+            "sep_conv_3x3", "sep_conv_5x5", "sep_conv_7x7", "dil_conv_3x3", "dil_conv_5x5"]
+
+
+def parse_cell(s, params):
+    nblocks = int(params.get("blocks", 5))
+    cells = s.strip().split(";")
+    if len(cells) != 2:
+        fail("cell string needs normal:<blocks>;reduce:<blocks>")
+    out = []
+    for name, part in zip(("normal", "reduce"), cells):
+        if not part.startswith(name + ":"):
+            fail("cell '%s' must start with '%s:'" % (part, name))
+        bs = part[len(name) + 1:].split("/")
+        if len(bs) != nblocks:
+            fail("%s cell has %d blocks, expected %d" % (name, len(bs), nblocks))
+        blocks = []
+        for b, text in enumerate(bs):
+            f = text.split(",")
+            if len(f) != 4:
+                fail("%s cell block %d '%s' is not in1,op1,in2,op2" % (name, b, text))
+            in1, op1, in2, op2 = int(f[0]), f[1], int(f[2]), f[3]
+            if not (0 <= in1 < b + 2 and 0 <= in2 < b + 2) or op1 not in CELL_OPS or op2 not in CELL_OPS:
+                fail("%s cell block %d '%s' is not valid" % (name, b, text))
+            blocks.append((in1, op1, in2, op2))
+        out.append(blocks)
+    return out[0], out[1]
+
+
+class FactorizedReduce(nn.Module):
+    def __init__(self, cin, filters):
+        super().__init__()
+        half = filters // 2
+        self.even = conv(cin, half if half > 0 else filters, 1, 1, 2, 2, 0, 0)
+        self.odd = conv(cin, filters - half, 1, 1, 2, 2, 0, 0) if half > 0 else None
+        self.bn = bn(filters)
+
+    def forward(self, x):
+        x = F.relu(x)
+        y = self.even(x)
+        if self.odd is not None:
+            shifted = F.pad(x[:, :, 1:, 1:], (0, 1, 0, 1))
+            y = torch.cat([y, self.odd(shifted)], 1)
+        return self.bn(y)
+
+
+def separable(cin, filters, k, stride, dilation):
+    pad = dilation * (k - 1) // 2
+    return nn.Sequential(nn.ReLU(), conv(cin, cin, k, k, stride, stride, pad, pad, dilation, cin),
+                         conv_same(cin, filters, 1, 1), bn(filters))
+
+
+def cell_op(name, cin, filters, stride):
+    if name == "identity":
+        return nn.Identity() if stride == 1 else FactorizedReduce(cin, filters)
+    if name == "avg_pool_3x3":
+        return avg_pool3(stride)
+    if name == "max_pool_3x3":
+        return max_pool3(stride)
+    if name == "conv_1x1":
+        return relu_conv_bn(cin, filters, 1, stride)
+    if name == "conv_3x3":
+        return relu_conv_bn(cin, filters, 3, stride)
+    if name == "conv_1x7_7x1":
+        return nn.Sequential(nn.ReLU(), conv(cin, filters, 1, 7, 1, stride, 0, 3),
+                             conv(filters, filters, 7, 1, stride, 1, 3, 0), bn(filters))
+    k = {"sep_conv_3x3": 3, "sep_conv_5x5": 5, "sep_conv_7x7": 7, "dil_conv_3x3": 3, "dil_conv_5x5": 5}[name]
+    return separable(cin, filters, k, stride, 2 if name.startswith("dil") else 1)
+
+
+class NasNetCell(nn.Module):
+    def __init__(self, blocks, prev_prev, prev, filters, reduction):
+        """prev_prev, prev: (C, H, W) of h[-2], h[-1]."""
+        super().__init__()
+        self.blocks = list(blocks)
+        if prev_prev[1:] != prev[1:]:
+            self.pre0 = FactorizedReduce(prev_prev[0], filters)
+        else:
+            self.pre0 = relu_conv_bn(prev_prev[0], filters, 1, 1)
+        self.pre1 = relu_conv_bn(prev[0], filters, 1, 1)
+        # every node has `filters` channels; ops on the cell inputs use stride 2 in a reduction
+        h, w = prev[1], prev[2]
+        sizes = [(h, w), (h, w)]
+        consumed = [False] * (len(blocks) + 2)
+        ops1, ops2 = [], []
+        for b, (in1, op1, in2, op2) in enumerate(self.blocks):
+            s1 = 2 if reduction and in1 < 2 else 1
+            s2 = 2 if reduction and in2 < 2 else 1
+            ops1.append(cell_op(op1, filters, filters, s1))
+            ops2.append(cell_op(op2, filters, filters, s2))
+            o1 = tuple(out_size(v, 3, s1, 1) for v in sizes[in1])
+            o2 = tuple(out_size(v, 3, s2, 1) for v in sizes[in2])
+            if o1 != o2:
+                fail("cell block %d sums shapes %s and %s" % (b, o1, o2))
+            sizes.append(o1)
+            consumed[in1] = consumed[in2] = True
+        self.ops1 = nn.ModuleList(ops1)
+        self.ops2 = nn.ModuleList(ops2)
+        self.outputs = [b + 2 for b in range(len(blocks)) if not consumed[b + 2]]
+        self.combine = nn.Sequential(conv_same(filters * len(self.outputs), filters, 1, 1), bn(filters))
+        self.output = (filters,) + sizes[-1]
+
+    def forward(self, x0, x1):
+        nodes = [self.pre0(x0), self.pre1(x1)]
+        for (in1, _, in2, _), o1, o2 in zip(self.blocks, self.ops1, self.ops2):
+            nodes.append(o1(nodes[in1]) + o2(nodes[in2]))
+        outs = [nodes[n] for n in self.outputs]
+        return self.combine(outs[0] if len(outs) == 1 else torch.cat(outs, 1))
+
+
+class CellNetwork(nn.Module):
+    def __init__(self, normal, reduction, cells_per_stack, stacks, filters, shape):
+        super().__init__()
+        self.stem = nn.Sequential(conv_same(shape[0], filters, 3, 1), bn(filters))
+        prev_prev = prev = (filters, shape[1], shape[2])
+        width = filters
+        cells = []
+        for stack in range(stacks):
+            if stack > 0:
+                width *= 2
+                r = NasNetCell(reduction, prev_prev, prev, width, True)
+                cells.append(r)
+                prev_prev, prev = prev, r.output
+            for _ in range(cells_per_stack):
+                c = NasNetCell(normal, prev_prev, prev, width, False)
+                cells.append(c)
+                prev_prev, prev = prev, c.output
+        self.cells = nn.ModuleList(cells)
+        self.pool = GlobalAvgPool()
+        self.classifier = nn.Linear(prev[0], NUM_CLASSES)
+
+    def forward(self, x):
+        h1 = self.stem(x)
+        h0 = h1
+        for cell in self.cells:
+            h0, h1 = h1, cell(h0, h1)
+        return self.classifier(self.pool(h1))
+
+
+def build_cell(params, string, shape):
+    normal, reduction = parse_cell(string, params)
+    return CellNetwork(normal, reduction, int(params.get("cells_per_stack", 2)), int(params.get("stacks", 3)),
+                       int(params.get("filters", 16)), shape)
+
+
+BUILDERS = {"nasbench201": build_nb201, "nasrl-macro": build_nasrl, "cell": build_cell}
+
+
+def build(arch, shape):
+    space = arch.get("space")
+    if space not in BUILDERS:
+        fail("space '%s' is not trainable here (valid: %s)" % (space, ", ".join(BUILDERS)))
+    if not isinstance(arch.get("string"), str):
+        fail("architecture JSON needs a 'string'")
+    return BUILDERS[space](arch.get("params") or {}, arch["string"], shape)
+
+
+def flops_of(model, shape):
+    """Multiply-adds of one example through convolutions and linear layers (jnas's count)."""
+    total = [0]
+
+    def conv_hook(m, inp, out):
+        kh, kw = m.kernel_size
+        total[0] += kh * kw * (m.in_channels // m.groups) * m.out_channels * out.shape[2] * out.shape[3]
+
+    def linear_hook(m, inp, out):
+        total[0] += m.in_features * m.out_features
+
+    hooks = []
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            hooks.append(m.register_forward_hook(conv_hook))
+        elif isinstance(m, nn.Linear):
+            hooks.append(m.register_forward_hook(linear_hook))
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros((2,) + tuple(shape)))
+    for h in hooks:
+        h.remove()
+    return total[0]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--arch-json", required=True, help="file name or JSON text: {space, params, string}")
+    ap.add_argument("--dataset", default="fashion-mnist", choices=sorted(DATASETS))
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    a = ap.parse_args()
+    if a.batch < 2 or a.steps < 1 or a.warmup < 0 or a.threads < 1:
+        fail("need --batch >= 2, --steps >= 1, --warmup >= 0, --threads >= 1")
+
+    torch.set_num_threads(a.threads)
+    torch.set_num_interop_threads(a.threads)
+    torch.manual_seed(a.seed)
+
+    text = a.arch_json
+    if os.path.isfile(text):
+        with open(text) as f:
+            text = f.read()
+    try:
+        arch = json.loads(text)
+    except ValueError as e:
+        fail("--arch-json is neither a file nor valid JSON: %s" % e)
+    shape = DATASETS[a.dataset]
+    model = build(arch, shape)
+    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    flops = flops_of(model, shape)
+
+    # synthetic data: a pool of random images and labels, batches taken in turn
+    pool = max(4, -(-1024 // a.batch))
+    images = torch.randn((pool, a.batch) + shape)
+    labels = torch.randint(0, NUM_CLASSES, (pool, a.batch))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=5e-4)
+    loss_fn = nn.CrossEntropyLoss()
+
+    model.train()
+    t = {"forward": 0.0, "backward": 0.0, "optimizer": 0.0, "data": 0.0}
+    clock = time.perf_counter
+    start = None
+    for step in range(a.warmup + a.steps):
+        if step == a.warmup:
+            t = dict.fromkeys(t, 0.0)
+            start = clock()
+        t0 = clock()
+        x = images[step % pool].clone()
+        y = labels[step % pool].clone()
+        t1 = clock()
+        loss = loss_fn(model(x), y)
+        loss_value = loss.item()
+        t2 = clock()
+        loss.backward()
+        t3 = clock()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        t4 = clock()
+        t["data"] += t1 - t0
+        t["forward"] += t2 - t1
+        t["backward"] += t3 - t2
+        t["optimizer"] += t4 - t3
+        if loss_value != loss_value:
+            fail("loss diverged (NaN) at step %d" % step)
+    train_s = clock() - start
+
+    model.eval()
+    with torch.no_grad():
+        for step in range(a.warmup + a.steps):
+            if step == a.warmup:
+                start = clock()
+            model(images[step % pool]).argmax(1)
+    infer_s = clock() - start
+
+    result = {
+        "space": arch["space"],
+        "arch": arch["string"],
+        "dataset": a.dataset,
+        "batch": a.batch,
+        "steps": a.steps,
+        "warmup": a.warmup,
+        "threads": a.threads,
+        "train_images_per_s": a.batch * a.steps / train_s,
+        "infer_images_per_s": a.batch * a.steps / infer_s,
+        "step_ms": {k: 1000.0 * v / a.steps for k, v in t.items()},
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "params": params,
+        "flops": flops,
+        "engine": "pytorch " + torch.__version__,
+        "device": "cpu",
+    }
+    if a.json:
+        print(json.dumps(result))
+    else:
+        print("space %s  arch %s" % (result["space"], result["arch"]))
+        print("params %d  flops %d  engine %s" % (params, flops, result["engine"]))
+        print("batch %d  steps %d  threads %d" % (a.batch, a.steps, a.threads))
+        print("train %.1f images/s  infer %.1f images/s" % (result["train_images_per_s"], result["infer_images_per_s"]))
+        print("step ms: " + "  ".join("%s %.2f" % kv for kv in result["step_ms"].items()))
+        print("peak RSS %.1f MiB" % result["peak_rss_mib"])
+
+
+if __name__ == "__main__":
+    main()

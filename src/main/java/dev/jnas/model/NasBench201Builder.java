@@ -12,26 +12,15 @@ import java.util.List;
  * separated by {@link ResidualReduction}s; BN, ReLU, global average pooling and a linear
  * classifier. N and C come from the space ({@code cells_per_stage}, {@code channels}).
  */
-public final class NasBench201Builder implements ModelBuilder {
+public final class NasBench201Builder extends SpaceModelBuilder<NasBench201Space> {
   private static final int STAGES = 3;
-  private final NasBench201Space space;
 
   public NasBench201Builder(NasBench201Space space) {
-    this.space = space;
+    super(space);
   }
 
   @Override
-  public Block build(Architecture arch, Shape inputShape, int numClasses) {
-    return network(arch, inputShape, numClasses).block();
-  }
-
-  @Override
-  public long flops(Architecture arch, Shape inputShape, int numClasses) {
-    return network(arch, inputShape, numClasses).flops();
-  }
-
-  private Built network(Architecture arch, Shape inputShape, int numClasses) {
-    Builders.checkArguments(space, arch, inputShape, numClasses);
+  protected Built network(Architecture arch, Shape inputShape, int numClasses) {
     List<String> ops = new ArrayList<>();
     for (int e = 0; e < arch.size(); e++) {
       ops.add(NasBench201Space.OPS.get(arch.get(e)));

@@ -1,7 +1,6 @@
 package dev.jnas.model;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.NasBench201Space;
 import java.util.ArrayList;

@@ -1,13 +1,10 @@
 package dev.jnas.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.space.SearchSpaces;
 import dev.jnas.train.TrainingBenchmark;
-import dev.jnas.util.BadInputException;
 import dev.jnas.util.Json;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -60,7 +57,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     // before anything can start the engine: libtorch reads its thread count once
     TrainingBenchmark.requestThreads(threads);
     TrainingBenchmark.DatasetShape shape = TrainingBenchmark.DatasetShape.parse(dataset);
-    SearchSpace s = SearchSpaces.create(space, params());
+    SearchSpace s = SearchSpaces.create(space, JsonFlags.object("--space-params", spaceParams));
     Architecture a = s.decode(arch);
     TrainingBenchmark.Result r = TrainingBenchmark.run(s, a, shape, batch, steps, warmup, threads);
     PrintWriter out = spec.commandLine().getOut();
@@ -78,21 +75,6 @@ final class BenchTrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  inference  %10.1f images/s%n", r.inferImagesPerS());
     out.printf(Locale.ROOT, "  peak RSS   %10.1f MiB%n", r.peakRssMib());
     return 0;
-  }
-
-  private JsonNode params() {
-    if (spaceParams == null || spaceParams.isBlank()) {
-      return null;
-    }
-    try {
-      JsonNode n = Json.MAPPER.readTree(spaceParams);
-      if (!(n instanceof ObjectNode)) {
-        throw new BadInputException("--space-params: expected a JSON object, got " + spaceParams);
-      }
-      return n;
-    } catch (JsonProcessingException e) {
-      throw new BadInputException("--space-params: malformed JSON: " + e.getOriginalMessage());
-    }
   }
 
   static ObjectNode toJson(TrainingBenchmark.Result r) {

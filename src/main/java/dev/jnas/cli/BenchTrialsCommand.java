@@ -49,12 +49,7 @@ final class BenchTrialsCommand implements Callable<Integer> {
     if (count < 2 || images < 20 || size < 4 || threads < 1) {
       throw new BadInputException("bench trials needs --count >= 2, --images >= 20, --size >= 4, --threads >= 1");
     }
-    SearchSpace s;
-    try {
-      s = SearchSpaces.create(space, Json.MAPPER.readTree(spaceParams));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new BadInputException("--space-params: malformed JSON: " + e.getOriginalMessage());
-    }
+    SearchSpace s = SearchSpaces.create(space, JsonFlags.object("--space-params", spaceParams));
     TrainingBenchmark.requestThreads(threads);
     TrialMemoryBenchmark.Result r = TrialMemoryBenchmark.run(s, count, images, size, 1);
     PrintWriter out = spec.commandLine().getOut();

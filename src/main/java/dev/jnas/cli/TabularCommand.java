@@ -1,7 +1,6 @@
 package dev.jnas.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.evaluate.tabular.MetricTable;
 import dev.jnas.evaluate.tabular.MetricTables;
 import dev.jnas.evaluate.tabular.NasBench201Table;
@@ -67,7 +66,7 @@ final class TabularCommand implements Callable<Integer> {
     TabularEvaluator evaluator = new TabularEvaluator(table, metric);
     Map<String, JsonNode> withParams = new LinkedHashMap<>();
     for (String s : strategies) {
-      withParams.put(s, params.containsKey(s) ? parse(s, params.get(s)) : Json.MAPPER.createObjectNode());
+      withParams.put(s, params.containsKey(s) ? JsonFlags.object("--params " + s, params.get(s)) : Json.MAPPER.createObjectNode());
     }
     TabularBenchmark bench = new TabularBenchmark(benchmark, evaluator);
     long t0 = System.nanoTime();
@@ -84,17 +83,5 @@ final class TabularCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%-12s %8d %10.3f %12.3f %14.2f %,14.0f%n", r.strategy(), r.queries(), r.meanBest(), r.meanRegret(), r.foundOptimum(), r.queriesPerSecond());
     }
     return 0;
-  }
-
-  private static ObjectNode parse(String strategy, String text) {
-    try {
-      JsonNode n = Json.MAPPER.readTree(text);
-      if (!(n instanceof ObjectNode o)) {
-        throw new BadInputException("--params " + strategy + ": expected a JSON object, got " + text);
-      }
-      return o;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new BadInputException("--params " + strategy + ": malformed JSON: " + e.getOriginalMessage());
-    }
   }
 }

@@ -75,21 +75,7 @@ class ExperimentRunnerTest {
   @Test
   void resumeRerunsInterruptedTrialsAndNeverRepeatsFinishedOnes() {
     // First process: dies (an Error escapes) in the middle of trial 7.
-    AtomicInteger calls = new AtomicInteger();
-    Evaluator dying = (arch, ctx) -> {
-      if (calls.incrementAndGet() == 8) {
-        throw new ThreadDeath();
-      }
-      return toy.evaluate(arch, ctx);
-    };
-    var store = SqliteTrialStore.open(dir);
-    store.createExperiment("t", "{}", "{}");
-    try {
-      new ExperimentRunner(space, new ToyRandomStrategy(space, 5), dying, store, new RunSettings(20, null, 1, 5, 1), null).run();
-    } catch (ThreadDeath | RuntimeException expected) {
-      // the simulated crash
-    }
-    store.close();
+    crashAtEvaluation(8).close();
     var reopened = SqliteTrialStore.openExisting(dir);
     List<TrialRecord> before = reopened.trials();
     assertThat(before.stream().filter(t -> t.status() == TrialStatus.RUNNING)).hasSize(1);
@@ -115,9 +101,21 @@ class ExperimentRunnerTest {
 
   @Test
   void resumeWithADifferentStrategyIsRefusedNotSilentlyMixed() {
+    var store = crashAtEvaluation(5);
+    // A snapshot from before any event, of a strategy in another state: replaying the stored asks
+    // from it gives other architectures, which resume must refuse rather than mix.
+    store.saveSnapshot("{\"seq\":0,\"strategy\":" + new ToyRandomStrategy(space, 6).snapshot() + "}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new ExperimentRunner(space, new ToyRandomStrategy(space, 5), toy, store, new RunSettings(20, null, 1, 5, 1), null).run())
+        .hasMessageContaining("replaying the strategy diverged");
+    store.close();
+  }
+
+  /** Runs 20 trials of seed 5 into a fresh SQLite store and "crashes" at evaluation {@code n}. */
+  private SqliteTrialStore crashAtEvaluation(int n) {
     AtomicInteger calls = new AtomicInteger();
     Evaluator dying = (arch, ctx) -> {
-      if (calls.incrementAndGet() == 5) {
+      if (calls.incrementAndGet() == n) {
         throw new ThreadDeath();
       }
       return toy.evaluate(arch, ctx);
@@ -129,12 +127,6 @@ class ExperimentRunnerTest {
     } catch (ThreadDeath | RuntimeException expected) {
       // the simulated crash
     }
-    // A snapshot from before any event, of a strategy in another state: replaying the stored asks
-    // from it gives other architectures, which resume must refuse rather than mix.
-    store.saveSnapshot("{\"seq\":0,\"strategy\":" + new ToyRandomStrategy(space, 6).snapshot() + "}");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> new ExperimentRunner(space, new ToyRandomStrategy(space, 5), toy, store, new RunSettings(20, null, 1, 5, 1), null).run())
-        .hasMessageContaining("replaying the strategy diverged");
-    store.close();
+    return store;
   }
 }

@@ -10,7 +10,9 @@
 # DATASET (fashion-mnist), ARCHS (default: bench/archs/*-small.json), PYTHON (/usr/bin/python3,
 # which sees Debian's python3-torch; install it with bench/setup.sh), OMP_WAIT_POLICY (PASSIVE,
 # exported to both sides: the jnas launcher sets it too), LOG (folder for each run's JSON),
-# JNAS (the jnas launcher, default ./jnas).
+# JNAS (the jnas launcher, default ./jnas), PEER_CL (1: also run the peer with --channels-last in
+# the same alternation, a third side "pytorch-cl", reported in two more columns and a last line
+# `min-ratio-channels-last: X.XX`).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,6 +29,10 @@ PYTHON="${PYTHON:-/usr/bin/python3}"
 JNAS="${JNAS:-./jnas}"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 LOG="${LOG:-$(mktemp -d /tmp/jnas-compare.XXXXXX)}"
+sides=(jnas pytorch)
+if [ "${PEER_CL:-0}" = 1 ]; then
+  sides+=(pytorch-cl)
+fi
 mkdir -p "$LOG"
 if [ -n "${ARCHS:-}" ]; then
   read -r -a archs <<<"$ARCHS"
@@ -93,7 +99,7 @@ for arch in "${archs[@]}"; do
   for batch in $BATCHES; do
     case="$name/b$batch"
     for run in $(seq 1 "$RUNS"); do
-      for side in jnas pytorch; do
+      for side in "${sides[@]}"; do
         out="$LOG/${name}_b${batch}_${side}_$run"
         echo "compare: $case run $run/$RUNS $side" >&2
         if [ "$side" = jnas ]; then
@@ -102,6 +108,9 @@ for arch in "${archs[@]}"; do
         else
           cmd=("$PYTHON" "$here/peer_pytorch.py" --arch-json "$arch"
                --dataset "$DATASET" --batch "$batch" --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --json)
+          if [ "$side" = pytorch-cl ]; then
+            cmd+=(--channels-last)
+          fi
         fi
         if ! "${cmd[@]}" >"$out.out" 2>"$out.err"; then
           tail -5 "$out.err" >&2
@@ -130,13 +139,25 @@ for line in open(sys.argv[1]):
         runs[case] = {}
         order.append(case)
     runs[case].setdefault(run, {})[side] = float(ips)
-print("%-26s %12s %14s %7s" % ("case", "jnas img/s", "pytorch img/s", "ratio"))
-ratios = []
+cl = any("pytorch-cl" in r for c in order for r in runs[c].values())
+head = "%-26s %12s %14s %7s" % ("case", "jnas img/s", "pytorch img/s", "ratio")
+if cl:
+    head += " %17s %8s" % ("pytorch-cl img/s", "ratio")
+print(head)
+ratios, cl_ratios = [], []
 for case in order:
     pairs = [r for r in runs[case].values() if "jnas" in r and "pytorch" in r]
     ratio = statistics.median(r["jnas"] / r["pytorch"] for r in pairs)
     ratios.append(ratio)
-    print("%-26s %12.1f %14.1f %7.2f" % (
-        case, statistics.median(r["jnas"] for r in pairs), statistics.median(r["pytorch"] for r in pairs), ratio))
+    line = "%-26s %12.1f %14.1f %7.2f" % (
+        case, statistics.median(r["jnas"] for r in pairs), statistics.median(r["pytorch"] for r in pairs), ratio)
+    if cl:
+        clp = [r for r in runs[case].values() if "jnas" in r and "pytorch-cl" in r]
+        cl_ratio = statistics.median(r["jnas"] / r["pytorch-cl"] for r in clp)
+        cl_ratios.append(cl_ratio)
+        line += " %17.1f %8.2f" % (statistics.median(r["pytorch-cl"] for r in clp), cl_ratio)
+    print(line)
 print("min-ratio: %.2f" % min(ratios))
+if cl:
+    print("min-ratio-channels-last: %.2f" % min(cl_ratios))
 EOF

@@ -440,6 +440,11 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--channels-last", action="store_true",
+                    help="model and batches in channels-last memory format (PyTorch's faster CPU layout, "
+                         "which a PyTorch user must ask for; jnas uses it by default on the CPU)")
+    ap.add_argument("--profile", metavar="FILE",
+                    help="write torch's operator profile of the timed training steps to FILE (Chrome trace JSON)")
     a = ap.parse_args()
     if a.batch < 2 or a.steps < 1 or a.warmup < 0 or a.threads < 1:
         fail("need --batch >= 2, --steps >= 1, --warmup >= 0, --threads >= 1")
@@ -465,6 +470,9 @@ def main():
     pool = max(4, -(-1024 // a.batch))
     images = torch.randn((pool, a.batch) + shape)
     labels = torch.randint(0, NUM_CLASSES, (pool, a.batch))
+    if a.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+        images = torch.stack([im.contiguous(memory_format=torch.channels_last) for im in images])
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=5e-4)
     loss_fn = nn.CrossEntropyLoss()
 
@@ -472,12 +480,16 @@ def main():
     t = {"forward": 0.0, "backward": 0.0, "optimizer": 0.0, "data": 0.0}
     clock = time.perf_counter
     start = None
+    prof = None
     for step in range(a.warmup + a.steps):
         if step == a.warmup:
+            if a.profile:
+                prof = torch.autograd.profiler.profile(record_shapes=True)
+                prof.__enter__()
             t = dict.fromkeys(t, 0.0)
             start = clock()
         t0 = clock()
-        x = images[step % pool].clone()
+        x = images[step % pool].clone(memory_format=torch.preserve_format)
         y = labels[step % pool].clone()
         t1 = clock()
         loss = loss_fn(model(x), y)
@@ -495,6 +507,9 @@ def main():
         if loss_value != loss_value:
             fail("loss diverged (NaN) at step %d" % step)
     train_s = clock() - start
+    if prof is not None:
+        prof.__exit__(None, None, None)
+        prof.export_chrome_trace(a.profile)
 
     model.eval()
     with torch.no_grad():
@@ -512,6 +527,7 @@ def main():
         "steps": a.steps,
         "warmup": a.warmup,
         "threads": a.threads,
+        "channels_last": a.channels_last,
         "train_images_per_s": a.batch * a.steps / train_s,
         "infer_images_per_s": a.batch * a.steps / infer_s,
         "step_ms": {k: 1000.0 * v / a.steps for k, v in t.items()},

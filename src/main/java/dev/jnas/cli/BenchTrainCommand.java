@@ -52,6 +52,9 @@ final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
+  @Option(names = "--profile", paramLabel = "FILE", description = "write libtorch's operator profile of the timed training steps to FILE (Chrome trace JSON; summarise with bench/profile_ops.py)")
+  java.nio.file.Path profile;
+
   @Override
   public Integer call() throws Exception {
     // before anything can start the engine: libtorch reads its thread count once
@@ -59,7 +62,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     TrainingBenchmark.DatasetShape shape = TrainingBenchmark.DatasetShape.parse(dataset);
     SearchSpace s = SearchSpaces.create(space, JsonFlags.object("--space-params", spaceParams));
     Architecture a = s.decode(arch);
-    TrainingBenchmark.Result r = TrainingBenchmark.run(s, a, shape, batch, steps, warmup, threads);
+    TrainingBenchmark.Result r = TrainingBenchmark.run(s, a, shape, batch, steps, warmup, threads, profile);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.MAPPER.writeValueAsString(toJson(r)));

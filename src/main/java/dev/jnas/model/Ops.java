@@ -1,14 +1,15 @@
 package dev.jnas.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import java.util.List;
 
@@ -58,7 +59,7 @@ final class Ops {
   }
 
   static Built batchNorm(Shape in) {
-    return new Built(BatchNorm.builder().build(), in, 0);
+    return new Built(new BatchNorm2d(), in, 0);
   }
 
   static Built relu(Shape in) {
@@ -85,9 +86,24 @@ final class Ops {
         channels(in), outSize(height(in), k, stride, pad, 1), outSize(width(in), k, stride, pad, 1));
   }
 
-  /** Global average pooling to {@code (C)}. */
+  /**
+   * Global average pooling to {@code (C)}, as an average pool whose window is the whole map. DJL's
+   * global pool calls {@code adaptive_avg_pool2d}, which libtorch turns into a mean whose gradient
+   * is a plain NCHW tensor; with channels-last activations that gradient made every backward
+   * element-wise op behind it mix layouts (ReLU's backward 5x slower). The pooling kernel's
+   * gradient takes its input's layout.
+   */
   static Built globalAvgPool(Shape in) {
-    return new Built(Pool.globalAvgPool2dBlock(), new Shape(channels(in)), 0);
+    Shape window = new Shape(height(in), width(in));
+    Block b =
+        new LambdaBlock(
+            list -> {
+              NDArray x = list.singletonOrThrow();
+              NDArray pooled = Pool.avgPool2d(x, window, window, new Shape(0, 0), false, true);
+              return new NDList(pooled.reshape(x.getShape().get(0), x.getShape().get(1)));
+            },
+            "globalAvgPool");
+    return new Built(b, new Shape(channels(in)), 0);
   }
 
   static Built linear(Shape in, int units) {

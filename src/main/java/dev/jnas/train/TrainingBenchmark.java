@@ -122,10 +122,13 @@ public final class TrainingBenchmark {
   /**
    * Builds {@code arch} for {@code dataset}'s shape and measures it.
    *
+   * @param profile where to write libtorch's operator profile of the timed training steps (Chrome
+   *     trace JSON), or null
    * @throws BadInputException on a bad argument or an architecture the builder rejects
    */
   public static Result run(
-      SearchSpace space, Architecture arch, DatasetShape dataset, int batch, int steps, int warmup, int threads) {
+      SearchSpace space, Architecture arch, DatasetShape dataset, int batch, int steps, int warmup, int threads,
+      Path profile) {
     if (batch < 2) {
       throw new BadInputException("--batch must be >= 2 (batch norm needs two examples), got " + batch);
     }
@@ -166,10 +169,16 @@ public final class TrainingBenchmark {
       // training: one epoch of exactly warmup + steps full batches
       BatchLoader loader = new BatchLoader(data, batch, true, false, 11);
       TrainingLoop loop = new TrainingLoop(block, manager, dataset.classes, SETTINGS, total);
-      PhaseTotals phases = new PhaseTotals(warmup);
+      PhaseTotals phases = new PhaseTotals(warmup, profile != null);
       loop.timer(phases);
-      loop.train(loader, null, 1, 0, TrialListener.NONE);
-      loop.timer(null);
+      try {
+        loop.train(loader, null, 1, 0, TrialListener.NONE);
+      } finally {
+        loop.timer(null);
+        if (phases.profiling) {
+          JniUtils.stopProfile(profile.toAbsolutePath().toString());
+        }
+      }
       StepMillis stepMs = phases.meanMillis(steps);
       double trainPerS = batch * 1000.0 / stepMs.total();
 
@@ -210,11 +219,22 @@ public final class TrainingBenchmark {
   /** Sums the phases of the steps after the first {@code skip}. */
   private static final class PhaseTotals implements TrainingLoop.StepTimer {
     private final int skip;
+    private final boolean profile;
     private final Map<TrainingLoop.Phase, Long> nanos = new EnumMap<>(TrainingLoop.Phase.class);
     private int step;
+    boolean profiling;
 
-    PhaseTotals(int skip) {
+    PhaseTotals(int skip, boolean profile) {
       this.skip = skip;
+      this.profile = profile;
+      startProfileAt(0);
+    }
+
+    private void startProfileAt(int s) {
+      if (profile && s == skip && !profiling) {
+        JniUtils.startProfile(false, true, false); // no CUDA, record shapes, no memory
+        profiling = true;
+      }
     }
 
     @Override
@@ -227,6 +247,7 @@ public final class TrainingBenchmark {
     @Override
     public void stepEnd() {
       step++;
+      startProfileAt(step);
     }
 
     StepMillis meanMillis(int steps) {

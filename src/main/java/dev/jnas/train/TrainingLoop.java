@@ -83,6 +83,7 @@ final class TrainingLoop {
   private long lapStart;
 
   TrainingLoop(Block block, NDManager manager, int numClasses, TrainingSettings settings, int totalSteps) {
+    MallocSettings.warnIfMissing();
     this.block = block;
     this.manager = manager;
     this.store = new ParameterStore(manager, false);
@@ -189,13 +190,22 @@ final class TrainingLoop {
 
   private float trainStep(BatchLoader.HostBatch batch, int epoch) {
     try (NDManager bm = manager.newSubManager()) {
-      NDArray x = batch.images(bm);
-      NDArray target = bm.create(targets(batch), new Shape(batch.size(), numClasses));
-      lap(Phase.DATA);
-      JniUtils.setGradMode(true);
-      NDArray logits = block.forward(store, new NDList(x), true).singletonOrThrow();
-      // cross-entropy against (smoothed) one-hot targets: DJL's loss has no label smoothing
-      NDArray loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
+      NDArray logits;
+      NDArray loss;
+      // The forward pass's arrays live in their own manager, closed before the backward pass:
+      // autograd holds what backward needs, so (as in Python, where intermediates go out of
+      // scope) each activation is freed as soon as backward has used it, not at the step's end.
+      try (NDManager fm = bm.newSubManager()) {
+        NDArray x = batch.images(fm);
+        NDArray target = fm.create(targets(batch), new Shape(batch.size(), numClasses));
+        lap(Phase.DATA);
+        JniUtils.setGradMode(true);
+        logits = block.forward(store, new NDList(x), true).singletonOrThrow();
+        // cross-entropy against (smoothed) one-hot targets: DJL's loss has no label smoothing
+        loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
+        logits.attach(bm);
+        loss.attach(bm);
+      }
       lap(Phase.FORWARD);
       JniUtils.backward((PtNDArray) loss, (PtNDArray) bm.ones(loss.getShape()), false, false);
       JniUtils.setGradMode(false);

@@ -69,13 +69,15 @@ class BatchLoaderTest {
       BatchLoader.HostBatch ab = a.next();
       // (x / 255 - mean) / std of channel 2, row 5, column 6 of image 3
       int raw = d.pixel(3, 2, 5, 6);
-      int at = ((3 * 3 + 2) * 32 + 5) * 32 + 6;
+      int at = ((3 * 32 + 5) * 32 + 6) * 3 + 2; // NHWC
       assertThat(pb.pixels()[at]).isCloseTo((raw / 255f - d.mean()[2]) / d.std()[2], org.assertj.core.data.Offset.offset(1e-5f));
       assertThat(ab.pixels()).hasSameSizeAs(pb.pixels()).isNotEqualTo(pb.pixels());
       assertThat(ab.labels()).isEqualTo(pb.labels());
       NDArray x = ab.images(m);
       assertThat(x.getShape()).isEqualTo(new Shape(16, 3, 32, 32));
       assertThat(x.getDataType()).isEqualTo(DataType.FLOAT32);
+      // the (N, C, H, W) array reads the interleaved host pixels in logical order
+      assertThat(pb.images(m).toFloatArray()[((3 * 3 + 2) * 32 + 5) * 32 + 6]).isEqualTo(pb.pixels()[at]);
       assertThat(ab.labelArray(m).toLongArray()).hasSize(16);
     }
   }

@@ -32,6 +32,13 @@ class CellBuilderTest {
   }
 
   @Test
+  void channelsLastAndNchwInputsGiveTheSameResults() {
+    String cell = "0,sep_conv_3x3,1,max_pool_3x3/2,avg_pool_3x3,1,conv_3x3";
+    Architecture a = every.decode("normal:" + cell + ";reduce:" + cell);
+    NetworkChecks.sameInBothLayouts(new CellBuilder(every), a, new Shape(3, 11, 11), 10);
+  }
+
+  @Test
   void everyOpWorksOnCellInputsInBothCellKinds() {
     // Each op is applied to both cell inputs, so reduction cells run each one with stride 2;
     // small inputs keep this quick, and odd sizes (5x5, 7x7) exercise the ceil(H/2) outputs.

@@ -24,6 +24,13 @@ class NasBench201BuilderTest {
   }
 
   @Test
+  void channelsLastAndNchwInputsGiveTheSameResults() {
+    Architecture a = space.decode("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|");
+    NetworkChecks.sameInBothLayouts(builder, a, NetworkChecks.CIFAR, 10);
+    NetworkChecks.sameInBothLayouts(builder, a, NetworkChecks.MNIST, 10);
+  }
+
+  @Test
   void cellOfOnlyNoneStillGivesLogits() {
     Architecture none = space.decode("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|");
     NetworkChecks.forwardAndStep(builder, none, NetworkChecks.MNIST, 3);

@@ -23,6 +23,12 @@ class NasRlMacroBuilderTest {
   }
 
   @Test
+  void channelsLastAndNchwInputsGiveTheSameResults() {
+    Architecture a = strided.decode("3x3x4s1;5x1x6s2<0;1x5x4s2<0,1;3x3x6s1");
+    NetworkChecks.sameInBothLayouts(new NasRlMacroBuilder(strided), a, NetworkChecks.CIFAR, 4);
+  }
+
+  @Test
   void mixedSizesArePaddedAndDanglingLayersReachTheClassifier() {
     // Layer 1 halves the size; layer 2 concatenates the full-size layer 0 with it; layer 3 has no
     // input (takes the image) and layers 2, 3 dangle into the final concatenation.

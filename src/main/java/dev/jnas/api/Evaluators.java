@@ -41,7 +41,10 @@ final class Evaluators {
     JsonNode cfg = config.evaluator();
     String type = cfg.path("type").asText("");
     return switch (type) {
-      case "tabular" -> tabular(config, read(cfg, TabularConfig.class));
+      case "tabular" -> {
+        EngineThreads.forControllerOnly();
+        yield tabular(config, read(cfg, TabularConfig.class));
+      }
       case "training" -> Training.create(config);
       default -> throw new BadInputException(
           "config: evaluator.type '" + type + "' is unknown (valid: training, tabular)");

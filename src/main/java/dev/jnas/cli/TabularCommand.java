@@ -53,6 +53,7 @@ final class TabularCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    dev.jnas.api.EngineThreads.forControllerOnly(); // before a reinforce controller starts the engine
     if (!benchmark.equals("nasbench201") && !benchmark.equals("table")) {
       throw new BadInputException("unknown benchmark '" + benchmark + "' (valid: nasbench201, table)");
     }

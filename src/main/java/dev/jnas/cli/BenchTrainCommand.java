@@ -60,6 +60,13 @@ final class BenchTrainCommand implements Callable<Integer> {
     // before anything can start the engine: libtorch reads its thread count once
     TrainingBenchmark.requestThreads(threads);
     TrainingBenchmark.DatasetShape shape = TrainingBenchmark.DatasetShape.parse(dataset);
+    if (profile != null) {
+      java.nio.file.Path dir = profile.toAbsolutePath().getParent();
+      if (dir == null || !java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
+        throw new dev.jnas.util.BadInputException(
+            "--profile " + profile + ": folder " + dir + " does not exist or is not writable");
+      }
+    }
     SearchSpace s = SearchSpaces.create(space, JsonFlags.object("--space-params", spaceParams));
     Architecture a = s.decode(arch);
     TrainingBenchmark.Result r = TrainingBenchmark.run(s, a, shape, batch, steps, warmup, threads, profile);

@@ -73,6 +73,16 @@ class BenchTrainCliTest {
   }
 
   @Test
+  void profileWritesLibtorchsOperatorTrace(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("ops.json");
+    CliRunner.Result r =
+        bench("--space", "nasbench201", "--space-params", NB201_PARAMS, "--arch", NB201,
+            "--profile", file.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(java.nio.file.Files.readString(file)).contains("aten::convolution");
+  }
+
+  @Test
   void badInputExitsTwoWithAMessage() {
     CliRunner.Result badArch = bench("--space", "nasbench201", "--space-params", NB201_PARAMS, "--arch", "|conv~0|");
     assertThat(badArch.exitCode()).isEqualTo(Main.BAD_INPUT);
@@ -93,6 +103,10 @@ class BenchTrainCliTest {
     CliRunner.Result badDataset = bench("--space", "nasbench201", "--arch", NB201, "--dataset", "mnist");
     assertThat(badDataset.exitCode()).isEqualTo(Main.BAD_INPUT);
     assertThat(badDataset.err()).contains("unknown dataset 'mnist'");
+
+    CliRunner.Result badProfile = bench("--space", "nasbench201", "--arch", NB201, "--profile", "/nonexistent/dir/p.json");
+    assertThat(badProfile.exitCode()).isEqualTo(Main.BAD_INPUT);
+    assertThat(badProfile.err()).contains("--profile", "/nonexistent/dir");
 
     CliRunner.Result badParams = bench("--space", "nasbench201", "--space-params", "{oops", "--arch", NB201);
     assertThat(badParams.exitCode()).isEqualTo(Main.BAD_INPUT);

@@ -4,26 +4,37 @@ import dev.jnas.evaluate.Evaluator;
 import dev.jnas.experiment.FinalTrainer;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.strategy.Strategy;
+import dev.jnas.util.NasException;
 
 /**
- * The parts an experiment config wires together.
+ * The parts an experiment wires together.
  *
- * @param finalTrainer null for evaluators that cannot train (tabular)
+ * @param evaluator null when the caller evaluates trials itself (ask/tell)
+ * @param finalTrainer null for evaluators that cannot train (tabular, the caller's own)
  * @param defaultEpochs epochs per trial when the budget does not say
+ * @param usesEngine whether the parts run libtorch (provenance then records its version)
  */
-record Components(SearchSpace space, Strategy strategy, Evaluator evaluator, FinalTrainer finalTrainer, int defaultEpochs)
+record Components(
+    SearchSpace space,
+    Strategy strategy,
+    Evaluator evaluator,
+    FinalTrainer finalTrainer,
+    int defaultEpochs,
+    boolean usesEngine)
     implements AutoCloseable {
   @Override
   public void close() {
     try {
-      evaluator.close();
+      if (evaluator != null) {
+        evaluator.close();
+      }
     } finally {
       // the RL controller holds native memory
       if (strategy instanceof AutoCloseable c) {
         try {
           c.close();
         } catch (Exception e) {
-          throw new dev.jnas.util.NasException("cannot close strategy " + strategy.name(), e);
+          throw new NasException("cannot close strategy " + strategy.name(), e);
         }
       }
     }

@@ -2,7 +2,6 @@ package dev.jnas.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.jnas.evaluate.Evaluator;
 import dev.jnas.evaluate.TrialContext;
 import dev.jnas.evaluate.TrialResult;
@@ -15,13 +14,16 @@ import dev.jnas.space.SearchSpace;
 import dev.jnas.space.SearchSpaces;
 import dev.jnas.space.TableSpace;
 import dev.jnas.strategy.Strategies;
+import dev.jnas.strategy.Strategy;
 import dev.jnas.util.BadInputException;
-import dev.jnas.util.Json;
-import java.nio.file.Path;
-import java.util.stream.Collectors;
+import dev.jnas.util.ConfigBinding;
+import dev.jnas.util.ConfigException;
 
 /** Builds the space, strategy and evaluator an experiment config asks for. */
 final class Evaluators {
+  /** A simulated query may take up to an hour; more is a typo. */
+  static final int MAX_DELAY_MS = 3_600_000;
+
   private Evaluators() {}
 
   /**
@@ -37,66 +39,110 @@ final class Evaluators {
       String metric,
       @JsonProperty("delay_ms") Integer delayMs) {}
 
-  static Components create(ExperimentConfig config) {
+  /**
+   * Parts the caller made in code, used instead of the config's names: either may be null.
+   *
+   * @param space the caller's search space
+   * @param strategy makes the caller's strategy for the space and the experiment seed
+   */
+  record Given(SearchSpace space, StrategyFactory strategy) {
+    static final Given NONE = new Given(null, null);
+  }
+
+  static Components create(ExperimentConfig config, Given given) {
     JsonNode cfg = config.evaluator();
     String type = cfg.path("type").asText("");
     return switch (type) {
       case "tabular" -> {
         EngineThreads.forControllerOnly();
-        yield tabular(config, read(cfg, TabularConfig.class));
+        yield tabular(config, read(cfg, TabularConfig.class), given);
       }
-      case "training" -> Training.create(config);
-      default -> throw new BadInputException(
-          "config: evaluator.type '" + type + "' is unknown (valid: training, tabular)");
+      case "none" -> callerEvaluates(config, given);
+      case "training" -> Training.create(config, given);
+      default -> throw ConfigException.invalid(
+          "evaluator.type", type.isEmpty() ? "is missing (valid: training, tabular, none)" : "'" + type + "' is unknown (valid: training, tabular, none)");
     };
   }
 
+  /** Binds the evaluator section; errors name the full field path ({@code evaluator.training.lr}). */
   static <T> T read(JsonNode node, Class<T> type) {
     try {
-      return Json.MAPPER.copy()
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .treeToValue(node, type);
-    } catch (UnrecognizedPropertyException e) {
-      throw new BadInputException(
-          "config: unknown field '" + e.getPropertyName() + "' in evaluator (valid: "
-              + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new BadInputException("config: evaluator: " + e.getOriginalMessage());
+      return ConfigBinding.bind(node, type);
+    } catch (ConfigException e) {
+      throw e.under("evaluator");
     }
   }
 
-  private static Components tabular(ExperimentConfig config, TabularConfig t) {
+  /** The config's space, or the caller's; parameter errors are placed at {@code space.params}. */
+  static SearchSpace space(ExperimentConfig config, Given given) {
+    if (given.space() != null) {
+      return given.space();
+    }
+    try {
+      return SearchSpaces.create(config.spaceName(), config.spaceParams());
+    } catch (BadInputException e) {
+      throw ConfigException.within("space.params", e);
+    }
+  }
+
+  /** The config's strategy for {@code space}, or the caller's; errors placed at {@code strategy.params}. */
+  static Strategy strategy(ExperimentConfig config, SearchSpace space, Given given) {
+    if (given.strategy() != null) {
+      return given.strategy().create(space, config.seedOrDefault());
+    }
+    try {
+      return Strategies.create(config.strategyName(), space, config.strategyParams(), config.seedOrDefault());
+    } catch (BadInputException e) {
+      throw ConfigException.within("strategy.params", e);
+    }
+  }
+
+  static boolean strategyUsesEngine(ExperimentConfig config, Given given) {
+    // a caller's own strategy may or may not: only a registered one says
+    return given.strategy() == null && Strategies.provider(config.strategyName()).usesEngine();
+  }
+
+  private static Components tabular(ExperimentConfig config, TabularConfig t, Given given) {
     String benchmark = t.benchmark() == null ? "nasbench201" : t.benchmark();
     if (!benchmark.equals("nasbench201") && !benchmark.equals("table")) {
-      throw new BadInputException("config: evaluator.benchmark '" + benchmark + "' is unknown (valid: nasbench201, table)");
+      throw ConfigException.invalid("evaluator.benchmark", "'" + benchmark + "' is unknown (valid: nasbench201, table)");
     }
     if (t.data() == null) {
-      throw new BadInputException("config: evaluator.data must name the benchmark's table file");
+      throw ConfigException.invalid("evaluator.data", "is missing: it names the benchmark's table file");
     }
     if (t.metric() == null) {
-      throw new BadInputException("config: evaluator.metric must name the table column to maximise");
+      throw ConfigException.invalid("evaluator.metric", "is missing: it names the table column to maximise");
     }
-    if (t.delayMs() != null && t.delayMs() < 0) {
-      throw new BadInputException("config: evaluator.delay_ms must be >= 0");
+    if (t.delayMs() != null && (t.delayMs() < 0 || t.delayMs() > MAX_DELAY_MS)) {
+      throw ConfigException.invalid("evaluator.delay_ms", "must be in 0.." + MAX_DELAY_MS + " (one hour), got " + t.delayMs());
     }
+    boolean tableSpace = given.space() == null && config.spaceName().equals(TableSpace.NAME);
     TableSpace declared = null;
-    if (config.spaceName().equals(TableSpace.NAME) && config.spaceParams().size() > 0) {
-      declared = (TableSpace) SearchSpaces.create(TableSpace.NAME, config.spaceParams());
+    if (tableSpace && config.spaceParams().size() > 0) {
+      declared = (TableSpace) space(config, given);
+    } else if (given.space() instanceof TableSpace t0) {
+      declared = t0;
     }
-    MetricTable table = MetricTables.load(Path.of(t.data()), declared);
+    MetricTable table = MetricTables.load(config.resolve(t.data()), declared);
     // A keyed table's space comes from its keys unless the config declares it.
-    SearchSpace space =
-        config.spaceName().equals(TableSpace.NAME) && declared == null
-            ? table.space()
-            : SearchSpaces.create(config.spaceName(), config.spaceParams());
+    SearchSpace space = tableSpace && declared == null ? table.space() : space(config, given);
     Evaluator evaluator = new TabularEvaluator(table, t.metric());
     evaluator.validateSpace(space);
     if (t.delayMs() != null && t.delayMs() > 0) {
       evaluator = delayed(evaluator, t.delayMs());
     }
-    var strategy = Strategies.create(config.strategyName(), space, config.strategyParams(), config.seedOrDefault());
-    return new Components(space, strategy, evaluator, null, 0);
+    return new Components(space, strategy(config, space, given), evaluator, null, 0, strategyUsesEngine(config, given));
   }
+
+  /** evaluator: {type: none}: no evaluator; the caller asks for trials and tells their results. */
+  private static Components callerEvaluates(ExperimentConfig config, Given given) {
+    read(config.evaluator(), NoEvaluator.class);
+    EngineThreads.forControllerOnly();
+    SearchSpace space = space(config, given);
+    return new Components(space, strategy(config, space, given), null, null, 0, strategyUsesEngine(config, given));
+  }
+
+  record NoEvaluator(String type) {}
 
   private static Evaluator delayed(Evaluator inner, long ms) {
     return new Evaluator() {

@@ -1,5 +1,6 @@
 package dev.jnas.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.evaluate.TrialResult;
@@ -10,32 +11,77 @@ import dev.jnas.experiment.ExperimentRunner;
 import dev.jnas.experiment.FinalTrainer;
 import dev.jnas.experiment.RunSettings;
 import dev.jnas.space.Architecture;
+import dev.jnas.space.Decision;
+import dev.jnas.space.SearchSpace;
 import dev.jnas.store.ExperimentInfo;
 import dev.jnas.store.SqliteTrialStore;
 import dev.jnas.store.TrialRecord;
+import dev.jnas.util.AtomicFiles;
 import dev.jnas.util.BadInputException;
+import dev.jnas.util.ConfigException;
+import dev.jnas.util.ConfigLocator;
 import dev.jnas.util.Json;
 import dev.jnas.util.NasException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * The Java API: an experiment folder holding the SQLite store, {@code summary.json} and {@code
- * best/} (architecture and weights).
+ * An experiment: a search space, a strategy that proposes architectures, an evaluator that scores
+ * them, and a budget, all recorded in one folder ({@code experiment.db}: SQLite with every trial;
+ * {@code summary.json}; {@code best/}: the best architecture and, for trained models, its
+ * weights). A killed experiment continues where it stopped with {@link #open}.
+ *
+ * <p>From a config file (what {@code jnas search} does):
  *
  * <pre>{@code
- * try (Experiment e = Experiment.create(ExperimentConfig.load(Path.of("search.yaml")), Path.of("runs/x"))) {
- *   ObjectNode summary = e.run(ExperimentListener.NONE);
+ * try (Experiment e = Experiment.create(Path.of("search.yaml"), Path.of("runs/x"))) {
+ *   ObjectNode summary = e.run();
+ *   e.best().ifPresent(t -> System.out.println(t.string() + " " + t.reward().orElseThrow()));
  * }
  * }</pre>
+ *
+ * <p>In code, with registered names or your own objects ({@link #builder()}), and with your own
+ * evaluation loop ({@link #ask()} / {@link #tell} / {@link #fail}).
+ *
+ * <p>One process at a time may hold an experiment folder; an experiment is not thread-safe
+ * except for {@link #markInterrupted()}.
  */
 public final class Experiment implements AutoCloseable {
+  /** Where an experiment stands, as stored in its folder. */
+  public enum Status {
+    /** Created, no trial run yet. */
+    CREATED,
+    /** A process is searching (or was, and was killed: see INTERRUPTED). */
+    RUNNING,
+    /** The best architecture is being retrained on the full training set. */
+    RETRAINING,
+    /** Done: the budget is spent and the summary written; {@link #extend} adds budget. */
+    FINISHED,
+    /** Stopped by an error (every trial failed, or the process failed). */
+    FAILED,
+    /** Stopped by the user (Ctrl-C) or killed; {@link #open} and {@link #run} continue it. */
+    INTERRUPTED;
+
+    static Status of(String stored) {
+      try {
+        return valueOf(stored);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new BadInputException("the experiment's stored status '" + stored + "' is unknown");
+      }
+    }
+  }
+
   private final Path dir;
-  private final ExperimentConfig config;
+  private ExperimentConfig config;
   private final SqliteTrialStore store;
   private final Components parts;
 
@@ -46,21 +92,49 @@ public final class Experiment implements AutoCloseable {
     this.parts = parts;
   }
 
+  /** A builder for an experiment made in code. */
+  public static ExperimentBuilder builder() {
+    return new ExperimentBuilder();
+  }
+
+  /**
+   * Creates an experiment from a YAML or JSON config file. Every config error names the file, the
+   * line and the field's full path; relative paths in the file resolve against its folder.
+   *
+   * @param dir the experiment folder; null: {@code experiments/<name>}
+   * @throws BadInputException for a bad config, data that cannot be read, or a folder that
+   *     already holds an experiment; nothing is created then
+   */
+  public static Experiment create(Path configFile, Path dir) {
+    ExperimentConfig config = ExperimentConfig.load(configFile);
+    ConfigLocator where = ConfigLocator.of(configFile, Json.YAML.getFactory());
+    Path d = dir != null ? dir : Path.of("experiments", config.name());
+    return ExperimentConfig.located(where, () -> create(config, d));
+  }
+
   /**
    * Validates the whole config (space, strategy, evaluator and its data) and only then creates the
    * folder, so bad input leaves nothing behind and never touches an existing experiment.
    */
   public static Experiment create(ExperimentConfig config, Path dir) {
     config.validate();
-    if (Files.exists(dir.resolve(SqliteTrialStore.FILE_NAME))) {
-      throw new BadInputException(
-          "experiment folder " + dir + " already holds an experiment; use 'jnas resume " + dir + "' or another --output");
-    }
+    refuseExisting(dir);
     Components parts = build(config);
+    return create(config, dir, parts, List.of());
+  }
+
+  /** Creates the folder and its store for parts already built; closes them on failure. */
+  static Experiment create(ExperimentConfig config, Path dir, Components parts, List<String> objects) {
     SqliteTrialStore store = null;
     try {
+      refuseExisting(dir);
+      ObjectNode provenance = Provenance.json(config.seedOrDefault(), parts.usesEngine());
+      if (!objects.isEmpty()) {
+        ArrayNode o = provenance.putArray("java_objects");
+        objects.forEach(o::add);
+      }
       store = SqliteTrialStore.open(dir);
-      store.createExperiment(config.name(), config.toJson().toString(), Provenance.json(config.seedOrDefault()).toString());
+      store.createExperiment(config.name(), config.toJson().toString(), provenance.toString());
       return new Experiment(dir, config, store, parts);
     } catch (RuntimeException e) {
       parts.close();
@@ -71,8 +145,24 @@ public final class Experiment implements AutoCloseable {
     }
   }
 
-  /** Opens an experiment folder to continue it. */
+  private static void refuseExisting(Path dir) {
+    if (Files.exists(dir.resolve(SqliteTrialStore.FILE_NAME))) {
+      throw new BadInputException(
+          "experiment folder " + dir + " already holds an experiment; use 'jnas resume " + dir + "' or another --output");
+    }
+  }
+
+  /**
+   * Opens an experiment folder to continue it (or to read it): the config stored in it rebuilds
+   * the space, strategy and evaluator. An experiment built in code from your own objects is
+   * reopened with {@link ExperimentBuilder#open()} instead.
+   */
   public static Experiment open(Path dir) {
+    return open(dir, null);
+  }
+
+  /** @param given parts built by a builder from the caller's objects; null: build from the config */
+  static Experiment open(Path dir, Function<ExperimentConfig, Components> given) {
     if (!Files.isDirectory(dir)) {
       throw new BadInputException("experiment folder " + dir + " does not exist");
     }
@@ -81,7 +171,19 @@ public final class Experiment implements AutoCloseable {
       ExperimentInfo info =
           store.experiment().orElseThrow(() -> new BadInputException(dir + " holds no experiment"));
       ExperimentConfig config = ExperimentConfig.fromJson(info.config());
-      return new Experiment(dir, config, store, build(config));
+      if (given == null) {
+        JsonNode objects = Json.MAPPER.readTree(info.provenance() == null ? "{}" : info.provenance()).path("java_objects");
+        if (!objects.isEmpty()) {
+          throw new BadInputException(
+              "experiment " + info.name() + " in " + dir + " was built in Java from objects (" + objects
+                  + "): continue it from that program with Experiment.builder()...open()");
+        }
+      }
+      Components parts = given == null ? build(config) : given.apply(config);
+      return new Experiment(dir, config, store, parts);
+    } catch (IOException e) {
+      store.close();
+      throw new BadInputException("the stored provenance of " + dir + " is unreadable: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -91,8 +193,14 @@ public final class Experiment implements AutoCloseable {
   static Components build(ExperimentConfig config) {
     // cheap checks first, so a misspelt name is reported before any data is read
     dev.jnas.space.SearchSpaces.checkName(config.spaceName());
-    dev.jnas.strategy.Strategies.provider(config.strategyName());
-    return Evaluators.create(config);
+    try {
+      dev.jnas.strategy.Strategies.provider(config.strategyName());
+    } catch (ConfigException e) {
+      throw e;
+    } catch (BadInputException e) {
+      throw ConfigException.invalid("strategy", e.getMessage(), e);
+    }
+    return Evaluators.create(config, Evaluators.Given.NONE);
   }
 
   public Path dir() {
@@ -103,10 +211,25 @@ public final class Experiment implements AutoCloseable {
     return config;
   }
 
-  public SqliteTrialStore store() {
-    return store;
+  public String name() {
+    return config.name();
   }
 
+  public SearchSpace space() {
+    return parts.space();
+  }
+
+  /** The status stored in the folder. */
+  public Status status() {
+    return Status.of(store.experiment().orElseThrow().status());
+  }
+
+  /** True once the budget is spent and the summary written: {@link #run} then changes nothing. */
+  public boolean isFinished() {
+    return status() == Status.FINISHED;
+  }
+
+  /** Trials in all (0: no limit). */
   public int maxTrials() {
     var b = config.budget();
     return b.maxTrials() == null ? 0 : b.maxTrials();
@@ -117,13 +240,72 @@ public final class Experiment implements AutoCloseable {
     return b.epochs() != null ? b.epochs() : parts.defaultEpochs();
   }
 
-  /** Runs (or continues) the search, then the final retraining; returns the summary. */
+  /**
+   * Gives a finished (or any) experiment more budget and stores it: {@code moreTrials} trials on
+   * top of the current {@code max_trials} (or of the trials run so far when there was no limit),
+   * and/or {@code minutes} of searching for the next run.
+   *
+   * @param moreTrials null or > 0
+   * @param minutes null or > 0
+   */
+  public void extend(Integer moreTrials, Double minutes) {
+    if (moreTrials == null && minutes == null) {
+      throw new BadInputException("--extend needs trials=N and/or minutes=M");
+    }
+    var b = config.budget();
+    Integer trials = b.maxTrials();
+    if (moreTrials != null) {
+      if (moreTrials < 1) {
+        throw new BadInputException("--extend trials=" + moreTrials + ": must be >= 1");
+      }
+      long base = trials != null && trials > 0 ? trials : store.trials().size();
+      if (base + moreTrials > Integer.MAX_VALUE) {
+        throw new BadInputException("--extend trials=" + moreTrials + ": the total would exceed " + Integer.MAX_VALUE);
+      }
+      trials = (int) (base + moreTrials);
+    } else if (trials != null && trials > 0 && minutes != null) {
+      // more time only: keep the trial limit out of the way of the new minutes
+      trials = null;
+    }
+    ExperimentConfig extended =
+        config.withBudget(new ExperimentConfig.Budget(trials, minutes != null ? minutes : b.maxMinutes(), b.epochs()));
+    try {
+      extended.validate();
+    } catch (ConfigException e) {
+      throw new BadInputException("--extend: " + e.getMessage(), e);
+    }
+    store.updateConfig(extended.toJson().toString());
+    config = extended;
+    if (isFinished()) {
+      store.setStatus(Status.INTERRUPTED.name());
+    }
+  }
+
+  /** {@link #run(ExperimentListener)} without progress reports. */
+  public ObjectNode run() {
+    return run(ExperimentListener.NONE);
+  }
+
+  /**
+   * Runs (or continues) the search, then the final retraining; returns the summary (as written to
+   * {@code summary.json}). A finished experiment is left as it is and its summary returned.
+   *
+   * @throws NasException when no trial completed (the message gives the most common error), or
+   *     when this experiment has no evaluator (use {@link #ask()} / {@link #tell})
+   */
   public ObjectNode run(ExperimentListener listener) {
+    if (isFinished()) {
+      return storedSummary();
+    }
+    if (parts.evaluator() == null) {
+      throw new BadInputException(
+          "experiment " + name() + " has no evaluator (evaluator type 'none'): evaluate its trials with ask() and tell()");
+    }
     var b = config.budget();
     RunSettings settings =
         new RunSettings(
             maxTrials(),
-            b.maxMinutes() == null ? null : Duration.ofMillis((long) (b.maxMinutes() * 60_000)),
+            b.maxMinutes() == null ? null : Duration.ofMillis(Math.round(b.maxMinutes() * 60_000)),
             config.concurrencyOrDefault(),
             config.seedOrDefault(),
             epochsPerTrial());
@@ -132,26 +314,99 @@ public final class Experiment implements AutoCloseable {
     List<TrialRecord> trials =
         new ExperimentRunner(parts.space(), parts.strategy(), parts.evaluator(), store, settings, firstStep).run();
     Optional<TrialRecord> best = ExperimentRunner.best(trials);
-    FinalTrainer.FinalModel finalModel = null;
-    if (best.isPresent()) {
-      writeBestArchitecture(best.get());
-      var f = config.finalTraining();
-      boolean retrain = parts.finalTrainer() != null && (f == null || f.retrain() == null || f.retrain());
-      if (retrain) {
-        int epochs = f != null && f.epochs() != null ? f.epochs() : Math.max(1, epochsPerTrial());
-        Architecture arch = parts.space().decode(best.get().architecture());
-        store.setStatus("RETRAINING");
-        finalModel = parts.finalTrainer().train(arch, best.get().seed(), epochs, dir.resolve("best"), listener);
-      }
+    if (best.isEmpty()) {
+      ObjectNode summary = summary(trials, null, null, (System.nanoTime() - t0) / 1e9);
+      AtomicFiles.writeJson(dir.resolve("summary.json"), summary);
+      store.setStatus(Status.FAILED.name());
+      throw new NasException(noneCompleted(trials));
     }
-    store.setStatus("FINISHED");
-    ObjectNode summary = summary(trials, best.orElse(null), finalModel, (System.nanoTime() - t0) / 1e9);
+    writeBestArchitecture(best.get());
+    FinalTrainer.FinalModel finalModel = null;
+    var f = config.finalTraining();
+    boolean retrain = parts.finalTrainer() != null && (f == null || f.retrain() == null || f.retrain());
+    if (retrain) {
+      int epochs = f != null && f.epochs() != null ? f.epochs() : Math.max(1, epochsPerTrial());
+      Architecture arch = parts.space().decode(best.get().architecture());
+      store.setStatus(Status.RETRAINING.name());
+      finalModel = parts.finalTrainer().train(arch, best.get().seed(), epochs, dir.resolve("best"), listener);
+    }
+    ObjectNode summary = summary(trials, best.get(), finalModel, (System.nanoTime() - t0) / 1e9);
     if (firstStep.atMillis > 0) {
       // start-up cost as a user sees it: from the JVM's start to the first trained batch
       summary.put("first_step_seconds", (firstStep.atMillis - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3);
     }
-    writeJson(dir.resolve("summary.json"), summary);
+    AtomicFiles.writeJson(dir.resolve("summary.json"), summary);
+    store.setStatus(Status.FINISHED.name());
     return summary;
+  }
+
+  /** Why no trial completed: the count and the most common error, for the user to act on. */
+  static String noneCompleted(List<TrialRecord> trials) {
+    if (trials.isEmpty()) {
+      return "no trial ran: the strategy proposed nothing within the budget";
+    }
+    Map<String, Long> errors =
+        trials.stream()
+            .filter(t -> t.result() != null && t.result().error() != null)
+            .collect(Collectors.groupingBy(t -> t.result().error(), LinkedHashMap::new, Collectors.counting()));
+    var common = errors.entrySet().stream().max(Map.Entry.comparingByValue());
+    return "all " + trials.size() + " trials failed, so there is no best architecture"
+        + common.map(e -> "; most common error (" + e.getValue() + " of " + trials.size() + "): " + e.getKey()).orElse("");
+  }
+
+  private ObjectNode storedSummary() {
+    Path f = dir.resolve("summary.json");
+    try {
+      if (Files.isRegularFile(f)) {
+        return (ObjectNode) Json.MAPPER.readTree(f.toFile());
+      }
+    } catch (IOException | ClassCastException e) {
+      // rebuilt below from the store, which is the record of truth
+    }
+    List<TrialRecord> trials = store.trials();
+    return summary(trials, ExperimentRunner.best(trials).orElse(null), null, 0);
+  }
+
+  /** All trials so far, in id order. */
+  public List<Trial> trials() {
+    return store.trials().stream().map(this::trial).toList();
+  }
+
+  /** The completed trial with the highest reward (ties: the earlier one). */
+  public Optional<Trial> best() {
+    return ExperimentRunner.best(store.trials()).map(this::trial);
+  }
+
+  Trial trial(TrialRecord r) {
+    SearchSpace space = parts.space();
+    Architecture a;
+    try {
+      a = space.decode(r.architecture());
+    } catch (BadInputException e) {
+      throw new BadInputException("trial " + r.id() + " in " + dir + " holds an architecture that space "
+          + space.name() + " cannot read: " + e.getMessage(), e);
+    }
+    Map<String, String> decisions = new LinkedHashMap<>();
+    List<Decision> ds = space.decisions();
+    for (int i = 0; i < ds.size(); i++) {
+      decisions.put(ds.get(i).name(), ds.get(i).label(a.get(i)));
+    }
+    return new Trial(r.id(), a, r.architecture(), decisions, r.seed(), r.status(), r.result());
+  }
+
+  /**
+   * Marks a running experiment as interrupted (for a Ctrl-C handler); trials in flight stay
+   * RUNNING and run again on resume. Safe to call from another thread.
+   */
+  public void markInterrupted() {
+    try {
+      Status s = status();
+      if (s == Status.RUNNING || s == Status.RETRAINING || s == Status.CREATED) {
+        store.setStatus(Status.INTERRUPTED.name());
+      }
+    } catch (RuntimeException e) {
+      // the process is going down; the lock tells the next reader that nobody runs it
+    }
   }
 
   /** Passes events on and notes when the first training batch finished. */
@@ -202,7 +457,7 @@ public final class Experiment implements AutoCloseable {
     ObjectNode o = parts.space().toJson(arch);
     o.put("trial", best.id());
     putResult(o, best.result());
-    writeJson(dir.resolve("best").resolve("architecture.json"), o);
+    AtomicFiles.writeJson(dir.resolve("best").resolve("architecture.json"), o);
   }
 
   private ObjectNode summary(List<TrialRecord> trials, TrialRecord best, FinalTrainer.FinalModel fin, double seconds) {
@@ -235,7 +490,7 @@ public final class Experiment implements AutoCloseable {
     ArrayNode top = s.putArray("top");
     trials.stream()
         .filter(t -> t.status() == TrialStatus.COMPLETE)
-        .sorted((x, y) -> Double.compare(y.result().reward(), x.result().reward()))
+        .sorted(Comparator.comparingDouble((TrialRecord t) -> -t.result().reward()))
         .filter(distinctArchitecture()) // strategies may re-evaluate an architecture: list it once
         .limit(5)
         .forEach(t -> {
@@ -273,17 +528,6 @@ public final class Experiment implements AutoCloseable {
       o.put(k, v);
     } else {
       o.putNull(k);
-    }
-  }
-
-  static void writeJson(Path file, ObjectNode node) {
-    try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Json.MAPPER.writeValue(tmp.toFile(), node);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new NasException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -7,24 +7,27 @@ import dev.jnas.util.Json;
 final class Provenance {
   private Provenance() {}
 
-  static ObjectNode json(long seed) {
+  /**
+   * @param usesEngine whether the experiment runs libtorch: only then is the engine asked for its
+   *     version (starting it costs a third of a second and its threads)
+   */
+  static ObjectNode json(long seed, boolean usesEngine) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("jnas", String.valueOf(Provenance.class.getPackage().getImplementationVersion()));
     o.put("java", System.getProperty("java.version"));
     o.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     o.put("cores", Runtime.getRuntime().availableProcessors());
-    o.put("djl", pkgVersion("ai.djl.engine.Engine"));
-    o.put("pytorch", "2.7.1");
+    o.put("djl", ai.djl.engine.Engine.getDjlVersion());
+    if (usesEngine) {
+      ai.djl.engine.Engine engine = ai.djl.engine.Engine.getInstance();
+      // what the loaded native library reports, not the version jnas was built against
+      o.put("engine", engine.getEngineName());
+      o.put("pytorch", engine.getVersion());
+      o.put("device", engine.defaultDevice().toString());
+    } else {
+      o.put("pytorch", "not used");
+    }
     o.put("seed", seed);
     return o;
-  }
-
-  private static String pkgVersion(String cls) {
-    try {
-      Package p = Class.forName(cls, false, Provenance.class.getClassLoader()).getPackage();
-      return String.valueOf(p.getImplementationVersion());
-    } catch (ClassNotFoundException e) {
-      return "absent";
-    }
   }
 }

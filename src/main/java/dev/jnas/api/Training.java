@@ -41,14 +41,14 @@ final class Training {
   /** A generated dataset with a learnable pattern, for trying jnas without data. */
   record Synthetic(Integer train, Integer test, Integer channels, Integer size, Integer classes) {}
 
-  static Components create(ExperimentConfig config) {
+  static Components create(ExperimentConfig config, Evaluators.Given given) {
     TrainingConfig t = Evaluators.read(config.evaluator(), TrainingConfig.class);
-    SearchSpace space = SearchSpaces.create(config.spaceName(), config.spaceParams());
+    SearchSpace space = Evaluators.space(config, given);
     ModelBuilder builder = ModelBuilders.forSpace(space);
-    TrainTestData data = load(t);
+    TrainTestData data = load(t, config);
     TrainingSettings settings = t.training() == null ? TrainingSettings.DEFAULTS : t.training();
     TrainingEvaluator evaluator = new TrainingEvaluator(builder, data.train(), data.test(), settings);
-    var strategy = Strategies.create(config.strategyName(), space, config.strategyParams(), config.seedOrDefault());
+    var strategy = Evaluators.strategy(config, space, given);
     FinalTrainer finalTrainer =
         (arch, seed, epochs, dir, listener) -> {
           TrainedModel m = evaluator.trainFinal(arch, seed, epochs, dir, forward(listener));
@@ -61,7 +61,7 @@ final class Training {
           return new FinalTrainer.FinalModel(
               m.testAccuracy(), m.trainAccuracy(), epochs, m.wallSeconds(), m.params(), m.flops(), files);
         };
-    return new Components(space, strategy, evaluator, finalTrainer, settings.epochs());
+    return new Components(space, strategy, evaluator, finalTrainer, settings.epochs(), true);
   }
 
   private static TrialListener forward(ExperimentListener l) {
@@ -73,7 +73,7 @@ final class Training {
     };
   }
 
-  private static TrainTestData load(TrainingConfig t) {
+  private static TrainTestData load(TrainingConfig t, ExperimentConfig config) {
     if ("synthetic".equals(t.dataset()) && t.synthetic() != null) {
       Synthetic s = t.synthetic();
       int c = or(s.channels(), 1);
@@ -83,7 +83,7 @@ final class Training {
           ImageDataset.synthetic(or(s.train(), 6000), c, size, size, k, 1),
           ImageDataset.synthetic(or(s.test(), 1000), c, size, size, k, 2));
     }
-    return Datasets.load(t.dataset() == null ? "fashion-mnist" : t.dataset(), t.dataDir() == null ? null : Path.of(t.dataDir()));
+    return Datasets.load(t.dataset() == null ? "fashion-mnist" : t.dataset(), t.dataDir() == null ? null : config.resolve(t.dataDir()));
   }
 
   private static int or(Integer v, int d) {

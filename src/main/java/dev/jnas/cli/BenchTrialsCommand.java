@@ -21,6 +21,12 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = "Run many short training trials in one JVM and record resident memory after each (leak check).")
 final class BenchTrialsCommand implements Callable<Integer> {
+  /**
+   * Resident memory grows during the first ~40 trials (allocator pools, JIT, libtorch caches):
+   * the slope over the second half says something about leaks only from this many trials on.
+   */
+  static final int MIN_TRIALS_TO_JUDGE = 100;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--space", defaultValue = "nasbench201", description = "trainable space to sample from (default: ${DEFAULT-VALUE})")
@@ -44,6 +50,11 @@ final class BenchTrialsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object with the whole curve")
   boolean json;
 
+  private static String tooFew() {
+    return "too few trials to judge a leak: memory grows during the first ~40 trials (warm-up);"
+        + " use --count " + MIN_TRIALS_TO_JUDGE + " or more for a slope";
+  }
+
   @Override
   public Integer call() throws Exception {
     if (count < 2 || images < 20 || size < 4 || threads < 1) {
@@ -57,15 +68,25 @@ final class BenchTrialsCommand implements Callable<Integer> {
       ObjectNode o = Json.MAPPER.createObjectNode();
       o.put("space", space).put("trials", r.trials()).put("completed", r.completed())
           .put("first_rss_mib", r.firstMib()).put("last_rss_mib", r.lastMib()).put("max_rss_mib", r.maxMib())
-          .put("slope_mib_per_100_trials", r.slopeMibPer100()).put("seconds", r.seconds());
+          .put("seconds", r.seconds());
+      if (count >= MIN_TRIALS_TO_JUDGE) {
+        o.put("slope_mib_per_100_trials", r.slopeMibPer100());
+      } else {
+        o.putNull("slope_mib_per_100_trials");
+        o.put("note", tooFew());
+      }
       ArrayNode a = o.putArray("rss_mib");
       r.rssMib().forEach(a::add);
       out.println(Json.MAPPER.writeValueAsString(o));
       return 0;
     }
-    out.printf(Locale.ROOT, "%d trials (%d complete) in %.1f s; RSS after trial 1: %.1f MiB, last: %.1f MiB, max: %.1f MiB;"
-        + " slope over the second half: %+.2f MiB per 100 trials%n",
-        r.trials(), r.completed(), r.seconds(), r.firstMib(), r.lastMib(), r.maxMib(), r.slopeMibPer100());
+    out.printf(Locale.ROOT, "%d trials (%d complete) in %.1f s; RSS after trial 1: %.1f MiB, last: %.1f MiB, max: %.1f MiB;%n",
+        r.trials(), r.completed(), r.seconds(), r.firstMib(), r.lastMib(), r.maxMib());
+    if (count >= MIN_TRIALS_TO_JUDGE) {
+      out.printf(Locale.ROOT, "slope over the second half: %+.2f MiB per 100 trials%n", r.slopeMibPer100());
+    } else {
+      out.println(tooFew());
+    }
     int step = Math.max(1, r.trials() / 10);
     for (int i = 0; i < r.trials(); i += step) {
       out.printf(Locale.ROOT, "  after trial %4d: %7.1f MiB%n", i + 1, r.rssMib().get(i));

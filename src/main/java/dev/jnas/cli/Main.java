@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ShowCommand.class,
       TabularCommand.class,
       BenchCommand.class,
+      NeedsDataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -50,7 +51,8 @@ public final class Main implements Runnable {
             cmd.getErr().println("jnas: error: " + t.getMessage());
             return BAD_INPUT;
           }
-          cmd.getErr().println("jnas: failed: " + t);
+          // jnas's own failures carry a message for the user; anything else is a bug: show its type
+          cmd.getErr().println("jnas: failed: " + (t instanceof dev.jnas.util.NasException && t.getMessage() != null ? t.getMessage() : t.toString()));
           if (System.getenv("JNAS_DEBUG") != null) {
             t.printStackTrace(cmd.getErr());
           }

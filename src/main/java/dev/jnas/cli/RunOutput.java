@@ -12,13 +12,39 @@ final class RunOutput {
   private RunOutput() {}
 
   static int runAndReport(Experiment e, boolean quiet, PrintWriter out) {
-    ExperimentListener progress = quiet ? ExperimentListener.NONE : new ConsoleProgress(e.epochsPerTrial(), true);
+    ExperimentListener progress =
+        quiet ? ExperimentListener.NONE : new ConsoleProgress(e.epochsPerTrial(), true, !ConsoleProgress.stderrIsTerminal());
     out.println("experiment " + e.config().name() + " in " + e.dir().toAbsolutePath());
     out.flush();
-    ObjectNode s = e.run(progress);
+    ObjectNode s;
+    Thread onCtrlC = interruptHandler(e);
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+    try {
+      s = e.run(progress);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onCtrlC);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or has run
+      }
+    }
     printSummary(s, out);
     out.println("folder: " + e.dir().toAbsolutePath() + " (experiment.db, summary.json, best/)");
     return 0;
+  }
+
+  /**
+   * Ctrl-C (SIGINT) or a plain kill (SIGTERM): record the interruption and say how to continue.
+   * Finished trials are already stored; trials in flight run again on resume, from their last
+   * epoch checkpoint. The JVM then exits with 130 (SIGINT) or 143 (SIGTERM).
+   */
+  private static Thread interruptHandler(Experiment e) {
+    return new Thread(() -> {
+      e.markInterrupted();
+      System.err.println();
+      System.err.println("jnas: interrupted; finished trials are stored. Resume with: jnas resume " + e.dir());
+      System.err.flush();
+    }, "jnas-interrupt");
   }
 
   static void printSummary(JsonNode s, PrintWriter out) {

@@ -1,8 +1,6 @@
 package dev.jnas.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.api.Experiment;
-import dev.jnas.experiment.ExperimentConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class SearchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, description = "experiment config (YAML or JSON)")
+  @Option(names = {"-c", "--config"}, required = true, description = "experiment config (YAML or JSON); relative paths in it resolve against its folder")
   Path config;
 
   @Option(names = {"-o", "--output"}, description = "experiment folder (default: experiments/<name>)")
@@ -25,9 +23,7 @@ final class SearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ExperimentConfig cfg = ExperimentConfig.load(config);
-    Path dir = output != null ? output : Path.of("experiments", cfg.name());
-    try (Experiment e = Experiment.create(cfg, dir)) {
+    try (Experiment e = Experiment.create(config, output)) {
       return RunOutput.runAndReport(e, quiet, spec.commandLine().getOut());
     }
   }

@@ -1,30 +1,34 @@
 package dev.jnas.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.util.BadInputException;
+import dev.jnas.util.ConfigBinding;
+import dev.jnas.util.ConfigException;
+import dev.jnas.util.ConfigLocator;
 import dev.jnas.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
 
 /**
  * An experiment as the user writes it in YAML or JSON. Parts whose shape depends on a choice (the
- * space's, strategy's and evaluator's parameters) stay JSON trees and are checked by the component
- * that reads them.
+ * space's, strategy's and evaluator's parameters) stay JSON trees and are bound by the component
+ * that reads them (with {@link ConfigBinding}, so their errors name the full field path too).
  *
  * @param space a name ({@code nasbench201}) or {name: ..., params: {...}}
  * @param strategy a name ({@code evolution}) or {name: ..., params: {...}}
  * @param evaluator {type: training|tabular, ...}; see README
  * @param finalTraining retraining of the best architecture on the full training set
+ * @param baseDir the folder relative paths in the config resolve against; {@link #load} sets it
+ *     to the config file's folder, absent means the working directory
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentConfig(
     String name,
     Long seed,
@@ -33,13 +37,22 @@ public record ExperimentConfig(
     JsonNode evaluator,
     Budget budget,
     Integer concurrency,
-    @JsonProperty("final") FinalTraining finalTraining) {
+    @JsonProperty("final") FinalTraining finalTraining,
+    @JsonProperty("base_dir") String baseDir) {
+
+  /** Longest experiment name: it becomes a folder name, and file systems allow 255 bytes. */
+  public static final int MAX_NAME_LENGTH = 120;
+  /** Ten years: longer budgets are typos, and larger values overflow the clock arithmetic. */
+  public static final double MAX_MINUTES = 10 * 365 * 24 * 60;
+  public static final int MAX_EPOCHS = 100_000;
+  public static final int MAX_CONCURRENCY = 256;
 
   /**
    * @param maxTrials trials in all (0 or absent: no limit)
    * @param maxMinutes minutes of searching per run (absent: no limit)
    * @param epochs training epochs per trial (absent: the evaluator's own setting)
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Budget(
       @JsonProperty("max_trials") Integer maxTrials,
       @JsonProperty("max_minutes") Double maxMinutes,
@@ -49,6 +62,7 @@ public record ExperimentConfig(
    * @param retrain retrain the best architecture on all training data and report test accuracy
    * @param epochs epochs of that retraining
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record FinalTraining(@JsonProperty("retrain") Boolean retrain, @JsonProperty("epochs") Integer epochs) {}
 
   public long seedOrDefault() {
@@ -75,20 +89,43 @@ public record ExperimentConfig(
     return paramsOf(strategy);
   }
 
+  /** A copy with another budget (resume with more trials or minutes). */
+  public ExperimentConfig withBudget(Budget b) {
+    return new ExperimentConfig(name, seed, space, strategy, evaluator, b, concurrency, finalTraining, baseDir);
+  }
+
+  /** A copy whose relative paths resolve against {@code dir}. */
+  public ExperimentConfig withBaseDir(Path dir) {
+    return new ExperimentConfig(name, seed, space, strategy, evaluator, budget, concurrency, finalTraining,
+        dir == null ? null : dir.toAbsolutePath().normalize().toString());
+  }
+
+  /**
+   * A path from the config: {@code ~/} is the home folder, a relative path resolves against
+   * {@link #baseDir} (the config file's folder), as users of other tools expect.
+   */
+  public Path resolve(String path) {
+    if (path.equals("~") || path.startsWith("~/")) {
+      return Path.of(System.getProperty("user.home")).resolve(path.substring(Math.min(2, path.length())));
+    }
+    Path p = Path.of(path);
+    return p.isAbsolute() || baseDir == null ? p : Path.of(baseDir).resolve(p).normalize();
+  }
+
   private static String nameOf(JsonNode n, String field) {
-    if (n == null || n.isNull()) {
-      throw new BadInputException("config: missing '" + field + "'");
+    if (n == null || n.isNull() || n.isMissingNode()) {
+      throw ConfigException.invalid(field, "is missing");
     }
     if (n.isTextual()) {
       return n.asText();
     }
     JsonNode name = n.get("name");
     if (!n.isObject() || name == null || !name.isTextual()) {
-      throw new BadInputException("config: '" + field + "' must be a name or an object with 'name' (and optional 'params')");
+      throw ConfigException.invalid(field, "must be a name or an object with 'name' (and optional 'params')");
     }
     n.fieldNames().forEachRemaining(f -> {
       if (!f.equals("name") && !f.equals("params")) {
-        throw new BadInputException("config: unknown field '" + f + "' in '" + field + "' (valid: name, params)");
+        throw ConfigException.unknownField(field + "." + f, java.util.List.of("name", "params"));
       }
     });
     return name.asText();
@@ -99,36 +136,40 @@ public record ExperimentConfig(
     return p == null || p.isNull() ? Json.MAPPER.createObjectNode() : p;
   }
 
-  /** Checks what can be checked without building components; throws BadInputException. */
+  /** Checks what can be checked without building components; throws {@link ConfigException}. */
   public ExperimentConfig validate() {
     if (name == null || name.isBlank()) {
-      throw new BadInputException("config: missing 'name'");
+      throw ConfigException.invalid("name", "is missing");
     }
-    if (!name.matches("[A-Za-z0-9._-]+")) {
-      throw new BadInputException("config: name '" + name + "' may hold only letters, digits, '.', '_' and '-'");
+    if (!name.matches("[A-Za-z0-9._-]+") || name.equals(".") || name.equals("..")) {
+      throw ConfigException.invalid("name", "'" + name + "' may hold only letters, digits, '.', '_' and '-'");
+    }
+    if (name.length() > MAX_NAME_LENGTH) {
+      throw ConfigException.invalid("name", "is " + name.length() + " characters long; at most " + MAX_NAME_LENGTH);
     }
     spaceName();
     strategyName();
     if (evaluator == null || !evaluator.isObject()) {
-      throw new BadInputException("config: missing 'evaluator' (an object with 'type: training' or 'type: tabular')");
+      throw ConfigException.invalid("evaluator", "is missing: an object with 'type: training' or 'type: tabular'");
     }
     if (budget == null || ((budget.maxTrials() == null || budget.maxTrials() <= 0) && budget.maxMinutes() == null)) {
-      throw new BadInputException("config: 'budget' needs max_trials (> 0) and/or max_minutes");
+      throw ConfigException.invalid("budget", "needs max_trials (> 0) and/or max_minutes");
     }
     if (budget.maxTrials() != null && budget.maxTrials() < 0) {
-      throw new BadInputException("config: budget.max_trials must be >= 0, got " + budget.maxTrials());
+      throw ConfigException.invalid("budget.max_trials", "must be >= 0, got " + budget.maxTrials());
     }
-    if (budget.maxMinutes() != null && !(budget.maxMinutes() > 0)) {
-      throw new BadInputException("config: budget.max_minutes must be > 0, got " + budget.maxMinutes());
+    if (budget.maxMinutes() != null && !(budget.maxMinutes() > 0 && budget.maxMinutes() <= MAX_MINUTES)) {
+      throw ConfigException.invalid("budget.max_minutes", "must be in (0, " + (long) MAX_MINUTES + "] (ten years), got " + budget.maxMinutes());
     }
-    if (budget.epochs() != null && budget.epochs() < 1) {
-      throw new BadInputException("config: budget.epochs must be >= 1, got " + budget.epochs());
+    if (budget.epochs() != null && (budget.epochs() < 1 || budget.epochs() > MAX_EPOCHS)) {
+      throw ConfigException.invalid("budget.epochs", "must be in 1.." + MAX_EPOCHS + ", got " + budget.epochs());
     }
-    if (concurrency != null && (concurrency < 1 || concurrency > 256)) {
-      throw new BadInputException("config: concurrency must be in 1..256, got " + concurrency);
+    if (concurrency != null && (concurrency < 1 || concurrency > MAX_CONCURRENCY)) {
+      throw ConfigException.invalid("concurrency", "must be in 1.." + MAX_CONCURRENCY + ", got " + concurrency);
     }
-    if (finalTraining != null && finalTraining.epochs() != null && finalTraining.epochs() < 1) {
-      throw new BadInputException("config: final.epochs must be >= 1, got " + finalTraining.epochs());
+    if (finalTraining != null && finalTraining.epochs() != null
+        && (finalTraining.epochs() < 1 || finalTraining.epochs() > MAX_EPOCHS)) {
+      throw ConfigException.invalid("final.epochs", "must be in 1.." + MAX_EPOCHS + ", got " + finalTraining.epochs());
     }
     return this;
   }
@@ -137,55 +178,83 @@ public record ExperimentConfig(
     return Json.MAPPER.valueToTree(this);
   }
 
+  /** Reads a config stored by jnas (the experiment database's copy). */
   public static ExperimentConfig fromJson(String json) {
     try {
-      return Json.MAPPER.readValue(json, ExperimentConfig.class).validate();
+      return ConfigBinding.bind(ConfigBinding.STRICT.readTree(json), ExperimentConfig.class).validate();
     } catch (JsonProcessingException e) {
-      throw new BadInputException("stored config is unreadable: " + e.getOriginalMessage(), e);
+      throw new BadInputException("the stored config is unreadable: " + e.getOriginalMessage(), e);
+    } catch (BadInputException e) {
+      throw new BadInputException("the stored config is invalid: " + e.getMessage(), e);
     }
   }
 
-  /** Reads a YAML (or JSON, which is YAML) config file with messages that name line and field. */
+  /**
+   * Reads a YAML (or JSON, which is YAML) config file. Every error names the file, the line and
+   * the full path of the field; duplicate keys and fractions where integers are meant are errors.
+   * Relative paths in it resolve against the file's folder.
+   */
   public static ExperimentConfig load(Path file) {
-    if (!Files.isRegularFile(file)) {
+    JsonNode tree = readTree(file);
+    ConfigLocator where = ConfigLocator.of(file, Json.YAML.getFactory());
+    return located(where, () -> {
+      if (tree == null || tree.isMissingNode() || tree.isNull() || (tree.isObject() && tree.isEmpty())) {
+        throw new BadInputException(
+            "config file " + file + " is empty: it needs name, space, strategy, evaluator and budget"
+                + " (see README, 'Config reference')");
+      }
+      if (!tree.isObject()) {
+        throw ConfigException.invalid("", "a config must be a mapping of fields (name, space, strategy, evaluator, budget...), got "
+            + tree.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+      }
+      ExperimentConfig c = ConfigBinding.bind(tree, ExperimentConfig.class);
+      if (c.baseDir() == null) {
+        c = c.withBaseDir(file.toAbsolutePath().getParent());
+      }
+      return c.validate();
+    });
+  }
+
+  /**
+   * Runs {@code work} (which reads parts of a config loaded from a file) and puts the file and
+   * line of the field in front of any {@link ConfigException} it throws.
+   */
+  public static <T> T located(ConfigLocator where, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (ConfigException e) {
+      throw where == null ? e : e.at(where.locate(e.field()));
+    }
+  }
+
+  private static JsonNode readTree(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new BadInputException("config " + file + " is a folder; give the config file (.yaml or .json) itself");
+    }
+    if (!Files.exists(file)) {
       throw new BadInputException("config file " + file + " does not exist");
     }
     try {
-      ExperimentConfig c = Json.YAML.readValue(file.toFile(), ExperimentConfig.class);
-      if (c == null) {
-        throw new BadInputException("config file " + file + " is empty");
+      return Json.YAML.readTree(file.toFile());
+    } catch (JsonParseException e) {
+      String what = e.getOriginalMessage();
+      if (what != null && what.startsWith("Duplicate field")) {
+        what = "duplicate key " + what.substring("Duplicate field ".length()).replace('\'', '\'') + " (each key may appear once per mapping)";
+      } else {
+        what = "malformed YAML: " + what;
       }
-      return c.validate();
-    } catch (UnrecognizedPropertyException e) {
-      throw new BadInputException(
-          file + where(e.getLocation()) + ": unknown field '" + e.getPropertyName() + "'" + path(e)
-              + " (valid: " + valid(e.getKnownPropertyIds()) + ")", e);
-    } catch (JsonMappingException e) {
-      if (e.getCause() instanceof com.fasterxml.jackson.core.JsonParseException) {
-        throw new BadInputException(file + where(e.getLocation()) + ": malformed YAML: " + e.getOriginalMessage(), e);
-      }
-      throw new BadInputException(file + where(e.getLocation()) + path(e) + ": " + e.getOriginalMessage(), e);
+      throw new BadInputException(file + where(e) + ": " + what, e);
     } catch (JsonProcessingException e) {
-      throw new BadInputException(file + where(e.getLocation()) + ": malformed YAML: " + e.getOriginalMessage(), e);
-    } catch (BadInputException e) {
-      throw new BadInputException(file + ": " + e.getMessage(), e);
+      throw new BadInputException(file + where(e) + ": malformed YAML: " + e.getOriginalMessage(), e);
+    } catch (java.nio.charset.CharacterCodingException | IllegalArgumentException e) {
+      throw new BadInputException("config file " + file + " is not a text file (YAML or JSON)", e);
     } catch (IOException e) {
-      throw new BadInputException("cannot read config file " + file + ": " + e.getMessage(), e);
+      throw new BadInputException("cannot read config file " + file + ": " + dev.jnas.util.AtomicFiles.describe(e), e);
     }
   }
 
-  private static String where(JsonLocation l) {
+  private static String where(JsonProcessingException e) {
+    var l = e.getLocation();
     return l == null || l.getLineNr() < 0 ? "" : ":" + l.getLineNr() + ":" + l.getColumnNr();
-  }
-
-  private static String path(JsonMappingException e) {
-    String p = e.getPath().stream()
-        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining("."));
-    return p.isEmpty() ? "" : " at '" + p + "'";
-  }
-
-  private static String valid(Collection<Object> ids) {
-    return ids == null ? "" : ids.stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
   }
 }

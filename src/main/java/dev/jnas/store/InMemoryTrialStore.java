@@ -48,6 +48,11 @@ public final class InMemoryTrialStore implements TrialStore {
   }
 
   @Override
+  public synchronized void updateConfig(String configJson) {
+    info = new ExperimentInfo(info.name(), configJson, info.provenance(), info.status(), info.createdAt(), System.currentTimeMillis());
+  }
+
+  @Override
   public synchronized void recordAsked(List<TrialRecord> asked, String strategySnapshot) {
     for (TrialRecord t : asked) {
       trials.put(t.id(), t);

@@ -137,6 +137,17 @@ public final class SqliteTrialStore implements TrialStore {
   }
 
   @Override
+  public synchronized void updateConfig(String configJson) {
+    try (PreparedStatement p = db.prepareStatement("UPDATE experiment SET config = ?, updated_at = ?")) {
+      p.setString(1, configJson);
+      p.setLong(2, System.currentTimeMillis());
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw new NasException("cannot update " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public synchronized void recordAsked(List<TrialRecord> asked, String strategySnapshot) {
     transaction(
         () -> {

@@ -21,6 +21,9 @@ public interface TrialStore extends AutoCloseable {
 
   void setStatus(String status);
 
+  /** Replaces the stored config (a budget extended by {@code jnas resume --extend}). */
+  void updateConfig(String configJson);
+
   /**
    * Atomically stores newly asked (RUNNING) trials and, when not null, the strategy snapshot taken
    * right after the ask.

@@ -15,6 +15,14 @@ public interface StrategyProvider {
   String description();
 
   /**
+   * Whether the strategy runs libtorch (a neural controller): the experiment then records the
+   * engine's version and tabular searches keep libtorch to one thread.
+   */
+  default boolean usesEngine() {
+    return false;
+  }
+
+  /**
    * @param params strategy parameters from the config (may be empty); unknown or invalid ones
    *     raise {@link dev.jnas.util.BadInputException} naming the parameter
    */

@@ -18,6 +18,11 @@ class BenchTrialsCliTest {
     for (JsonNode v : j.path("rss_mib")) {
       assertThat(v.asDouble()).isPositive();
     }
+    // three trials are all warm-up: no slope is reported as if it measured a leak
+    assertThat(j.path("slope_mib_per_100_trials").isNull()).isTrue();
+    assertThat(j.path("note").asText()).contains("too few trials");
+    var text = CliRunner.run("bench", "trials", "--count", "2", "--images", "40", "--size", "8", "--threads", "1");
+    assertThat(text.out()).contains("too few trials to judge").doesNotContain("slope over");
   }
 
   @Test

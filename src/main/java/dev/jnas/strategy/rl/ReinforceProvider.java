@@ -19,6 +19,11 @@ public final class ReinforceProvider implements StrategyProvider {
   }
 
   @Override
+  public boolean usesEngine() {
+    return true;
+  }
+
+  @Override
   public Strategy create(SearchSpace space, JsonNode params, long seed) {
     return new ReinforceController(space, ReinforceConfig.fromJson(params), seed);
   }

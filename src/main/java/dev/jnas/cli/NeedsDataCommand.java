@@ -28,7 +28,7 @@ final class NeedsDataCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      if (needsDebianFashionMnist(ExperimentConfig.load(config))) {
+      if (needsDebianFashionMnist(ExperimentConfig.load(config), DEBIAN_FASHION_MNIST)) {
         spec.commandLine().getOut().println("fashion-mnist");
       }
     } catch (RuntimeException unreadable) {
@@ -37,7 +37,8 @@ final class NeedsDataCommand implements Callable<Integer> {
     return 0;
   }
 
-  static boolean needsDebianFashionMnist(ExperimentConfig c) {
+  /** @param debian where Debian's package puts the files (a parameter for tests) */
+  static boolean needsDebianFashionMnist(ExperimentConfig c, Path debian) {
     JsonNode ev = c.evaluator();
     if (!"training".equals(ev.path("type").asText())) {
       return false;
@@ -46,7 +47,7 @@ final class NeedsDataCommand implements Callable<Integer> {
     if (!dataset.equals("fashion-mnist") && !dataset.equals("fashionmnist")) {
       return false;
     }
-    Path dir = ev.hasNonNull("data_dir") ? c.resolve(ev.get("data_dir").asText()) : DEBIAN_FASHION_MNIST;
-    return dir.toAbsolutePath().normalize().equals(DEBIAN_FASHION_MNIST) && !Files.isDirectory(dir);
+    Path dir = ev.hasNonNull("data_dir") ? c.resolve(ev.get("data_dir").asText()) : debian;
+    return dir.toAbsolutePath().normalize().equals(debian.toAbsolutePath().normalize()) && !Files.isDirectory(dir);
   }
 }

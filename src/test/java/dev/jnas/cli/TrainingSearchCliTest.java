@@ -55,6 +55,10 @@ class TrainingSearchCliTest {
     assertThat(summary.path("final").path("files").toString()).contains("best/model-0003.params");
 
     var show = Json.MAPPER.readTree(CliRunner.run("show", out.toString(), "--json").out());
+    // provenance: what the loaded engine and DJL report, not constants or "null"
+    JsonNode prov = show.path("provenance");
+    assertThat(prov.path("djl").asText()).isEqualTo(ai.djl.engine.Engine.getDjlVersion()).isNotEqualTo("null");
+    assertThat(prov.path("pytorch").asText()).isEqualTo(ai.djl.engine.Engine.getInstance().getVersion()).matches("\\d+\\.\\d+.*");
     for (JsonNode t : show.path("trials")) {
       assertThat(t.path("metrics").path("epochs")).hasSize(2);
       assertThat(t.path("metrics").path("params").asLong()).isPositive();

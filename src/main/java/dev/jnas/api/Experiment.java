@@ -126,7 +126,8 @@ public final class Experiment implements AutoCloseable {
             b.maxMinutes() == null ? null : Duration.ofMillis((long) (b.maxMinutes() * 60_000)),
             config.concurrencyOrDefault(),
             config.seedOrDefault(),
-            epochsPerTrial());
+            epochsPerTrial(),
+            dir.resolve("checkpoints"));
     long t0 = System.nanoTime();
     FirstStep firstStep = new FirstStep(listener);
     List<TrialRecord> trials =
@@ -141,7 +142,9 @@ public final class Experiment implements AutoCloseable {
         int epochs = f != null && f.epochs() != null ? f.epochs() : Math.max(1, epochsPerTrial());
         Architecture arch = parts.space().decode(best.get().architecture());
         store.setStatus("RETRAINING");
-        finalModel = parts.finalTrainer().train(arch, best.get().seed(), epochs, dir.resolve("best"), listener);
+        finalModel =
+            parts.finalTrainer().train(
+                arch, best.get().seed(), epochs, dir.resolve("best"), dir.resolve("checkpoints").resolve("final"), listener);
       }
     }
     store.setStatus("FINISHED");

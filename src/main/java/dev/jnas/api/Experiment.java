@@ -308,7 +308,8 @@ public final class Experiment implements AutoCloseable {
             b.maxMinutes() == null ? null : Duration.ofMillis(Math.round(b.maxMinutes() * 60_000)),
             config.concurrencyOrDefault(),
             config.seedOrDefault(),
-            epochsPerTrial());
+            epochsPerTrial(),
+            dir.resolve("checkpoints"));
     long t0 = System.nanoTime();
     FirstStep firstStep = new FirstStep(listener);
     List<TrialRecord> trials =
@@ -328,7 +329,9 @@ public final class Experiment implements AutoCloseable {
       int epochs = f != null && f.epochs() != null ? f.epochs() : Math.max(1, epochsPerTrial());
       Architecture arch = parts.space().decode(best.get().architecture());
       store.setStatus(Status.RETRAINING.name());
-      finalModel = parts.finalTrainer().train(arch, best.get().seed(), epochs, dir.resolve("best"), listener);
+      finalModel =
+          parts.finalTrainer().train(
+              arch, best.get().seed(), epochs, dir.resolve("best"), dir.resolve("checkpoints").resolve("final"), listener);
     }
     ObjectNode summary = summary(trials, best.get(), finalModel, (System.nanoTime() - t0) / 1e9);
     if (firstStep.atMillis > 0) {

@@ -13,6 +13,7 @@ import dev.jnas.model.ModelBuilders;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.space.SearchSpaces;
 import dev.jnas.strategy.Strategies;
+import dev.jnas.train.SpaceSpec;
 import dev.jnas.train.TrainedModel;
 import dev.jnas.train.TrainingEvaluator;
 import dev.jnas.train.TrainingSettings;
@@ -47,11 +48,12 @@ final class Training {
     ModelBuilder builder = ModelBuilders.forSpace(space);
     TrainTestData data = load(t, config);
     TrainingSettings settings = t.training() == null ? TrainingSettings.DEFAULTS : t.training();
-    TrainingEvaluator evaluator = new TrainingEvaluator(builder, data.train(), data.test(), settings);
+    TrainingEvaluator evaluator =
+        new TrainingEvaluator(builder, data.train(), data.test(), settings, new SpaceSpec(space, config.spaceParams()));
     var strategy = Evaluators.strategy(config, space, given);
     FinalTrainer finalTrainer =
-        (arch, seed, epochs, dir, listener) -> {
-          TrainedModel m = evaluator.trainFinal(arch, seed, epochs, dir, forward(listener));
+        (arch, seed, epochs, dir, checkpoints, listener) -> {
+          TrainedModel m = evaluator.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener));
           List<String> files;
           try (Stream<Path> s = Files.list(dir)) {
             files = s.map(p -> dir.getFileName() + "/" + p.getFileName()).sorted().toList();

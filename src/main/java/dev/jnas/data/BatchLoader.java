@@ -35,8 +35,22 @@ public final class BatchLoader {
   private final int pad;
 
   public BatchLoader(ImageDataset data, int batchSize, boolean shuffle, boolean augment, long seed) {
+    this(data, batchSize, shuffle, augment, seed, data.mean(), data.std());
+  }
+
+  /**
+   * A loader that normalises with the given per-channel statistics instead of the data's own: a
+   * test set, or images to predict, scaled as the training set was.
+   */
+  public BatchLoader(
+      ImageDataset data, int batchSize, boolean shuffle, boolean augment, long seed, float[] mean, float[] std) {
     if (batchSize <= 0) {
       throw new BadInputException("batch_size must be positive, got " + batchSize);
+    }
+    if (mean.length != data.channels() || std.length != data.channels()) {
+      throw new BadInputException(
+          data.name() + " has " + data.channels() + " channels but the normalisation has " + mean.length
+              + " means and " + std.length + " standard deviations");
     }
     this.data = data;
     this.batchSize = batchSize;
@@ -44,8 +58,6 @@ public final class BatchLoader {
     this.augment = augment;
     this.seed = seed;
     // one lookup per channel and byte value replaces a divide and subtract per pixel
-    float[] mean = data.mean();
-    float[] std = data.std();
     lut = new float[data.channels() * 256];
     for (int c = 0; c < data.channels(); c++) {
       for (int v = 0; v < 256; v++) {

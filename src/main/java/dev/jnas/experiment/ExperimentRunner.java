@@ -14,9 +14,14 @@ import dev.jnas.store.InMemoryTrialStore;
 import dev.jnas.store.TrialRecord;
 import dev.jnas.store.TrialStore;
 import dev.jnas.strategy.Strategy;
+import dev.jnas.util.AtomicFiles;
+import dev.jnas.util.Folders;
 import dev.jnas.util.Json;
 import dev.jnas.util.NasException;
 import dev.jnas.util.Rng;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +32,9 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ask / evaluate / tell loop. Runs trials on a pool of {@code concurrency} threads and writes
@@ -34,6 +42,11 @@ import java.util.concurrent.Future;
  * the strategy is restored from its last snapshot and replayed through the asks and tells stored
  * since (every ask batch and every tell carries an event number), trials still RUNNING are
  * evaluated again with their stored id and seed, and finished trials are never repeated.
+ *
+ * <p>With a {@link RunSettings#checkpointRoot()} every trial gets the folder {@code
+ * <root>/trial-<id>} for its evaluator's checkpoints (see {@link TrialContext}), so a trial run
+ * again after a crash continues from its last epoch. Once a trial is finished its folder is deleted
+ * unless it is the best so far; when a better trial arrives, the previous best's goes.
  *
  * <p>Snapshots are written at most once per {@link #SNAPSHOT_INTERVAL_MS} (and at the end): a
  * snapshot can grow with the experiment (a de-duplicating random search remembers every
@@ -49,6 +62,9 @@ public final class ExperimentRunner {
   /** With concurrency 1 and an in-memory store the loop evaluates inline: no pool, no hand-off. */
   private final boolean inline;
   static final long SNAPSHOT_INTERVAL_MS = 1000;
+  /** A trial's checkpoint folder under {@link RunSettings#checkpointRoot()}: {@code trial-<id>}. */
+  public static final String TRIAL_FOLDER = "trial-";
+  private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
   /** Event counter: one per ask batch and one per tell. */
   private long seq;
   private long lastSnapshotNanos;
@@ -78,6 +94,7 @@ public final class ExperimentRunner {
     int finished = (int) known.stream().filter(t -> t.status().isFinished()).count();
     TrialRecord best = best(known).orElse(null);
     List<TrialRecord> pending = known.stream().filter(t -> t.status() == TrialStatus.RUNNING).toList();
+    sweepCheckpoints(pending, best);
     store.setStatus("RUNNING");
     listener.onStart(finished, settings.maxTrials());
 
@@ -90,6 +107,7 @@ public final class ExperimentRunner {
     int running = 0;
     try {
       for (TrialRecord t : pending) {
+        // an evaluator that continues from the trial's checkpoint reports the restored epochs again
         store.clearEpochs(t.id());
         submit(done, t);
         running++;
@@ -115,7 +133,7 @@ public final class ExperimentRunner {
               if (inline) {
                 TrialRecord f = finish(evaluate(r));
                 finished++;
-                best = better(best, f);
+                best = keepBestCheckpoint(best, f);
                 listener.onTrialEnd(f, best);
               } else {
                 submit(done, r);
@@ -132,7 +150,7 @@ public final class ExperimentRunner {
         running--;
         TrialRecord f = finish(d);
         finished++;
-        best = better(best, f);
+        best = keepBestCheckpoint(best, f);
         listener.onTrialEnd(f, best);
       }
       store.saveSnapshot(snapshotText());
@@ -181,7 +199,8 @@ public final class ExperimentRunner {
               listener.onBatch(trialId, epoch, fraction);
             }
           };
-      r = evaluator.evaluate(arch, new TrialContext(t.id(), t.seed(), settings.epochsPerTrial(), progress));
+      r = evaluator.evaluate(
+          arch, new TrialContext(t.id(), t.seed(), settings.epochsPerTrial(), progress, checkpointDir(t.id())));
       if (r.isComplete() && !Double.isFinite(r.reward())) {
         r = TrialResult.failed("evaluator returned a non-finite reward " + r.reward(), r.wallSeconds());
       }
@@ -277,6 +296,68 @@ public final class ExperimentRunner {
             space.decode(t.architecture()),
             r != null && r.isComplete() ? OptionalDouble.of(r.reward()) : OptionalDouble.empty());
       }
+    }
+  }
+
+  /** Trial {@code id}'s checkpoint folder, or null when this run keeps none. */
+  private Path checkpointDir(long id) {
+    return settings.checkpointRoot() == null ? null : settings.checkpointRoot().resolve(TRIAL_FOLDER + id);
+  }
+
+  /**
+   * The best trial after {@code finished}; deletes the checkpoint of whichever of the two is not
+   * the best, so only the best trial's checkpoint outlives its trial.
+   */
+  private TrialRecord keepBestCheckpoint(TrialRecord best, TrialRecord finished) {
+    TrialRecord now = better(best, finished);
+    if (now != finished) {
+      deleteCheckpoint(finished.id());
+    } else if (best != null) {
+      deleteCheckpoint(best.id());
+    }
+    return now;
+  }
+
+  /**
+   * Deletes checkpoint folders left by an earlier run for trials that have finished since (a crash
+   * between recording a trial and deleting its folder) except the best's; those of trials about to
+   * run again are kept, they continue from them.
+   */
+  private void sweepCheckpoints(List<TrialRecord> pending, TrialRecord best) {
+    Path root = settings.checkpointRoot();
+    if (root == null || !Files.isDirectory(root)) {
+      return;
+    }
+    java.util.Set<String> keep = new java.util.HashSet<>();
+    pending.forEach(t -> keep.add(TRIAL_FOLDER + t.id()));
+    if (best != null) {
+      keep.add(TRIAL_FOLDER + best.id());
+    }
+    try (Stream<Path> folders = Files.list(root)) {
+      for (Path f : folders.toList()) {
+        String name = f.getFileName().toString();
+        if (name.startsWith(TRIAL_FOLDER) && !keep.contains(name)) {
+          delete(f);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot list checkpoint folder {}: {}", root, AtomicFiles.describe(e));
+    }
+  }
+
+  private void deleteCheckpoint(long id) {
+    Path dir = checkpointDir(id);
+    if (dir != null) {
+      delete(dir);
+    }
+  }
+
+  /** A checkpoint that cannot be deleted costs disk space, not results: warn and go on. */
+  private static void delete(Path dir) {
+    try {
+      Folders.deleteTree(dir);
+    } catch (NasException e) {
+      LOG.warn(e.getMessage());
     }
   }
 

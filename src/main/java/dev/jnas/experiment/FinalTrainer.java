@@ -8,8 +8,12 @@ public interface FinalTrainer {
 
   /**
    * @param saveDir folder for the model files
+   * @param checkpointDir folder for the per-epoch checkpoint, from which a retraining interrupted
+   *     by a crash continues when called again with the same arguments; deleted once the model is
+   *     saved; null: no checkpoints
    */
-  FinalModel train(Architecture arch, long seed, int epochs, Path saveDir, ExperimentListener listener);
+  FinalModel train(
+      Architecture arch, long seed, int epochs, Path saveDir, Path checkpointDir, ExperimentListener listener);
 
   /**
    * @param testAccuracy fraction in [0, 1]

@@ -1,5 +1,6 @@
 package dev.jnas.experiment;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -11,8 +12,11 @@ import java.time.Duration;
  * @param concurrency trials evaluated at once
  * @param seed the experiment seed; trial seeds derive from it
  * @param epochsPerTrial training budget handed to the evaluator
+ * @param checkpointRoot folder under which each trial gets its checkpoint folder {@code
+ *     trial-<id>}; null for runs that keep nothing on disk (in-memory stores, tabular simulations)
  */
-public record RunSettings(int maxTrials, Duration maxWall, int concurrency, long seed, int epochsPerTrial) {
+public record RunSettings(
+    int maxTrials, Duration maxWall, int concurrency, long seed, int epochsPerTrial, Path checkpointRoot) {
   public RunSettings {
     if (maxTrials < 0) {
       throw new IllegalArgumentException("maxTrials < 0");
@@ -23,5 +27,10 @@ public record RunSettings(int maxTrials, Duration maxWall, int concurrency, long
     if (maxTrials == 0 && maxWall == null) {
       throw new IllegalArgumentException("an experiment needs max_trials or max_minutes");
     }
+  }
+
+  /** Settings without trial checkpoints. */
+  public RunSettings(int maxTrials, Duration maxWall, int concurrency, long seed, int epochsPerTrial) {
+    this(maxTrials, maxWall, concurrency, seed, epochsPerTrial, null);
   }
 }

@@ -3,9 +3,11 @@ package dev.jnas.train;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.data.BatchLoader;
 import dev.jnas.data.ImageDataset;
@@ -17,13 +19,20 @@ import dev.jnas.evaluate.TrialResult;
 import dev.jnas.evaluate.TrialStatus;
 import dev.jnas.model.ModelBuilder;
 import dev.jnas.space.Architecture;
+import dev.jnas.util.AtomicFiles;
+import dev.jnas.util.Folders;
 import dev.jnas.util.Json;
 import dev.jnas.util.NasException;
 import dev.jnas.util.Rng;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores an architecture by training it: builds the network with a {@link ModelBuilder}, trains
@@ -34,12 +43,18 @@ import java.util.List;
  * all trials are compared on the same validation images; the trial seed drives weight
  * initialisation, batch order and augmentation.
  *
+ * <p>With a checkpoint folder in the {@link TrialContext} and more than one epoch, the state after
+ * every epoch (weights, batch-norm statistics, momentum buffers, step count, the epochs' metrics) is
+ * saved there, and a trial evaluated again after a crash continues from it: the result is the same
+ * as an uninterrupted run's (bit for bit on the CPU with the same libtorch thread count).
+ *
  * <p>Thread-safety: trials may run concurrently (each has its own model and managers), but DJL's
  * random seed is process-wide, so concurrent trials are not bit-reproducible.
  */
 // Models are created on the engine's default device: a CUDA GPU where libtorch finds one, else the CPU.
 public final class TrainingEvaluator implements Evaluator {
-  private static final String MODEL_NAME = "model";
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingEvaluator.class);
+  static final String MODEL_NAME = "model";
   private static final int EVAL_BATCH = 500;
 
   private final ModelBuilder builder;
@@ -48,13 +63,23 @@ public final class TrainingEvaluator implements Evaluator {
   private final TrainingSettings settings;
   private final ImageDataset searchTrain;
   private final ImageDataset searchVal;
+  private final SpaceSpec space;
+
+  /** An evaluator whose saved models do not record their space's parameters. */
+  public TrainingEvaluator(ModelBuilder builder, ImageDataset train, ImageDataset test, TrainingSettings settings) {
+    this(builder, train, test, settings, null);
+  }
 
   /**
    * @param train the full training set (split here into train/validation)
    * @param test the test set, or null when there is none
+   * @param space the space the architectures come from, recorded in the final model's {@code
+   *     model.json} so that {@link SavedModel#load} can rebuild it; null: not recorded
    */
-  public TrainingEvaluator(ModelBuilder builder, ImageDataset train, ImageDataset test, TrainingSettings settings) {
+  public TrainingEvaluator(
+      ModelBuilder builder, ImageDataset train, ImageDataset test, TrainingSettings settings, SpaceSpec space) {
     this.builder = builder;
+    this.space = space;
     this.train = train;
     this.test = test;
     this.settings = settings;
@@ -112,11 +137,13 @@ public final class TrainingEvaluator implements Evaluator {
         TrainingLoop loop =
             new TrainingLoop(block, model.getNDManager(), train.numClasses(), settings,
                 epochs * trainLoader.batchesPerEpoch());
-        List<EpochMetrics> metrics = loop.train(trainLoader, valLoader, epochs, ctx.trialId(), ctx.listener());
+        String key = runKey("trial " + ctx.trialId(), arch, ctx.seed(), epochs, trainLoader);
+        Run run = new Run(model, loop, key, ctx.checkpointDir(), epochs);
+        List<EpochMetrics> metrics = run.train(trainLoader, valLoader, ctx.trialId(), ctx.listener());
         double finalVal = metrics.isEmpty() ? loop.evaluate(valLoader).accuracy() : metrics.get(metrics.size() - 1).valAccuracy();
         double testAcc = Double.NaN;
         if (settings.evalTest() && test != null) {
-          testAcc = loop.evaluate(new BatchLoader(test, EVAL_BATCH, false, false, 0)).accuracy();
+          testAcc = loop.evaluate(testLoader()).accuracy();
         }
         return new TrialResult(
             TrialStatus.COMPLETE,
@@ -126,7 +153,7 @@ public final class TrainingEvaluator implements Evaluator {
             settings.reward().apply(metrics, finalVal),
             params,
             flops,
-            seconds(t0),
+            seconds(t0) + run.restoredSeconds,
             null);
       }
     } catch (TrainingLoop.DivergedException e) {
@@ -138,27 +165,99 @@ public final class TrainingEvaluator implements Evaluator {
     }
   }
 
+  /**
+   * The test set normalised with the training set's statistics, as the model was trained and as
+   * {@link SavedModel} feeds it.
+   */
+  private BatchLoader testLoader() {
+    return new BatchLoader(test, EVAL_BATCH, false, false, 0, train.mean(), train.std());
+  }
+
+  /**
+   * What identifies a training run for its checkpoint: a checkpoint of any other run (another
+   * architecture, seed, data or setting) is ignored rather than continued.
+   */
+  private String runKey(String what, Architecture arch, long seed, int epochs, BatchLoader loader) {
+    return what + " of " + arch + ", seed " + seed + ", " + epochs + " epochs of " + loader.batchesPerEpoch()
+        + " steps on " + loader.data().name() + " (" + loader.data().size() + " images), " + settings.withEpochs(epochs);
+  }
+
+  /**
+   * One training run that, given a checkpoint folder and more than one epoch, continues from the
+   * folder's checkpoint and writes one after every epoch.
+   */
+  private static final class Run {
+    private final Block block;
+    private final TrainingLoop loop;
+    private final NDManager manager;
+    private final String key;
+    private final Path dir; // null: no checkpoints
+    private final int epochs;
+    double restoredSeconds;
+
+    Run(Model model, TrainingLoop loop, String key, Path dir, int epochs) {
+      this.block = model.getBlock();
+      this.loop = loop;
+      this.manager = model.getNDManager();
+      this.key = key;
+      // a one-epoch run has nothing to continue: a crash costs that epoch either way
+      this.dir = epochs > 1 ? dir : null;
+      this.epochs = epochs;
+    }
+
+    /** All epochs' metrics: the restored ones (reported to the listener again first), then the new. */
+    List<EpochMetrics> train(BatchLoader train, BatchLoader val, long id, TrialListener listener) {
+      List<EpochMetrics> all =
+          new ArrayList<>(dir == null ? List.of() : Checkpoint.restore(dir, key, block, loop, manager));
+      for (EpochMetrics m : all) {
+        restoredSeconds += m.seconds();
+        listener.onEpoch(id, m, epochs);
+      }
+      loop.train(train, val, all.size() + 1, epochs, id, listener, m -> {
+        all.add(m);
+        if (dir != null) {
+          try {
+            Checkpoint.save(dir, key, all, block, loop);
+          } catch (NasException e) {
+            // the run itself is still good; only a crash would now cost more than one epoch
+            LOG.warn("no checkpoint after epoch {}: {}", m.epoch(), e.getMessage());
+          }
+        }
+      });
+      return all;
+    }
+  }
+
   private void initialize(Block block, Model model) {
     Shape in = inputShape();
     block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, in.get(0), in.get(1), in.get(2)));
   }
 
-  /** {@link #trainFinal(Architecture, long, int, Path, TrialListener)} without progress reports. */
+  /** {@link #trainFinal(Architecture, long, int, Path, Path, TrialListener)} without checkpoints or progress reports. */
   public TrainedModel trainFinal(Architecture arch, long seed, int epochs, Path saveDir) {
-    return trainFinal(arch, seed, epochs, saveDir, TrialListener.NONE);
+    return trainFinal(arch, seed, epochs, saveDir, null, TrialListener.NONE);
   }
 
   /**
    * Retrains {@code arch} on the whole training set (no validation split, no subset), measures
-   * the test set (when there is one), and saves the weights with {@code Model.save(saveDir,
-   * "model")} plus a {@code model.json} describing the architecture. Load them back with {@link
-   * #loadTrained}.
+   * the test set (when there is one, normalised as the training set), and saves into {@code
+   * saveDir} the weights ({@code Model.save(saveDir, "model")}, DJL's format) and a {@code
+   * model.json} that describes everything needed to rebuild and run the model without the
+   * experiment: the space and its parameters (when the evaluator has a {@link SpaceSpec}), the
+   * canonical architecture, input shape, normalisation, class names, the settings and epochs
+   * actually trained, seed and test accuracy. Load it with {@link SavedModel#load}. Every file is
+   * written atomically.
    *
    * @param epochs epochs to train; {@code <= 0} takes {@link TrainingSettings#epochs()}
-   * @param listener progress (trial id 0); may be {@link TrialListener#NONE}
+   * @param checkpointDir where the state after each epoch is kept (with more than one epoch), so
+   *     that a call with the same arguments after a crash continues from the last epoch; deleted
+   *     once the model is saved; null: no checkpoints
+   * @param listener progress (trial id 0); may be {@link TrialListener#NONE}; epochs restored from
+   *     a checkpoint are reported again first
    * @throws NasException when the architecture cannot be built, training diverges or saving fails
    */
-  public TrainedModel trainFinal(Architecture arch, long seed, int epochs, Path saveDir, TrialListener listener) {
+  public TrainedModel trainFinal(
+      Architecture arch, long seed, int epochs, Path saveDir, Path checkpointDir, TrialListener listener) {
     long t0 = System.nanoTime();
     int e = epochs > 0 ? epochs : settings.epochs();
     Block block = builder.build(arch, inputShape(), train.numClasses());
@@ -172,35 +271,126 @@ public final class TrainingEvaluator implements Evaluator {
           new BatchLoader(train, settings.batchSize(), true, settings.augment(), Rng.derive(seed, 1));
       TrainingLoop loop =
           new TrainingLoop(block, model.getNDManager(), train.numClasses(), settings, e * trainLoader.batchesPerEpoch());
-      List<EpochMetrics> metrics = loop.train(trainLoader, null, e, 0, listener);
+      Run run = new Run(model, loop, runKey("final training", arch, seed, e, trainLoader), checkpointDir, e);
+      List<EpochMetrics> metrics = run.train(trainLoader, null, 0, listener);
       TrainingLoop.LossAccuracy testMetrics =
-          test == null
-              ? new TrainingLoop.LossAccuracy(Double.NaN, Double.NaN)
-              : loop.evaluate(new BatchLoader(test, EVAL_BATCH, false, false, 0));
-      Files.createDirectories(saveDir);
-      model.setProperty("Epoch", Integer.toString(e));
-      model.save(saveDir, MODEL_NAME);
-      ObjectNode info = Json.MAPPER.createObjectNode();
-      info.put("space", arch.space());
-      info.putPOJO("choices", arch.choices());
-      info.putPOJO("input_shape", inputShape().getShape());
-      info.put("num_classes", train.numClasses());
-      info.put("dataset", train.name());
-      info.put("epochs", e);
-      info.put("seed", seed);
-      info.put("test_accuracy", testMetrics.accuracy());
-      info.put("params", params);
-      info.put("flops", flops);
-      info.putPOJO("settings", settings);
-      Json.MAPPER.writeValue(saveDir.resolve("model.json").toFile(), info);
+          test == null ? new TrainingLoop.LossAccuracy(Double.NaN, Double.NaN) : loop.evaluate(testLoader());
       double trainAcc = metrics.isEmpty() ? Double.NaN : metrics.get(metrics.size() - 1).trainAccuracy();
-      return new TrainedModel(
-          saveDir, MODEL_NAME, metrics, trainAcc, testMetrics.accuracy(), testMetrics.loss(), params, flops, seconds(t0));
-    } catch (IOException ex) {
-      throw new NasException("cannot save the trained model to " + saveDir + ": " + ex.getMessage(), ex);
+      TrainedModel trained =
+          new TrainedModel(saveDir, MODEL_NAME, metrics, trainAcc, testMetrics.accuracy(), testMetrics.loss(), params,
+              flops, seconds(t0) + run.restoredSeconds);
+      String weights = saveWeights(model, saveDir, e);
+      AtomicFiles.writeJson(saveDir.resolve(SavedModel.INFO_FILE), describe(arch, seed, e, weights, trained));
+      if (checkpointDir != null) {
+        try {
+          Folders.deleteTree(checkpointDir);
+        } catch (NasException ex) {
+          LOG.warn(ex.getMessage());
+        }
+      }
+      return trained;
     } catch (TrainingLoop.DivergedException ex) {
       throw new NasException("final training of " + arch + " failed: " + ex.getMessage(), ex);
     }
+  }
+
+  /**
+   * Saves the weights in DJL's format ({@code model-NNNN.params}, NNNN = epochs) through a scratch
+   * folder, so the file appears atomically, and removes weights of an earlier save.
+   *
+   * @return the weights file's name
+   */
+  private static String saveWeights(Model model, Path saveDir, int epochs) {
+    Path scratch = saveDir.resolve(".saving");
+    try {
+      Folders.deleteTree(scratch); // left by a killed process
+      Files.createDirectories(scratch);
+      model.setProperty("Epoch", Integer.toString(epochs));
+      model.save(scratch, MODEL_NAME);
+      String saved = null;
+      try (Stream<Path> files = Files.list(scratch)) {
+        for (Path f : files.toList()) {
+          saved = f.getFileName().toString();
+          AtomicFiles.write(saveDir.resolve(saved), Files.readAllBytes(f));
+        }
+      }
+      if (saved == null) {
+        throw new IOException("DJL wrote no file");
+      }
+      String keep = saved;
+      try (Stream<Path> files = Files.list(saveDir)) {
+        for (Path f : files.toList()) {
+          String n = f.getFileName().toString();
+          if (n.startsWith(MODEL_NAME + "-") && n.endsWith(".params") && !n.equals(keep)) {
+            Files.delete(f);
+          }
+        }
+      }
+      return saved;
+    } catch (IOException ex) {
+      throw new NasException("cannot save the trained model to " + saveDir + ": " + AtomicFiles.describe(ex), ex);
+    } finally {
+      try {
+        Folders.deleteTree(scratch);
+      } catch (NasException ignored) {
+        // a leftover scratch folder is removed by the next save
+      }
+    }
+  }
+
+  /** model.json: see {@link SavedModel}. */
+  private ObjectNode describe(Architecture arch, long seed, int epochs, String weights, TrainedModel m) {
+    ObjectNode info = Json.MAPPER.createObjectNode();
+    info.put("format", SavedModel.FORMAT);
+    ObjectNode sp = info.putObject("space");
+    sp.put("name", arch.space());
+    if (space != null) {
+      JsonNode p = space.params();
+      sp.set("params", p == null || p.isNull() ? Json.MAPPER.createObjectNode() : p.deepCopy());
+      ObjectNode a = space.space().toJson(arch);
+      info.put("architecture", space.space().encode(arch));
+      if (a.has("decisions")) {
+        info.set("decisions", a.get("decisions"));
+      }
+    }
+    info.putPOJO("choices", arch.choices());
+    info.putPOJO("input_shape", inputShape().getShape());
+    info.put("num_classes", train.numClasses());
+    info.putPOJO("class_names", classNames(train));
+    ObjectNode norm = info.putObject("normalization");
+    norm.put("formula", "(pixel / 255 - mean[c]) / std[c]");
+    norm.putPOJO("mean", train.mean());
+    norm.putPOJO("std", train.std());
+    info.put("dataset", train.name());
+    info.put("train_images", train.size());
+    info.put("model_name", MODEL_NAME);
+    info.put("weights", weights);
+    info.put("epochs", epochs);
+    info.put("seed", seed);
+    ObjectNode used = Json.MAPPER.valueToTree(settings.withEpochs(epochs));
+    // search-only settings: the final model trains on every training image and is measured on the test set
+    used.remove(List.of("val_fraction", "train_subset", "split_seed", "reward", "eval_test"));
+    info.set("training", used);
+    putNumber(info, "test_accuracy", m.testAccuracy());
+    putNumber(info, "test_loss", m.testLoss());
+    putNumber(info, "train_accuracy", m.trainAccuracy());
+    info.put("test_images", test == null ? 0 : test.size());
+    info.put("params", m.params());
+    info.put("flops", m.flops());
+    return info;
+  }
+
+  private static void putNumber(ObjectNode o, String k, double v) {
+    if (Double.isFinite(v)) {
+      o.put(k, v);
+    } else {
+      o.putNull(k);
+    }
+  }
+
+  /** The class names model.json records, index by index. */
+  static List<String> classNames(ImageDataset data) {
+    return IntStream.range(0, data.numClasses()).mapToObj(Integer::toString).toList();
   }
 
   /**

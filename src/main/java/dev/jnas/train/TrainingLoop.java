@@ -3,19 +3,19 @@ package dev.jnas.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.jnas.data.BatchLoader;
 import dev.jnas.evaluate.EpochMetrics;
 import dev.jnas.evaluate.TrialListener;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +28,13 @@ import java.util.Map;
  * <p>Autograd is driven through the PyTorch engine's {@link JniUtils} rather than DJL's {@code
  * GradientCollector}: that collector is a process-wide singleton ("only one can be collecting at
  * a time"), which would forbid concurrent trials, while PyTorch's grad mode is per thread.
+ *
+ * <p>The optimiser is SGD as PyTorch's {@code torch.optim.SGD} (weight decay added to the
+ * gradient, momentum buffer {@code buf = mu*buf + d}, optionally Nesterov), written here with
+ * in-place ops: DJL's Nag is not implemented by its PyTorch engine, and its Sgd keeps momentum
+ * state (scaled by the learning rate, MXNet style) that cannot be saved. The whole optimiser state
+ * is the step counter and the momentum buffers ({@link #optimizerState()}), so a checkpoint can
+ * continue a run exactly.
  *
  * <p>Not thread-safe: one loop per trial, used by the trial's thread.
  */
@@ -60,6 +67,11 @@ final class TrainingLoop {
     void stepEnd();
   }
 
+  /** Called after each epoch's metrics are known, before the listener hears of them. */
+  interface EpochEnd {
+    void accept(EpochMetrics metrics);
+  }
+
   /** A non-finite training loss. */
   static final class DivergedException extends RuntimeException {
     DivergedException(String message) {
@@ -73,11 +85,11 @@ final class TrainingLoop {
   private final int numClasses;
   private final TrainingSettings settings;
   private final List<Parameter> trainable = new ArrayList<>();
+  private final List<String> trainableNames = new ArrayList<>(); // the block's parameter paths
   private final Tracker learningRate;
-  private final Optimizer sgd; // used when nesterov is off
-  private final Map<String, NDArray> momentum = new HashMap<>(); // Nesterov buffers
+  private final NDArray[] buffers; // momentum buffers, parallel to trainable; made at the first step
   private int step;
-  private NDArray muScalar; // Nesterov constants, owned by the model's manager
+  private NDArray muScalar; // optimiser constants, owned by the model's manager
   private NDArray wdScalar;
   private StepTimer timer; // null on the normal path: one null check per phase boundary
   private long lapStart;
@@ -92,19 +104,15 @@ final class TrainingLoop {
     for (var pair : block.getParameters()) {
       if (pair.getValue().requiresGradient()) {
         trainable.add(pair.getValue());
+        trainableNames.add(pair.getKey());
       }
     }
+    buffers = new NDArray[trainable.size()];
     float lr = (float) settings.learningRate();
     learningRate =
         settings.cosine() && totalSteps > 1
             ? Tracker.cosine().setBaseValue(lr).optFinalValue(0f).setMaxUpdates(totalSteps).build()
             : Tracker.fixed(lr);
-    sgd =
-        Optimizer.sgd()
-            .setLearningRateTracker(learningRate)
-            .optMomentum((float) settings.momentum())
-            .optWeightDecays((float) settings.weightDecay())
-            .build();
   }
 
   /** Reports the phases of every following training step to {@code timer} (null: stop). */
@@ -132,16 +140,24 @@ final class TrainingLoop {
     return n;
   }
 
-  /**
-   * Trains {@code epochs} epochs; after each, measures {@code val} (when not null) and reports to
-   * the listener. Throws {@link DivergedException} on a NaN/Inf loss.
-   */
+  /** {@link #train(BatchLoader, BatchLoader, int, int, long, TrialListener, EpochEnd)} from epoch 1. */
   List<EpochMetrics> train(
       BatchLoader train, BatchLoader val, int epochs, long trialId, TrialListener listener) {
+    return train(train, val, 1, epochs, trialId, listener, null);
+  }
+
+  /**
+   * Trains epochs {@code first..epochs} (numbered from 1; {@code first > 1} continues a run whose
+   * state was restored); after each, measures {@code val} (when not null), hands the metrics to
+   * {@code end} (when not null) and reports to the listener. Throws {@link DivergedException} on a
+   * NaN/Inf loss.
+   */
+  List<EpochMetrics> train(
+      BatchLoader train, BatchLoader val, int first, int epochs, long trialId, TrialListener listener, EpochEnd end) {
     List<EpochMetrics> metrics = new ArrayList<>();
     boolean gradModeBefore = JniUtils.isGradMode();
     try {
-      for (int e = 1; e <= epochs; e++) {
+      for (int e = first; e <= epochs; e++) {
         long t0 = System.nanoTime();
         double lossSum = 0;
         long correct = 0;
@@ -178,6 +194,9 @@ final class TrainingLoop {
                 v.accuracy(),
                 (System.nanoTime() - t0) / 1e9);
         metrics.add(m);
+        if (end != null) {
+          end.accept(m);
+        }
         listener.onEpoch(trialId, m, epochs);
       }
     } finally {
@@ -251,39 +270,118 @@ final class TrainingLoop {
   private void update(NDManager bm) {
     float lr = learningRate.getNewValue(step);
     step++;
-    NDArray lrScalar = null;
-    if (settings.nesterov()) {
-      if (muScalar == null) {
-        muScalar = manager.create((float) settings.momentum());
-        wdScalar = manager.create((float) settings.weightDecay());
-      }
-      // scalar tensors: DJL turns every op with a Number into create + op + close
-      lrScalar = bm.create(lr);
+    if (muScalar == null) {
+      muScalar = manager.create((float) settings.momentum());
+      wdScalar = manager.create((float) settings.weightDecay());
     }
-    for (Parameter p : trainable) {
-      NDArray w = p.getArray();
+    // scalar tensors: DJL turns every op with a Number into create + op + close
+    NDArray lrScalar = bm.create(lr);
+    boolean withMomentum = settings.momentum() != 0;
+    for (int i = 0; i < trainable.size(); i++) {
+      NDArray w = trainable.get(i).getArray();
       NDArray g = w.getGradient();
       g.attach(bm); // the gradient handle would otherwise pile up in the model's manager
-      if (!settings.nesterov()) {
-        sgd.update(p.getId(), w, g); // DJL's fused SGD, zeroes the gradient
-        continue;
-      }
-      // DJL's Nag optimiser is not implemented by its PyTorch engine, so Nesterov momentum is done
-      // here with in-place ops, as torch.optim.SGD(nesterov=True):
-      //   d = g + wd*w;  buf = mu*buf + d;  w -= lr * (d + mu*buf)
-      NDArray buf = momentum.computeIfAbsent(p.getId(), k -> w.zerosLike());
+      // as torch.optim.SGD: d = g + wd*w;  buf = mu*buf + d;  w -= lr * (nesterov ? d + mu*buf : buf)
       if (settings.weightDecay() != 0) {
         try (NDArray decay = w.mul(wdScalar)) {
           g.addi(decay);
         }
       }
-      buf.muli(muScalar).addi(g);
-      try (NDArray look = buf.mul(muScalar)) {
-        g.addi(look);
+      if (withMomentum) {
+        if (buffers[i] == null) {
+          buffers[i] = w.zerosLike();
+        }
+        NDArray buf = buffers[i];
+        buf.muli(muScalar).addi(g);
+        if (settings.nesterov()) {
+          try (NDArray look = buf.mul(muScalar)) {
+            g.addi(look);
+          }
+        } else {
+          try (NDArray delta = buf.mul(lrScalar)) {
+            w.subi(delta);
+          }
+          JniUtils.zeroGrad((PtNDArray) w);
+          continue;
+        }
       }
       w.subi(g.muli(lrScalar));
       JniUtils.zeroGrad((PtNDArray) w);
     }
+  }
+
+  /**
+   * The optimiser's state besides the step counter: each trainable parameter's momentum buffer by
+   * the parameter's path in the block (empty before the first step or without momentum). The
+   * arrays are the live buffers; read them, do not keep them.
+   */
+  Map<String, NDArray> optimizerState() {
+    Map<String, NDArray> state = new LinkedHashMap<>();
+    for (int i = 0; i < buffers.length; i++) {
+      if (buffers[i] != null) {
+        state.put(trainableNames.get(i), buffers[i]);
+      }
+    }
+    return state;
+  }
+
+  /** SGD steps taken so far (the learning-rate schedule's position). */
+  int steps() {
+    return step;
+  }
+
+  /**
+   * Continues a run from saved state: {@code steps} taken and the momentum buffers of {@link
+   * #optimizerState()} (copied, so the caller keeps ownership of {@code buffers}).
+   *
+   * @throws IllegalArgumentException when a buffer names no trainable parameter or has another shape
+   */
+  void restore(int steps, Map<String, NDArray> saved) {
+    int[] index = new int[saved.size()];
+    int k = 0;
+    for (var e : saved.entrySet()) { // check all before changing anything
+      int i = trainableNames.indexOf(e.getKey());
+      if (i < 0) {
+        throw new IllegalArgumentException("momentum of an unknown parameter " + e.getKey());
+      }
+      Shape shape = trainable.get(i).getArray().getShape();
+      if (!shape.equals(e.getValue().getShape())) {
+        throw new IllegalArgumentException(
+            "momentum of " + e.getKey() + " has shape " + e.getValue().getShape() + ", the parameter " + shape);
+      }
+      index[k++] = i;
+    }
+    boolean gradModeBefore = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      k = 0;
+      for (NDArray b : saved.values()) {
+        int i = index[k++];
+        if (buffers[i] == null) {
+          buffers[i] = trainable.get(i).getArray().zerosLike();
+        }
+        copyInto(b, buffers[i]);
+      }
+    } finally {
+      JniUtils.setGradMode(gradModeBefore);
+    }
+    step = steps;
+  }
+
+  /** Copies {@code from} into {@code to} in place (an exact copy; grad mode must be off). */
+  static void copyInto(NDArray from, NDArray to) {
+    to.set(new NDIndex("..."), from);
+  }
+
+  /** The index (from 0) of the largest of {@code v[from..from+n)}; ties: the first. */
+  static int argMax(float[] v, int from, int n) {
+    int best = 0;
+    for (int k = 1; k < n; k++) {
+      if (v[from + k] > v[from + best]) {
+        best = k;
+      }
+    }
+    return best;
   }
 
   /** Mean cross-entropy (no smoothing) and accuracy of the block on all of {@code data}. */
@@ -303,13 +401,7 @@ final class TrainingLoop {
           for (int i = 0; i < batch.size(); i++) {
             int base = i * numClasses;
             lossSum -= lp[base + labels[i]];
-            int best = 0;
-            for (int k = 1; k < numClasses; k++) {
-              if (lp[base + k] > lp[base + best]) {
-                best = k;
-              }
-            }
-            if (best == labels[i]) {
+            if (argMax(lp, base, numClasses) == labels[i]) {
               correct++;
             }
           }

@@ -3,18 +3,28 @@ package dev.jnas.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnas.evaluate.Evaluator;
+import dev.jnas.evaluate.TrialContext;
+import dev.jnas.evaluate.TrialListener;
 import dev.jnas.evaluate.TrialResult;
 import dev.jnas.evaluate.TrialStatus;
 import dev.jnas.space.NasBench201Space;
 import dev.jnas.store.InMemoryTrialStore;
 import dev.jnas.store.SqliteTrialStore;
 import dev.jnas.store.TrialRecord;
+import dev.jnas.store.TrialStore;
 import dev.jnas.testing.ToyRandomStrategy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ExperimentRunnerTest {
   private final NasBench201Space space = new NasBench201Space();
@@ -109,6 +119,122 @@ class ExperimentRunnerTest {
             () -> new ExperimentRunner(space, new ToyRandomStrategy(space, 5), toy, store, new RunSettings(20, null, 1, 5, 1), null).run())
         .hasMessageContaining("replaying the strategy diverged");
     store.close();
+  }
+
+  /** Writes a state file into the trial's checkpoint folder, as a training evaluator would. */
+  private static void writeCheckpoint(TrialContext ctx) {
+    assertThat(ctx.checkpointDir()).isNotNull();
+    try {
+      Files.createDirectories(ctx.checkpointDir());
+      Files.writeString(ctx.checkpointDir().resolve("state"), "trial " + ctx.trialId());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> folders(Path root) {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(root)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"in-memory", "sqlite"})
+  void onlyTheBestTrialsCheckpointOutlivesItsTrial(String storeKind) {
+    Path root = dir.resolve("checkpoints");
+    List<Integer> foldersAtStart = new ArrayList<>();
+    Evaluator writing = (arch, ctx) -> {
+      assertThat(ctx.checkpointDir()).isEqualTo(root.resolve("trial-" + ctx.trialId()));
+      foldersAtStart.add(folders(root).size());
+      writeCheckpoint(ctx);
+      return toy.evaluate(arch, ctx);
+    };
+    TrialStore store = storeKind.equals("sqlite") ? SqliteTrialStore.open(dir.resolve("exp")) : new InMemoryTrialStore();
+    store.createExperiment("t", "{}", "{}");
+    RunSettings settings = new RunSettings(30, null, 1, 3, 1, root);
+    List<TrialRecord> trials = new ExperimentRunner(space, new ToyRandomStrategy(space, 3), writing, store, settings, null).run();
+    store.close();
+    TrialRecord best = ExperimentRunner.best(trials).orElseThrow();
+    assertThat(folders(root)).containsExactly("trial-" + best.id());
+    // when a trial starts, only the best finished trial's folder is left: failed trials', worse
+    // trials' and each earlier best's are gone
+    assertThat(foldersAtStart).hasSize(30).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(1));
+    assertThat(trials).extracting(TrialRecord::status).contains(TrialStatus.FAILED);
+    assertThat(improvements(trials)).as("the best changed several times").isGreaterThanOrEqualTo(2);
+  }
+
+  private static int improvements(List<TrialRecord> trials) {
+    int n = 0;
+    double best = Double.NEGATIVE_INFINITY;
+    for (TrialRecord t : trials) {
+      if (t.status() == TrialStatus.COMPLETE && t.result().reward() > best) {
+        best = t.result().reward();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void resumeKeepsTheCheckpointOfTheTrialToRunAgainAndSweepsFinishedOnes() {
+    Path root = dir.resolve("checkpoints");
+    AtomicInteger calls = new AtomicInteger();
+    Evaluator dying = (arch, ctx) -> {
+      writeCheckpoint(ctx);
+      if (calls.incrementAndGet() == 8) {
+        throw new ThreadDeath(); // the process dies after the trial wrote a checkpoint
+      }
+      return toy.evaluate(arch, ctx);
+    };
+    var store = SqliteTrialStore.open(dir);
+    store.createExperiment("t", "{}", "{}");
+    RunSettings settings = new RunSettings(20, null, 1, 5, 1, root);
+    try {
+      new ExperimentRunner(space, new ToyRandomStrategy(space, 5), dying, store, settings, null).run();
+    } catch (ThreadDeath | RuntimeException expected) {
+      // the simulated crash
+    }
+    List<TrialRecord> before = store.trials();
+    long interrupted = before.stream().filter(t -> t.status() == TrialStatus.RUNNING).findFirst().orElseThrow().id();
+    long bestBefore = ExperimentRunner.best(before).orElseThrow().id();
+    // a finished trial whose folder survived (killed between recording it and deleting the folder)
+    long stale = before.stream().filter(t -> t.status().isFinished() && t.id() != bestBefore).findFirst().orElseThrow().id();
+    writeCheckpoint(new TrialContext(stale, 0, 1, TrialListener.NONE, root.resolve("trial-" + stale)));
+    assertThat(folders(root)).containsExactlyInAnyOrder("trial-" + bestBefore, "trial-" + interrupted, "trial-" + stale);
+
+    List<Boolean> foundOwnCheckpoint = new ArrayList<>();
+    List<String> foldersAtRerun = new ArrayList<>();
+    Evaluator resuming = (arch, ctx) -> {
+      if (ctx.trialId() == interrupted) {
+        foundOwnCheckpoint.add(Files.exists(ctx.checkpointDir().resolve("state")));
+        foldersAtRerun.addAll(folders(root));
+      }
+      writeCheckpoint(ctx);
+      return toy.evaluate(arch, ctx);
+    };
+    List<TrialRecord> after = new ExperimentRunner(space, new ToyRandomStrategy(space, 5), resuming, store, settings, null).run();
+    store.close();
+    assertThat(foundOwnCheckpoint).containsExactly(true);
+    assertThat(foldersAtRerun).doesNotContain("trial-" + stale);
+    assertThat(folders(root)).containsExactly("trial-" + ExperimentRunner.best(after).orElseThrow().id());
+  }
+
+  @Test
+  void withoutACheckpointRootTrialsGetNoFolder() {
+    List<Path> seen = new ArrayList<>();
+    Evaluator recording = (arch, ctx) -> {
+      seen.add(ctx.checkpointDir());
+      return toy.evaluate(arch, ctx);
+    };
+    var store = new InMemoryTrialStore();
+    store.createExperiment("t", "{}", "{}");
+    new ExperimentRunner(space, new ToyRandomStrategy(space, 1), recording, store, new RunSettings(5, null, 1, 1, 1), null).run();
+    assertThat(seen).hasSize(5).containsOnlyNulls();
   }
 
   /** Runs 20 trials of seed 5 into a fresh SQLite store and "crashes" at evaluation {@code n}. */

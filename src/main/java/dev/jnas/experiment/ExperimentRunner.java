@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * The ask / evaluate / tell loop. Runs trials on a pool of {@code concurrency} threads and writes
  * every step to the store so that {@link #run()} on a store left by a killed process continues:
  * the strategy is restored from its last snapshot and replayed through the asks and tells stored
- * since (every ask batch and every tell carries an event number), trials still RUNNING are
+ * since (every ask batch and every tell carries an event number; asks through {@link
+ * Strategy#replayAsk}, which may adopt the stored architectures), trials still RUNNING are
  * evaluated again with their stored id and seed, and finished trials are never repeated.
  *
  * <p>With a {@link RunSettings#checkpointRoot()} every trial gets the folder {@code
@@ -279,7 +280,8 @@ public final class ExperimentRunner {
     for (long e : events) {
       List<TrialRecord> batch = asks.get(e);
       if (batch != null) {
-        List<Architecture> again = strategy.ask(batch.size());
+        List<Architecture> again =
+            strategy.replayAsk(batch.stream().map(t -> space.decode(t.architecture())).toList());
         for (int i = 0; i < batch.size(); i++) {
           String expected = batch.get(i).architecture();
           String got = i < again.size() ? space.encode(again.get(i)) : "nothing";

@@ -1,6 +1,7 @@
 package dev.jnas.space;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.util.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,12 @@ import java.util.List;
  * <p>Decisions, for cell in (normal, reduce) and block b: {@code <cell>_b<b>_in1} (an {@link
  * Decision.InputChoice} for node b+2), {@code <cell>_b<b>_op1}, {@code <cell>_b<b>_in2}, {@code
  * <cell>_b<b>_op2}.
+ *
+ * <p>Node ids: the string, {@link Block} and {@link #toJson} number a block's inputs within its
+ * cell (0, 1 = the cell's inputs, 2 + k = block k), but the {@link Decision.InputChoice} node ids
+ * are distinct across cells (the reduction cell's are offset by {@code blocks + 2}), because they
+ * are different tensors: a controller that keys attention anchors by node id must not read the
+ * normal cell's nodes for a reduction block.
  *
  * <p>Canonical string: {@code normal:<block>/<block>/...;reduce:<block>/...}, each block {@code
  * in1,op1,in2,op2}, e.g. {@code normal:0,sep_conv_3x3,1,identity/2,avg_pool_3x3,0,identity;reduce:...}.
@@ -95,20 +102,47 @@ public final class CellSpace extends AbstractSearchSpace {
       }
     }
     List<Decision> d = new ArrayList<>();
-    for (String cell : CELLS) {
+    for (int cell = 0; cell < CELLS.size(); cell++) {
+      int first = cell * (blocks + 2); // the cell's node 0 (see the class comment on node ids)
       for (int b = 0; b < blocks; b++) {
         List<Integer> candidates = new ArrayList<>();
         for (int n = 0; n < b + 2; n++) {
-          candidates.add(n);
+          candidates.add(first + n);
         }
-        String prefix = cell + "_b" + b + "_";
-        d.add(new Decision.InputChoice(prefix + "in1", b + 2, candidates));
+        String prefix = CELLS.get(cell) + "_b" + b + "_";
+        d.add(new Decision.InputChoice(prefix + "in1", first + b + 2, candidates));
         d.add(new Decision.Categorical(prefix + "op1", ops));
-        d.add(new Decision.InputChoice(prefix + "in2", b + 2, candidates));
+        d.add(new Decision.InputChoice(prefix + "in2", first + b + 2, candidates));
         d.add(new Decision.Categorical(prefix + "op2", ops));
       }
     }
     return d;
+  }
+
+  /**
+   * Choice {@code index} of decision {@code d} as the string writes it: an input is its node
+   * within the cell, which is its index, since every block's candidates are the cell's nodes in
+   * order.
+   */
+  private static String label(Decision d, int index) {
+    return d instanceof Decision.InputChoice ? Integer.toString(index) : d.label(index);
+  }
+
+  private static int indexOf(Decision d, String label) {
+    for (int i = 0; i < d.cardinality(); i++) {
+      if (label(d, i).equals(label)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String cellLabels(Decision d) {
+    List<String> l = new ArrayList<>();
+    for (int i = 0; i < d.cardinality(); i++) {
+      l.add(label(d, i));
+    }
+    return String.join(", ", l);
   }
 
   public int blocks() {
@@ -200,15 +234,50 @@ public final class CellSpace extends AbstractSearchSpace {
         int o = (cell * blocks + b) * 4;
         for (int k = 0; k < 4; k++) {
           Decision d = decisions().get(o + k);
-          c[o + k] = d.indexOf(f[k]);
+          c[o + k] = indexOf(d, f[k]);
           if (c[o + k] < 0) {
             String what = k % 2 == 0 ? "input " + (k / 2 + 1) : "op " + (k / 2 + 1);
             throw new BadInputException(
-                where + ": " + what + " '" + f[k] + "' is not valid (valid: " + labels(d) + ")");
+                where + ": " + what + " '" + f[k] + "' is not valid (valid: " + cellLabels(d) + ")");
           }
         }
       }
     }
     return checked(new Architecture(NAME, c), s);
+  }
+
+  /** Decisions with inputs numbered within their cell, as in the string. */
+  @Override
+  public ObjectNode toJson(Architecture arch) {
+    ObjectNode o = super.toJson(arch);
+    ObjectNode d = (ObjectNode) o.get("decisions");
+    for (int i = 0; i < decisions().size(); i++) {
+      d.put(decisions().get(i).name(), label(decisions().get(i), arch.get(i)));
+    }
+    return o;
+  }
+
+  /** Reads the string, else the decisions (inputs numbered within their cell, as {@link #toJson} writes them). */
+  @Override
+  public Architecture fromJson(ObjectNode json) {
+    JsonNode d = json.get("decisions");
+    if (json.path("string").isTextual() || d == null || !d.isObject()) {
+      return super.fromJson(json);
+    }
+    ObjectNode copy = json.deepCopy();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < decisions().size(); i++) {
+      String name = decisions().get(i).name();
+      JsonNode v = d.get(name);
+      if (v == null) {
+        throw new BadInputException("architecture JSON lacks decision '" + name + "'");
+      }
+      // decode() names a bad value with its cell, block and field
+      sb.append(i == 0 ? "" : i % (blocks * 4) == 0 ? ";" : i % 4 == 0 ? "/" : ",")
+          .append(i % (blocks * 4) == 0 ? CELLS.get(i / (blocks * 4)) + ":" : "")
+          .append(v.asText());
+    }
+    copy.put("string", sb.toString());
+    return super.fromJson(copy);
   }
 }

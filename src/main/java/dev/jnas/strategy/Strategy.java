@@ -22,6 +22,21 @@ public interface Strategy {
    */
   List<Architecture> ask(int n);
 
+  /**
+   * Re-enacts, when an experiment resumes, an ask whose trials the store already holds: {@code
+   * stored} is what this strategy proposed at this point before the process stopped. Returns what
+   * it proposes now; the experiment refuses to resume when that differs from {@code stored}.
+   *
+   * <p>The default asks again: a strategy computed in Java from its seed and the tells gives the
+   * same answer, so a difference means that the config or the code changed. A strategy whose
+   * arithmetic is not reproducible to the bit across processes (a controller on a native engine,
+   * whose sums depend on the thread count) overrides this to take {@code stored} as its own
+   * proposals, consuming what the ask would have, and returns them.
+   */
+  default List<Architecture> replayAsk(List<Architecture> stored) {
+    return ask(stored.size());
+  }
+
   /** The reward of an asked architecture; empty when its trial failed. */
   void tell(Architecture arch, OptionalDouble reward);
 

@@ -16,6 +16,13 @@ import dev.jnas.testing.ToyRandomStrategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import dev.jnas.space.CellSpace;
+import dev.jnas.space.NasRlMacroSpace;
+import dev.jnas.space.SearchSpace;
+import dev.jnas.strategy.Strategy;
+import dev.jnas.strategy.rl.ReinforceConfig;
+import dev.jnas.strategy.rl.ReinforceController;
+import dev.jnas.util.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +32,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ExperimentRunnerTest {
+  static {
+    // The REINFORCE controller's tensors are tiny: one intra-op thread avoids OpenMP stalls on a
+    // busy machine (if the engine has not started yet in this JVM).
+    System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
+  }
+
+
   private final NasBench201Space space = new NasBench201Space();
   @TempDir Path dir;
 
@@ -239,20 +254,100 @@ class ExperimentRunnerTest {
 
   /** Runs 20 trials of seed 5 into a fresh SQLite store and "crashes" at evaluation {@code n}. */
   private SqliteTrialStore crashAtEvaluation(int n) {
+    return crashAtEvaluation(space, new ToyRandomStrategy(space, 5), toy, n, 1);
+  }
+
+  /** Runs 20 trials of seed 5 into a fresh SQLite store and "crashes" at evaluation {@code n}. */
+  private SqliteTrialStore crashAtEvaluation(SearchSpace space, Strategy strategy, Evaluator evaluator, int n, int concurrency) {
     AtomicInteger calls = new AtomicInteger();
     Evaluator dying = (arch, ctx) -> {
       if (calls.incrementAndGet() == n) {
         throw new ThreadDeath();
       }
-      return toy.evaluate(arch, ctx);
+      return evaluator.evaluate(arch, ctx);
     };
     var store = SqliteTrialStore.open(dir);
     store.createExperiment("t", "{}", "{}");
     try {
-      new ExperimentRunner(space, new ToyRandomStrategy(space, 5), dying, store, new RunSettings(20, null, 1, 5, 1), null).run();
+      new ExperimentRunner(space, strategy, dying, store, new RunSettings(20, null, concurrency, 5, 1), null).run();
     } catch (ThreadDeath | RuntimeException expected) {
       // the simulated crash
     }
     return store;
+  }
+
+  static Stream<SearchSpace> reinforceSpaces() {
+    return Stream.of(
+        new NasBench201Space(),
+        new CellSpace(2, List.of("identity", "avg_pool_3x3", "sep_conv_3x3"), 1, 8, 1),
+        new NasRlMacroSpace(3, List.of(1, 3), List.of(8, 16), false));
+  }
+
+  private static ReinforceController reinforce(SearchSpace space, long seed) {
+    return new ReinforceController(space, ReinforceConfig.fromJson(Json.MAPPER.createObjectNode().put("batch", 3)), seed);
+  }
+
+  /** Any space: reward = sum of the choices; fails for about one architecture in seven. */
+  private static Evaluator anySpace(SearchSpace space) {
+    return (arch, ctx) -> {
+      if (Math.floorMod(space.encode(arch).hashCode(), 7) == 0) {
+        throw new IllegalStateException("boom");
+      }
+      double r = java.util.Arrays.stream(arch.choices()).sum();
+      return new TrialResult(TrialStatus.COMPLETE, List.of(), r, Double.NaN, r, 1, 1, 0, null);
+    };
+  }
+
+  @ParameterizedTest
+  @MethodSource("reinforceSpaces")
+  void reinforceResumedInTheSameProcessRunsAsIfUninterrupted(SearchSpace space) {
+    List<TrialRecord> ref;
+    try (ReinforceController rc = reinforce(space, 5)) {
+      var clean = new InMemoryTrialStore();
+      clean.createExperiment("t", "{}", "{}");
+      ref = new ExperimentRunner(space, rc, anySpace(space), clean, new RunSettings(20, null, 1, 5, 1), null).run();
+    }
+    List<TrialRecord> before;
+    List<TrialRecord> after;
+    try (ReinforceController first = reinforce(space, 5);
+        var store = crashAtEvaluation(space, first, anySpace(space), 9, 1);
+        ReinforceController second = reinforce(space, 5)) {
+      before = store.trials();
+      after = new ExperimentRunner(space, second, anySpace(space), store, new RunSettings(20, null, 1, 5, 1), null).run();
+    }
+    assertThat(before).hasSize(9);
+    assertThat(after).hasSize(20).allSatisfy(t -> assertThat(t.status().isFinished()).isTrue());
+    assertThat(after).extracting(TrialRecord::architecture).isEqualTo(ref.stream().map(TrialRecord::architecture).toList());
+    for (TrialRecord b : before) {
+      if (b.status().isFinished()) {
+        assertThat(after.get((int) b.id()).finishedAt()).isEqualTo(b.finishedAt());
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("reinforceSpaces")
+  void reinforceAdoptsTheStoredAsksWhenItsReplayProposesOthers(SearchSpace space) {
+    try (ReinforceController first = reinforce(space, 5);
+        var store = crashAtEvaluation(space, first, anySpace(space), 8, 2);
+        ReinforceController other = reinforce(space, 6);
+        ReinforceController second = reinforce(space, 5)) {
+      List<TrialRecord> before = store.trials();
+      // A snapshot from before any event, of a controller in another state: its replay of the
+      // stored asks samples other architectures, as libtorch with another thread count may.
+      store.saveSnapshot("{\"seq\":0,\"strategy\":" + other.snapshot() + "}");
+      List<TrialRecord> after =
+          new ExperimentRunner(space, second, anySpace(space), store, new RunSettings(20, null, 2, 5, 1), null).run();
+      assertThat(after).hasSize(20).allSatisfy(t -> assertThat(t.status().isFinished()).isTrue());
+      assertThat(after).extracting(TrialRecord::id).doesNotHaveDuplicates();
+      for (TrialRecord b : before) {
+        TrialRecord a = after.get((int) b.id());
+        assertThat(a.architecture()).isEqualTo(b.architecture());
+        if (b.status().isFinished()) {
+          assertThat(a.finishedAt()).isEqualTo(b.finishedAt());
+        }
+      }
+      assertThat(second.updates()).as("learned from the adopted and the new trials").isGreaterThanOrEqualTo(6);
+    }
   }
 }

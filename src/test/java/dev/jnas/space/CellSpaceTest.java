@@ -33,6 +33,27 @@ class CellSpaceTest {
   }
 
   @Test
+  void eachCellHasItsOwnNodeIdsButTheStringNumbersInputsWithinTheCell() {
+    // normal cell: nodes 0..3; reduction cell: nodes 4..7 (blocks + 2 = 4 per cell)
+    assertThat(space.decisions().get(8)).isEqualTo(new Decision.InputChoice("reduce_b0_in1", 6, List.of(4, 5)));
+    assertThat(space.decisions().get(12)).isEqualTo(new Decision.InputChoice("reduce_b1_in1", 7, List.of(4, 5, 6)));
+    String s = "normal:0,sep_conv_3x3,1,identity/2,avg_pool_3x3,0,identity;"
+        + "reduce:1,max_pool_3x3,0,sep_conv_5x5/0,identity,2,identity";
+    Architecture a = space.decode(s);
+    assertThat(space.reductionCell(a).get(1)).isEqualTo(new CellSpace.Block(0, "identity", 2, "identity"));
+    var json = space.toJson(a);
+    assertThat(json.path("decisions").path("reduce_b1_in2").asText()).isEqualTo("2");
+    json.remove("string");
+    assertThat(space.fromJson(json)).isEqualTo(a);
+    json.with("decisions").put("reduce_b1_in2", "6"); // a node id is not how the cell numbers its inputs
+    assertThatThrownBy(() -> space.fromJson(json))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("reduce cell block 1")
+        .hasMessageContaining("input 2 '6'")
+        .hasMessageContaining("valid: 0, 1, 2");
+  }
+
+  @Test
   void namesTheBadCellBlockAndField() {
     assertThatThrownBy(
             () -> space.decode("normal:0,sep_conv_3x3,1,identity/3,avg_pool_3x3,0,identity;"

@@ -16,6 +16,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,8 +49,22 @@ abstract class StrategyContract {
     return Stream.of(new NasBench201Space(), new ToySpace());
   }
 
+  private final List<Strategy> created = new ArrayList<>();
+
   protected final Strategy create(SearchSpace space, long seed) {
-    return Strategies.create(strategyName(), space, params(), seed);
+    Strategy s = Strategies.create(strategyName(), space, params(), seed);
+    created.add(s);
+    return s;
+  }
+
+  /** Frees what strategies hold outside the heap (the REINFORCE controller's native arrays). */
+  @AfterEach
+  void closeStrategies() throws Exception {
+    for (Strategy s : created) {
+      if (s instanceof AutoCloseable c) {
+        c.close();
+      }
+    }
   }
 
   /** A deterministic reward with structure (later options better) and a hash-based jitter. */
@@ -63,16 +78,19 @@ abstract class StrategyContract {
 
   /**
    * Runs {@code steps} rounds of ask(batch), keeping up to {@code lag} asked architectures in
-   * flight (told one round later), failing every 5th; returns the canonical strings asked.
+   * flight (told one round later), failing every 5th; returns the canonical strings asked. A
+   * round whose ask gives nothing (a controller waiting for its batch's rewards) tells all in
+   * flight, as the experiment loop would by waiting for its running trials.
    */
   static List<String> drive(Strategy s, SearchSpace space, Deque<Architecture> inFlight, int steps, int batch, int lag) {
     List<String> asked = new ArrayList<>();
     for (int step = 0; step < steps; step++) {
-      for (Architecture a : s.ask(batch)) {
+      List<Architecture> got = s.ask(batch);
+      for (Architecture a : got) {
         asked.add(space.encode(a));
         inFlight.addLast(a);
       }
-      while (inFlight.size() > lag) {
+      while (inFlight.size() > (got.isEmpty() ? 0 : lag)) {
         Architecture a = inFlight.removeFirst();
         boolean fails = Math.floorMod(space.encode(a).hashCode(), 5) == 0;
         s.tell(a, fails ? OptionalDouble.empty() : OptionalDouble.of(reward(space, a)));

@@ -19,11 +19,19 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.strategy.rl.DecisionPlan.Kind;
 import dev.jnas.strategy.rl.DecisionPlan.Step;
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Json;
 import dev.jnas.util.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -68,68 +76,111 @@ final class ControllerNetwork implements AutoCloseable {
   private final Parameter embeddings;
   /** Stand-ins for the anchor hidden states of nodes no earlier step anchors; null when none. */
   private final Parameter learnedAnchors;
-  private final List<Parameter> parameters = new ArrayList<>();
-  private final Optimizer optimizer;
+  /** Every trained parameter under a name that is stable across processes (DJL's ids are random). */
+  private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+  private OwnedAdam optimizer;
+  private final float learningRate;
+  /** While a restored network is being built: the saved parameters; else null. */
+  private JsonNode saved;
+  /** Adam steps taken: the bias correction's t. */
+  private int adamSteps;
 
+  /** A network with fresh weights drawn from {@code initSeed}. */
   ControllerNetwork(DecisionPlan plan, ReinforceConfig config, long initSeed) {
+    this(plan, config, initSeed, null);
+  }
+
+  /**
+   * @param saved the {@code parameters} of a {@link #snapshot()} to take the weights from, or null
+   *     for fresh ones
+   */
+  private ControllerNetwork(DecisionPlan plan, ReinforceConfig config, long initSeed, JsonNode saved) {
     this.plan = plan;
     this.hidden = config.hidden();
     this.layers = config.layers();
+    this.learningRate = (float) config.learningRate();
+    this.saved = saved;
     // Tiny tensors and a Java-side sampler: the CPU is faster than a GPU round trip per step.
     this.manager = NDManager.newBaseManager(Device.cpu());
-    this.store = new ParameterStore(manager, false);
-    Initializer uniform = seededUniform(Rng.of(initSeed), (float) config.initRange());
-    DataType f32 = DataType.FLOAT32;
+    try {
+      this.store = new ParameterStore(manager, false);
+      Initializer uniform = seededUniform(Rng.of(initSeed), (float) config.initRange());
+      DataType f32 = DataType.FLOAT32;
 
-    lstm =
-        LSTM.builder()
-            .setNumLayers(layers)
-            .setStateSize(hidden)
-            .optBatchFirst(true)
-            .optReturnState(true)
-            .build();
-    init(lstm, uniform, new Shape(1, 1, hidden));
-    int length = plan.steps().size();
-    int units = plan.headUnits();
-    if (units > 0) {
-      heads = Linear.builder().setUnits(units).build();
-      init(heads, uniform, new Shape(1, hidden));
-      float[] mask = new float[length * units];
-      float[] isHead = new float[length];
-      Arrays.fill(mask, MASKED);
-      for (int t = 0; t < length; t++) {
-        Step step = plan.steps().get(t);
-        if (step.kind() == Kind.HEAD) {
-          Arrays.fill(mask, t * units + step.headOffset(), t * units + step.headOffset() + step.cardinality(), 0f);
-          isHead[t] = 1f;
+      lstm =
+          LSTM.builder()
+              .setNumLayers(layers)
+              .setStateSize(hidden)
+              .optBatchFirst(true)
+              .optReturnState(true)
+              .build();
+      init("lstm", lstm, uniform, new Shape(1, 1, hidden));
+      int length = plan.steps().size();
+      int units = plan.headUnits();
+      if (units > 0) {
+        heads = Linear.builder().setUnits(units).build();
+        init("heads", heads, uniform, new Shape(1, hidden));
+        float[] mask = new float[length * units];
+        float[] isHead = new float[length];
+        Arrays.fill(mask, MASKED);
+        for (int t = 0; t < length; t++) {
+          Step step = plan.steps().get(t);
+          if (step.kind() == Kind.HEAD) {
+            Arrays.fill(mask, t * units + step.headOffset(), t * units + step.headOffset() + step.cardinality(), 0f);
+            isHead[t] = 1f;
+          }
         }
+        headMask = manager.create(mask, new Shape(length, units));
+        headSteps = manager.create(isHead, new Shape(length, 1));
+      } else {
+        heads = null;
+        headMask = null;
+        headSteps = null;
       }
-      headMask = manager.create(mask, new Shape(length, units));
-      headSteps = manager.create(isHead, new Shape(length, 1));
-    } else {
-      heads = null;
-      headMask = null;
-      headSteps = null;
+      if (plan.usesAttention()) {
+        attendPrev = Linear.builder().setUnits(hidden).optBias(false).build();
+        attendCurr = Linear.builder().setUnits(hidden).optBias(false).build();
+        attendScore = Linear.builder().setUnits(1).optBias(false).build();
+        init("attend_prev", attendPrev, uniform, new Shape(1, hidden));
+        init("attend_curr", attendCurr, uniform, new Shape(1, hidden));
+        init("attend_score", attendScore, uniform, new Shape(1, hidden));
+      } else {
+        attendPrev = null;
+        attendCurr = null;
+        attendScore = null;
+      }
+      embeddings = standalone("embeddings", new Shape(plan.embeddingRows(), hidden), uniform, f32);
+      learnedAnchors =
+          plan.learnedRows() == 0
+              ? null
+              : standalone("learned_anchors", new Shape(plan.learnedRows(), hidden), uniform, f32);
+      optimizer = new OwnedAdam(learningRate, 0, Map.of(), manager);
+      this.saved = null;
+    } catch (RuntimeException e) {
+      manager.close(); // e.g. a saved array of the wrong size
+      throw e;
     }
-    if (plan.usesAttention()) {
-      attendPrev = Linear.builder().setUnits(hidden).optBias(false).build();
-      attendCurr = Linear.builder().setUnits(hidden).optBias(false).build();
-      attendScore = Linear.builder().setUnits(1).optBias(false).build();
-      init(attendPrev, uniform, new Shape(1, hidden));
-      init(attendCurr, uniform, new Shape(1, hidden));
-      init(attendScore, uniform, new Shape(1, hidden));
-    } else {
-      attendPrev = null;
-      attendCurr = null;
-      attendScore = null;
+  }
+
+  /**
+   * A network with the weights and Adam state of {@link #snapshot()}'s form.
+   *
+   * @throws BadInputException naming a missing, unknown or wrongly sized array
+   */
+  static ControllerNetwork restored(DecisionPlan plan, ReinforceConfig config, JsonNode snapshot) {
+    JsonNode steps = snapshot.path("adam_steps");
+    JsonNode params = snapshot.path("parameters");
+    if (!steps.canConvertToInt() || steps.intValue() < 0 || !params.isObject()) {
+      throw new BadInputException("reinforce snapshot: 'network' needs 'adam_steps' (an integer >= 0) and 'parameters'");
     }
-    embeddings = standalone("embeddings", new Shape(plan.embeddingRows(), hidden), uniform, f32);
-    learnedAnchors =
-        plan.learnedRows() == 0
-            ? null
-            : standalone("learned_anchors", new Shape(plan.learnedRows(), hidden), uniform, f32);
-    optimizer =
-        new OwnedAdam(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) config.learningRate())), manager);
+    ControllerNetwork n = new ControllerNetwork(plan, config, 0, params);
+    try {
+      n.restoreAdam(steps.intValue(), params);
+      return n;
+    } catch (RuntimeException e) {
+      n.close();
+      throw e;
+    }
   }
 
   /** Uniform(-range, range) from the controller's own generator, not DJL's global one. */
@@ -143,10 +194,24 @@ final class ControllerNetwork implements AutoCloseable {
     };
   }
 
-  private void init(AbstractBaseBlock block, Initializer initializer, Shape inputShape) {
-    block.setInitializer(initializer, p -> true);
+  private void init(String name, AbstractBaseBlock block, Initializer fresh, Shape inputShape) {
+    for (var p : block.getParameters()) {
+      Parameter param = p.getValue();
+      block.setInitializer(initializer(name + "." + p.getKey(), fresh), q -> q == param);
+    }
     block.initialize(manager, DataType.FLOAT32, inputShape);
-    parameters.addAll(block.getParameters().values());
+    block.getParameters().forEach(p -> parameters.put(name + "." + p.getKey(), p.getValue()));
+  }
+
+  /** {@code fresh}, or the saved weights of parameter {@code name} when restoring. */
+  private Initializer initializer(String name, Initializer fresh) {
+    if (saved == null) {
+      return fresh;
+    }
+    return (NDManager m, Shape shape, DataType type) -> {
+      float[] w = FloatCodec.decode(saved.path(name).get("weight"), Math.toIntExact(shape.size()), "weight of '" + name + "'");
+      return m.create(w, shape).toType(type, false);
+    };
   }
 
   private Parameter standalone(String name, Shape shape, Initializer initializer, DataType type) {
@@ -155,10 +220,10 @@ final class ControllerNetwork implements AutoCloseable {
             .setName(name)
             .setType(Parameter.Type.WEIGHT)
             .optShape(shape)
-            .optInitializer(initializer)
+            .optInitializer(initializer(name, initializer))
             .build();
     p.initialize(manager, type);
-    parameters.add(p);
+    parameters.put(name, p);
     return p;
   }
 
@@ -272,7 +337,8 @@ final class ControllerNetwork implements AutoCloseable {
         }
         collector.backward(loss);
       }
-      for (Parameter p : parameters) {
+      adamSteps++;
+      for (Parameter p : parameters.values()) {
         NDArray weight = p.getArray();
         NDArray grad = weight.getGradient();
         // The gradient handle is a fresh wrapper owned by the weight's manager: close it with the round.
@@ -356,6 +422,67 @@ final class ControllerNetwork implements AutoCloseable {
     return last; // rounding left u above the total: the last possible choice
   }
 
+  /**
+   * The weights and Adam's state (its step count and, per parameter, the moment arrays it keeps),
+   * each array as base64 of little-endian float32s: {@code {"adam_steps": t, "parameters": {name:
+   * {"weight": ..., "adam": [...]}}}}. About 12 bytes per weight (3 arrays, base64).
+   */
+  ObjectNode snapshot() {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("adam_steps", adamSteps);
+    ObjectNode params = o.putObject("parameters");
+    parameters.forEach(
+        (name, p) -> {
+          ObjectNode entry = params.putObject(name);
+          entry.put("weight", FloatCodec.encode(p.getArray().toFloatArray()));
+          List<float[]> moments = optimizer.moments(p.getId());
+          if (!moments.isEmpty()) {
+            ArrayNode adam = entry.putArray("adam");
+            moments.forEach(m -> adam.add(FloatCodec.encode(m)));
+          }
+        });
+    return o;
+  }
+
+  /** Takes Adam's step count and moments from saved {@code parameters}; rejects unknown names. */
+  private void restoreAdam(int steps, JsonNode params) {
+    for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!parameters.containsKey(name)) {
+        throw new BadInputException(
+            "reinforce snapshot: unknown controller parameter '" + name + "' (this controller has "
+                + String.join(", ", parameters.keySet()) + ")");
+      }
+    }
+    Map<String, List<float[]>> moments = new HashMap<>();
+    parameters.forEach(
+        (name, p) -> {
+          int size = Math.toIntExact(p.getArray().size());
+          List<float[]> m = new ArrayList<>();
+          for (JsonNode a : params.path(name).path("adam")) {
+            m.add(FloatCodec.decode(a, size, "Adam state of '" + name + "'"));
+          }
+          moments.put(p.getId(), m);
+        });
+    adamSteps = steps;
+    // A fresh Adam that continues at step t from the saved moments (DJL has no way to load them).
+    optimizer = new OwnedAdam(learningRate, steps, moments, manager);
+  }
+
+  /** Every persistent array by name (weights, then Adam's moments as {@code name#adam<k>}): for tests. */
+  Map<String, float[]> arrays() {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    parameters.forEach((name, p) -> out.put(name, p.getArray().toFloatArray()));
+    parameters.forEach(
+        (name, p) -> {
+          List<float[]> m = optimizer.moments(p.getId());
+          for (int k = 0; k < m.size(); k++) {
+            out.put(name + "#adam" + k, m.get(k));
+          }
+        });
+    return out;
+  }
+
   /** Arrays currently owned by this network (parameters, gradients, Adam state): for leak checks. */
   int ownedArrays() {
     return manager.getManagedArrays().size();
@@ -366,12 +493,26 @@ final class ControllerNetwork implements AutoCloseable {
     manager.close();
   }
 
-  /** DJL's Adam, with its moment arrays owned by the network's manager instead of left detached. */
+  /**
+   * DJL's Adam, with its moment arrays owned by the network's manager instead of left detached,
+   * and readable and restorable for snapshots. DJL keeps the moments in private maps that it
+   * passes to {@link #withDefaultState}; they are told apart by the order Adam first asks for
+   * them (slot k), which is the same in the process that saves and the one that restores.
+   */
   private static final class OwnedAdam extends Adam {
     private final NDManager owner;
+    /** Adam's state maps (parameter id -> device -> array), in the order it first used them. */
+    private final List<Map<String, Map<Device, NDArray>>> slots = new ArrayList<>();
+    /** Restored moments (parameter id -> one array per slot), used when Adam first asks for them. */
+    private final Map<String, List<float[]>> restored;
 
-    OwnedAdam(Adam.Builder builder, NDManager owner) {
-      super(builder);
+    /**
+     * @param steps Adam steps already taken (its next step is {@code steps + 1})
+     * @param restored moments per parameter id, one array per slot; empty before the first step
+     */
+    OwnedAdam(float learningRate, int steps, Map<String, List<float[]>> restored, NDManager owner) {
+      super(Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).optBeginNumUpdate(steps));
+      this.restored = new HashMap<>(restored);
       this.owner = owner;
     }
 
@@ -381,11 +522,41 @@ final class ControllerNetwork implements AutoCloseable {
         String key,
         Device device,
         Function<String, NDArray> defaultFunction) {
-      NDArray s = super.withDefaultState(state, key, device, defaultFunction);
+      int slot = 0;
+      while (slot < slots.size() && slots.get(slot) != state) { // identity: Map.equals compares contents
+        slot++;
+      }
+      if (slot == slots.size()) {
+        slots.add(state);
+      }
+      List<float[]> saved = restored.getOrDefault(key, List.of());
+      Function<String, NDArray> initial = defaultFunction;
+      if (slot < saved.size()) {
+        float[] values = saved.get(slot);
+        initial = k -> {
+          try (NDArray zeros = defaultFunction.apply(k)) {
+            return zeros.getManager().create(values, zeros.getShape());
+          }
+        };
+      }
+      NDArray s = super.withDefaultState(state, key, device, initial);
       if (s.getManager() != owner) {
         s.attach(owner);
       }
       return s;
+    }
+
+    /** The moments of parameter {@code id} by slot; empty before its first step. */
+    List<float[]> moments(String id) {
+      List<float[]> out = new ArrayList<>();
+      for (Map<String, Map<Device, NDArray>> state : slots) {
+        Map<Device, NDArray> arrays = state.get(id);
+        if (arrays != null) {
+          out.add(arrays.values().iterator().next().toFloatArray());
+        }
+      }
+      // Restored but not yet used by a step: still part of the state.
+      return out.isEmpty() ? restored.getOrDefault(id, List.of()) : out;
     }
   }
 }

@@ -11,8 +11,8 @@ import dev.jnas.util.Json;
 import dev.jnas.util.Rng;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
-import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 
 /**
  * NAS-RL's search (Zoph &amp; Le, 2017): an LSTM controller samples {@code batch} architectures
@@ -28,10 +28,13 @@ import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
  * again from the same policy (then, after {@value #MAX_RESAMPLES} tries, uniformly from the
  * space).
  *
- * <p>{@link #snapshot()} records the seed, the parameters, every completed batch (canonical
- * strings and rewards), the open batch and the random state; {@link #restore} rebuilds the network
- * from the seed and replays the updates, so Adam's moments and the weights come back exactly.
- * Holds native memory: {@link #close()} it when done.
+ * <p>{@link #snapshot()} records the weights and Adam's state (moments and step count) bit for
+ * bit, the baseline, the reward statistics, the open batch and the random state: its size does
+ * not grow with the experiment, and {@link #restore} replays nothing, so a restored controller
+ * continues exactly as the original in the same process, and without depending on libtorch
+ * giving bit-identical results in another one (another thread count can change the last bits of
+ * its sums). For the same reason {@link #replayAsk} adopts the stored architectures instead of
+ * insisting on sampling them again. Holds native memory: {@link #close()} it when done.
  */
 public final class ReinforceController implements Strategy, AutoCloseable {
   public static final String NAME = "reinforce";
@@ -40,12 +43,18 @@ public final class ReinforceController implements Strategy, AutoCloseable {
   private final SearchSpace space;
   private final ReinforceConfig config;
   private final DecisionPlan plan;
-  private long seed;
   private ControllerNetwork network;
-  private Rng rng;
-  private final List<Batch> completed = new ArrayList<>();
+  private final Rng rng;
   private Batch pending;
-  private SummaryStatistics rewardStats;
+  /** Completed batches (updates taken, or skipped because every trial of the batch failed). */
+  private int updates;
+  /**
+   * Count, mean and sum of squared deviations of every reward used (Welford's running form, as
+   * commons-math's SummaryStatistics keeps it; held here because a snapshot must restore it).
+   */
+  private long rewardCount;
+  private double rewardMean;
+  private double rewardM2;
   private double baseline;
   private boolean baselineSet;
 
@@ -53,22 +62,8 @@ public final class ReinforceController implements Strategy, AutoCloseable {
     this.space = space;
     this.config = config;
     this.plan = new DecisionPlan(space.decisions());
-    start(seed);
-  }
-
-  /** Fresh controller state for {@code seed}: weights, generator, baseline. */
-  private void start(long newSeed) {
-    if (network != null) {
-      network.close();
-    }
-    seed = newSeed;
-    network = new ControllerNetwork(plan, config, Rng.derive(newSeed, 0));
-    rng = Rng.of(Rng.derive(newSeed, 1));
-    completed.clear();
-    pending = null;
-    rewardStats = new SummaryStatistics();
-    baseline = 0;
-    baselineSet = false;
+    this.network = new ControllerNetwork(plan, config, Rng.derive(seed, 0));
+    this.rng = Rng.of(Rng.derive(seed, 1));
   }
 
   @Override
@@ -80,9 +75,9 @@ public final class ReinforceController implements Strategy, AutoCloseable {
     return config;
   }
 
-  /** Policy-gradient updates taken so far. */
+  /** Policy-gradient updates taken so far (a batch whose trials all failed counts as one). */
   public int updates() {
-    return completed.size();
+    return updates;
   }
 
   /** Current reward baseline (the moving average), or NaN before the first update. */
@@ -92,20 +87,43 @@ public final class ReinforceController implements Strategy, AutoCloseable {
 
   @Override
   public List<Architecture> ask(int n) {
+    List<Architecture> out = new ArrayList<>();
+    for (int k : askSlots(n)) {
+      out.add(pending.archs[k]);
+    }
+    return out;
+  }
+
+  /** Marks up to {@code n} unasked slots of the open batch (sampling one when none is open) as asked. */
+  private List<Integer> askSlots(int n) {
     if (n <= 0) {
       return List.of();
     }
     if (pending == null) {
       pending = new Batch(sampleValid(config.batch()));
     }
-    List<Architecture> out = new ArrayList<>();
-    for (int k = 0; k < pending.size() && out.size() < n; k++) {
+    List<Integer> slots = new ArrayList<>();
+    for (int k = 0; k < pending.size() && slots.size() < n; k++) {
       if (!pending.asked[k]) {
         pending.asked[k] = true;
-        out.add(pending.archs.get(k));
+        slots.add(k);
       }
     }
-    return out;
+    return slots;
+  }
+
+  /**
+   * Asks as {@link #ask} would (same batch slots, same random draws), then takes {@code stored}
+   * as the architectures of those slots: their trials exist, and the update learns from whatever
+   * actions the batch holds. In the process that made them they are what the ask gives anyway.
+   */
+  @Override
+  public List<Architecture> replayAsk(List<Architecture> stored) {
+    List<Integer> slots = askSlots(stored.size());
+    for (int i = 0; i < slots.size(); i++) {
+      pending.archs[slots.get(i)] = stored.get(i);
+    }
+    return List.copyOf(stored.subList(0, slots.size()));
   }
 
   @Override
@@ -118,13 +136,13 @@ public final class ReinforceController implements Strategy, AutoCloseable {
     pending.rewards[slot] = reward;
     if (pending.complete()) {
       learn(pending);
-      completed.add(pending);
+      updates++;
       pending = null;
     }
   }
 
   /** Samples {@code m} valid architectures as one LSTM batch, re-sampling rows that break a constraint. */
-  private List<Architecture> sampleValid(int m) {
+  private Architecture[] sampleValid(int m) {
     Architecture[] out = new Architecture[m];
     List<Integer> missing = new ArrayList<>();
     for (int k = 0; k < m; k++) {
@@ -146,7 +164,7 @@ public final class ReinforceController implements Strategy, AutoCloseable {
     for (int k : missing) {
       out[k] = space.sample(rng);
     }
-    return List.of(out);
+    return out;
   }
 
   /** One REINFORCE step on a complete batch; also advances the baseline. */
@@ -161,7 +179,7 @@ public final class ReinforceController implements Strategy, AutoCloseable {
               ? told.getAsDouble()
               : config.failureReward().orElse(Double.NaN);
       if (!Double.isNaN(r[k])) {
-        rewardStats.addValue(r[k]);
+        addReward(r[k]);
         used++;
       }
     }
@@ -178,12 +196,12 @@ public final class ReinforceController implements Strategy, AutoCloseable {
       baseline = sum / used;
       baselineSet = true;
     }
-    double sd = rewardStats.getStandardDeviation();
+    double sd = rewardCount > 1 ? Math.sqrt(rewardM2 / (rewardCount - 1)) : 0;
     double scale = sd > 1e-12 ? sd : 1;
     float[] advantages = new float[m];
     int[][] actions = new int[m][];
     for (int k = 0; k < m; k++) {
-      actions[k] = batch.archs.get(k).choices();
+      actions[k] = batch.archs[k].choices();
       advantages[k] = Double.isNaN(r[k]) ? 0f : (float) ((r[k] - baseline) / scale);
     }
     network.update(actions, advantages, used, (float) config.entropyWeight());
@@ -194,21 +212,32 @@ public final class ReinforceController implements Strategy, AutoCloseable {
     }
   }
 
+  private void addReward(double v) {
+    rewardCount++;
+    double dev = v - rewardMean;
+    double nDev = dev / rewardCount;
+    rewardMean += nDev;
+    rewardM2 += (rewardCount - 1.0) * dev * nDev;
+  }
+
   @Override
   public ObjectNode snapshot() {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("strategy", NAME);
     o.put("space", space.name());
-    o.put("seed", seed);
     o.set("params", config.toJson());
-    ArrayNode history = o.putArray("history");
-    for (Batch b : completed) {
-      history.add(b.toJson(space));
+    o.put("updates", updates);
+    if (baselineSet) {
+      o.put("baseline", baseline);
+    } else {
+      o.putNull("baseline");
     }
+    o.putObject("rewards").put("count", rewardCount).put("mean", rewardMean).put("m2", rewardM2);
     if (pending != null) {
       o.set("pending", pending.toJson(space));
     }
     o.put("rng", rng.saveState());
+    o.set("network", network.snapshot());
     return o;
   }
 
@@ -222,34 +251,60 @@ public final class ReinforceController implements Strategy, AutoCloseable {
     if (!space.name().equals(snapSpace)) {
       throw new BadInputException("snapshot is for space '" + snapSpace + "', not '" + space.name() + "'");
     }
-    ReinforceConfig snapConfig = ReinforceConfig.fromJson(snapshot.get("params"));
-    if (!snapConfig.equals(config)) {
+    checkParams(snapshot.get("params"));
+    if (!snapshot.has("network") && snapshot.has("history")) {
       throw new BadInputException(
-          "snapshot was taken with parameters " + snapConfig.toJson() + ", this controller has " + config.toJson());
+          "reinforce snapshot was written by an older jnas, which kept the update history instead of the"
+              + " controller's weights; this version cannot resume it: start a new experiment");
     }
-    JsonNode seedNode = snapshot.get("seed");
     JsonNode rngNode = snapshot.get("rng");
-    if (seedNode == null || !seedNode.canConvertToLong() || rngNode == null || !rngNode.isTextual()) {
-      throw new BadInputException("reinforce snapshot lacks its 'seed' or 'rng' field");
-    }
-    List<Batch> history = new ArrayList<>();
-    for (JsonNode b : snapshot.path("history")) {
-      history.add(Batch.fromJson(b, space, "history"));
+    JsonNode updatesNode = snapshot.path("updates");
+    JsonNode baselineNode = snapshot.path("baseline");
+    JsonNode rewards = snapshot.path("rewards");
+    if (rngNode == null || !rngNode.isTextual() || !updatesNode.canConvertToInt()
+        || !(baselineNode.isNull() || baselineNode.isNumber()) || !rewards.path("count").canConvertToLong()
+        || !rewards.path("mean").isNumber() || !rewards.path("m2").isNumber()) {
+      throw new BadInputException(
+          "reinforce snapshot needs fields 'rng' (text), 'updates' (integer), 'baseline' (number or null)"
+              + " and 'rewards' {count, mean, m2}");
     }
     Batch open = snapshot.hasNonNull("pending") ? Batch.fromJson(snapshot.get("pending"), space, "pending") : null;
-    start(seedNode.asLong());
-    for (Batch b : history) {
-      learn(b);
-      completed.add(b);
-    }
-    pending = open;
+    // Built and checked in full before anything here changes.
+    ControllerNetwork restored = ControllerNetwork.restored(plan, config, snapshot.path("network"));
+    network.close();
+    network = restored;
     rng.restoreState(rngNode.asText());
+    updates = updatesNode.intValue();
+    baselineSet = baselineNode.isNumber();
+    baseline = baselineSet ? baselineNode.doubleValue() : 0;
+    rewardCount = rewards.get("count").asLong();
+    rewardMean = rewards.get("mean").doubleValue();
+    rewardM2 = rewards.get("m2").doubleValue();
+    pending = open;
+  }
+
+  private void checkParams(JsonNode params) {
+    ReinforceConfig snapConfig;
+    try {
+      snapConfig = ReinforceConfig.fromJson(params);
+    } catch (BadInputException e) {
+      snapConfig = null;
+    }
+    if (!config.equals(snapConfig)) {
+      throw new BadInputException(
+          "snapshot was taken with parameters " + params + ", this controller has " + config.toJson());
+    }
   }
 
   /** Frees the controller's native memory (weights, optimizer state). */
   @Override
   public void close() {
     network.close();
+  }
+
+  /** The controller's weights and Adam moments by name, read from the live arrays: for tests. */
+  Map<String, float[]> networkArrays() {
+    return network.arrays();
   }
 
   /** Arrays held by the controller network: constant between updates when nothing leaks. */
@@ -259,24 +314,25 @@ public final class ReinforceController implements Strategy, AutoCloseable {
 
   /** Architectures sampled together, and what the experiment has reported about them. */
   private static final class Batch {
-    final List<Architecture> archs;
+    /** Mutable only to adopt stored architectures on resume ({@link #replayAsk}). */
+    final Architecture[] archs;
     final boolean[] asked;
     /** null: not told yet; empty: failed trial. */
     final OptionalDouble[] rewards;
 
-    Batch(List<Architecture> archs) {
-      this.archs = List.copyOf(archs);
-      this.asked = new boolean[archs.size()];
-      this.rewards = new OptionalDouble[archs.size()];
+    Batch(Architecture[] archs) {
+      this.archs = archs;
+      this.asked = new boolean[archs.length];
+      this.rewards = new OptionalDouble[archs.length];
     }
 
     int size() {
-      return archs.size();
+      return archs.length;
     }
 
     int awaiting(Architecture arch) {
-      for (int k = 0; k < archs.size(); k++) {
-        if (asked[k] && rewards[k] == null && archs.get(k).equals(arch)) {
+      for (int k = 0; k < archs.length; k++) {
+        if (asked[k] && rewards[k] == null && archs[k].equals(arch)) {
           return k;
         }
       }
@@ -298,8 +354,8 @@ public final class ReinforceController implements Strategy, AutoCloseable {
       ArrayNode asks = o.putArray("asked");
       ArrayNode told = o.putArray("told");
       ArrayNode r = o.putArray("rewards");
-      for (int k = 0; k < archs.size(); k++) {
-        a.add(space.encode(archs.get(k)));
+      for (int k = 0; k < archs.length; k++) {
+        a.add(space.encode(archs[k]));
         asks.add(asked[k]);
         told.add(rewards[k] != null);
         if (rewards[k] != null && rewards[k].isPresent()) {
@@ -321,9 +377,9 @@ public final class ReinforceController implements Strategy, AutoCloseable {
         throw new BadInputException(
             "reinforce snapshot: '" + where + "' batch needs arrays archs, asked, told and rewards of equal length");
       }
-      List<Architecture> archs = new ArrayList<>();
-      for (JsonNode s : a) {
-        archs.add(space.decode(s.asText()));
+      Architecture[] archs = new Architecture[n];
+      for (int k = 0; k < n; k++) {
+        archs[k] = space.decode(a.get(k).asText());
       }
       Batch b = new Batch(archs);
       for (int k = 0; k < n; k++) {

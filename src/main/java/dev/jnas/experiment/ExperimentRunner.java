@@ -37,21 +37,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ask / evaluate / tell loop. Runs trials on a pool of {@code concurrency} threads and writes
- * every step to the store so that {@link #run()} on a store left by a killed process continues:
- * the strategy is restored from its last snapshot and replayed through the asks and tells stored
- * since (every ask batch and every tell carries an event number; asks through {@link
- * Strategy#replayAsk}, which may adopt the stored architectures), trials still RUNNING are
- * evaluated again with their stored id and seed, and finished trials are never repeated.
+ * The ask / evaluate / tell loop. Runs trials on a pool of {@code concurrency} threads; a {@link
+ * TrialLedger} writes every step to the store, so that {@link #run()} on a store left by a killed
+ * process continues: the strategy is restored, trials still RUNNING are evaluated again with their
+ * stored id and seed, and finished trials are never repeated.
  *
  * <p>With a {@link RunSettings#checkpointRoot()} every trial gets the folder {@code
  * <root>/trial-<id>} for its evaluator's checkpoints (see {@link TrialContext}), so a trial run
  * again after a crash continues from its last epoch. Once a trial is finished its folder is deleted
  * unless it is the best so far; when a better trial arrives, the previous best's goes.
  *
- * <p>Snapshots are written at most once per {@link #SNAPSHOT_INTERVAL_MS} (and at the end): a
- * snapshot can grow with the experiment (a de-duplicating random search remembers every
- * architecture), so writing one per trial made fast searches quadratic.
  */
 public final class ExperimentRunner {
   private final SearchSpace space;
@@ -62,13 +57,10 @@ public final class ExperimentRunner {
   private final ExperimentListener listener;
   /** With concurrency 1 and an in-memory store the loop evaluates inline: no pool, no hand-off. */
   private final boolean inline;
-  static final long SNAPSHOT_INTERVAL_MS = 1000;
+  private final TrialLedger ledger;
   /** A trial's checkpoint folder under {@link RunSettings#checkpointRoot()}: {@code trial-<id>}. */
   public static final String TRIAL_FOLDER = "trial-";
   private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
-  /** Event counter: one per ask batch and one per tell. */
-  private long seq;
-  private long lastSnapshotNanos;
 
   public ExperimentRunner(
       SearchSpace space,
@@ -84,14 +76,13 @@ public final class ExperimentRunner {
     this.settings = settings;
     this.listener = listener == null ? ExperimentListener.NONE : listener;
     this.inline = settings.concurrency() == 1 && store instanceof InMemoryTrialStore;
+    this.ledger = new TrialLedger(space, strategy, store, settings.seed());
   }
 
   /** Runs until the budget is spent or the strategy is exhausted; returns all trials. */
   public List<TrialRecord> run() {
     long start = System.nanoTime();
-    List<TrialRecord> known = store.trials();
-    restore(known);
-    long nextId = known.stream().mapToLong(TrialRecord::id).max().orElse(-1) + 1;
+    List<TrialRecord> known = ledger.open();
     int finished = (int) known.stream().filter(t -> t.status().isFinished()).count();
     TrialRecord best = best(known).orElse(null);
     List<TrialRecord> pending = known.stream().filter(t -> t.status() == TrialStatus.RUNNING).toList();
@@ -119,17 +110,9 @@ public final class ExperimentRunner {
         if (settings.maxTrials() > 0) {
           room = Math.min(room, settings.maxTrials() - finished - running);
         }
-        if (room > 0 && timeLeft && !strategy.isExhausted()) {
-          List<Architecture> asked = strategy.ask(room);
-          if (!asked.isEmpty()) {
-            long now = System.currentTimeMillis();
-            List<TrialRecord> records = new ArrayList<>(asked.size());
-            for (Architecture a : asked) {
-              long id = nextId++;
-              records.add(TrialRecord.running(id, space.encode(a), Rng.derive(settings.seed(), id), now, seq + 1));
-            }
-            seq++;
-            store.recordAsked(records, dueSnapshot());
+        if (room > 0 && timeLeft && !ledger.exhausted()) {
+          List<TrialRecord> records = ledger.ask(room);
+          if (!records.isEmpty()) {
             for (TrialRecord r : records) {
               if (inline) {
                 TrialRecord f = finish(evaluate(r));
@@ -154,7 +137,7 @@ public final class ExperimentRunner {
         best = keepBestCheckpoint(best, f);
         listener.onTrialEnd(f, best);
       }
-      store.saveSnapshot(snapshotText());
+      ledger.close();
       store.setStatus("FINISHED");
     } catch (RuntimeException | Error e) {
       store.setStatus("FAILED");
@@ -213,12 +196,7 @@ public final class ExperimentRunner {
   }
 
   private TrialRecord finish(Done d) {
-    TrialResult r = d.result();
-    strategy.tell(d.arch(), r.isComplete() ? OptionalDouble.of(r.reward()) : OptionalDouble.empty());
-    seq++;
-    TrialRecord f = d.trial().finish(r, System.currentTimeMillis(), seq);
-    store.recordFinished(f, dueSnapshot());
-    return f;
+    return ledger.finish(d.trial(), d.arch(), d.result());
   }
 
   private static Done take(ExecutorCompletionService<Done> done) {
@@ -230,74 +208,6 @@ public final class ExperimentRunner {
       throw new NasException("experiment interrupted", e);
     } catch (ExecutionException e) {
       throw new NasException("trial crashed: " + e.getCause(), e.getCause());
-    }
-  }
-
-  /** The snapshot with the event number it follows: {"seq": n, "strategy": {...}}. */
-  private String snapshotText() {
-    if (store instanceof InMemoryTrialStore m && !m.keepsSnapshots()) {
-      return null;
-    }
-    lastSnapshotNanos = System.nanoTime();
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put("seq", seq);
-    o.set("strategy", strategy.snapshot());
-    return o.toString();
-  }
-
-  private String dueSnapshot() {
-    return System.nanoTime() - lastSnapshotNanos >= SNAPSHOT_INTERVAL_MS * 1_000_000 ? snapshotText() : null;
-  }
-
-  /** Restores the last snapshot, then replays the asks and tells stored after it. */
-  private void restore(List<TrialRecord> known) {
-    long from = 0;
-    Optional<String> snap = store.strategySnapshot();
-    if (snap.isPresent()) {
-      try {
-        ObjectNode o = (ObjectNode) Json.MAPPER.readTree(snap.get());
-        from = o.get("seq").asLong();
-        strategy.restore((ObjectNode) o.get("strategy"));
-      } catch (JsonProcessingException | ClassCastException | NullPointerException e) {
-        throw new NasException("stored strategy snapshot is corrupt", e);
-      }
-    }
-    // events after the snapshot, in the order they happened: ask batches and tells
-    java.util.TreeMap<Long, List<TrialRecord>> asks = new java.util.TreeMap<>();
-    java.util.TreeMap<Long, TrialRecord> tells = new java.util.TreeMap<>();
-    for (TrialRecord t : known) {
-      if (t.askSeq() > from) {
-        asks.computeIfAbsent(t.askSeq(), k -> new ArrayList<>()).add(t);
-      }
-      if (t.tellSeq() > from) {
-        tells.put(t.tellSeq(), t);
-      }
-      seq = Math.max(seq, Math.max(t.askSeq(), t.tellSeq()));
-    }
-    seq = Math.max(seq, from);
-    java.util.TreeSet<Long> events = new java.util.TreeSet<>(asks.keySet());
-    events.addAll(tells.keySet());
-    for (long e : events) {
-      List<TrialRecord> batch = asks.get(e);
-      if (batch != null) {
-        List<Architecture> again =
-            strategy.replayAsk(batch.stream().map(t -> space.decode(t.architecture())).toList());
-        for (int i = 0; i < batch.size(); i++) {
-          String expected = batch.get(i).architecture();
-          String got = i < again.size() ? space.encode(again.get(i)) : "nothing";
-          if (!expected.equals(got)) {
-            throw new NasException(
-                "cannot resume: replaying the strategy diverged at trial " + batch.get(i).id() + " (stored " + expected
-                    + ", replay gave " + got + "); were the config or jnas changed since the experiment started?");
-          }
-        }
-      } else {
-        TrialRecord t = tells.get(e);
-        TrialResult r = t.result();
-        strategy.tell(
-            space.decode(t.architecture()),
-            r != null && r.isComplete() ? OptionalDouble.of(r.reward()) : OptionalDouble.empty());
-      }
     }
   }
 

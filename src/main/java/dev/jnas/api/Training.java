@@ -1,8 +1,8 @@
 package dev.jnas.api;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.data.DatasetConfig;
 import dev.jnas.data.Datasets;
-import dev.jnas.data.ImageDataset;
 import dev.jnas.data.TrainTestData;
 import dev.jnas.evaluate.TrialListener;
 import dev.jnas.experiment.ExperimentConfig;
@@ -17,7 +17,6 @@ import dev.jnas.train.SpaceSpec;
 import dev.jnas.train.TrainedModel;
 import dev.jnas.train.TrainingEvaluator;
 import dev.jnas.train.TrainingSettings;
-import dev.jnas.util.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,25 +27,19 @@ import java.util.stream.Stream;
 final class Training {
   private Training() {}
 
-  /**
-   * evaluator: {type: training, dataset: fashion-mnist|cifar10|synthetic, data_dir: DIR,
-   * training: {...}, synthetic: {...}}.
-   */
-  record TrainingConfig(
-      String type,
-      String dataset,
-      @JsonProperty("data_dir") String dataDir,
-      TrainingSettings training,
-      Synthetic synthetic) {}
-
-  /** A generated dataset with a learnable pattern, for trying jnas without data. */
-  record Synthetic(Integer train, Integer test, Integer channels, Integer size, Integer classes) {}
+  /** evaluator: {type: training, training: {...}} plus the fields of a {@link DatasetConfig}. */
+  record TrainingConfig(String type, TrainingSettings training) {}
 
   static Components create(ExperimentConfig config, Evaluators.Given given) {
-    TrainingConfig t = Evaluators.read(config.evaluator(), TrainingConfig.class);
+    // the dataset's fields bind to the data package's record, the rest here
+    ObjectNode evaluatorNode = (ObjectNode) config.evaluator();
+    TrainingConfig t = Evaluators.read(evaluatorNode.deepCopy().retain("type", "training"), TrainingConfig.class);
+    DatasetConfig datasetConfig =
+        Evaluators.read(evaluatorNode.deepCopy().without(List.of("type", "training")), DatasetConfig.class);
     SearchSpace space = Evaluators.space(config, given);
     ModelBuilder builder = ModelBuilders.forSpace(space);
-    TrainTestData data = load(t, config);
+    // relative paths start in the config file's folder
+    TrainTestData data = Datasets.load(datasetConfig, config.baseDir() == null ? null : Path.of(config.baseDir()));
     TrainingSettings settings = t.training() == null ? TrainingSettings.DEFAULTS : t.training();
     TrainingEvaluator evaluator =
         new TrainingEvaluator(builder, data.train(), data.test(), settings, new SpaceSpec(space, config.spaceParams()));
@@ -73,25 +66,5 @@ final class Training {
         l.onEpoch(-1, metrics, totalEpochs);
       }
     };
-  }
-
-  private static TrainTestData load(TrainingConfig t, ExperimentConfig config) {
-    if ("synthetic".equals(t.dataset()) && t.synthetic() != null) {
-      Synthetic s = t.synthetic();
-      int c = or(s.channels(), 1);
-      int size = or(s.size(), 28);
-      int k = or(s.classes(), 10);
-      return new TrainTestData(
-          ImageDataset.synthetic(or(s.train(), 6000), c, size, size, k, 1),
-          ImageDataset.synthetic(or(s.test(), 1000), c, size, size, k, 2));
-    }
-    return Datasets.load(t.dataset() == null ? "fashion-mnist" : t.dataset(), t.dataDir() == null ? null : config.resolve(t.dataDir()));
-  }
-
-  private static int or(Integer v, int d) {
-    if (v != null && v <= 0) {
-      throw new BadInputException("config: evaluator.synthetic values must be positive, got " + v);
-    }
-    return v == null ? d : v;
   }
 }

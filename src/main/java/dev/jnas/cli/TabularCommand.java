@@ -42,10 +42,10 @@ final class TabularCommand implements Callable<Integer> {
   @Option(names = "--params", description = "strategy parameters as JSON, e.g. --params evolution='{\"population\":20}'")
   Map<String, String> params = new LinkedHashMap<>();
 
-  @Option(names = "--queries", required = true, split = ",", description = "query budgets, e.g. 100,300,1000")
+  @Option(names = "--queries", required = true, split = ",", description = "query budgets, e.g. 100,300,1000 (each at most " + TabularBenchmark.MAX_QUERIES + ")")
   List<Integer> queries;
 
-  @Option(names = "--seeds", defaultValue = "100", description = "seeds per strategy (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seeds", defaultValue = "100", description = "seeds per strategy, at most " + TabularBenchmark.MAX_SEEDS + " (default: ${DEFAULT-VALUE})")
   int seeds;
 
   @Option(names = "--json", description = "print the report as JSON")
@@ -56,6 +56,16 @@ final class TabularCommand implements Callable<Integer> {
     dev.jnas.api.EngineThreads.forControllerOnly(); // before a reinforce controller starts the engine
     if (!benchmark.equals("nasbench201") && !benchmark.equals("table")) {
       throw new BadInputException("unknown benchmark '" + benchmark + "' (valid: nasbench201, table)");
+    }
+    for (int q : queries) {
+      if (q < 1 || q > TabularBenchmark.MAX_QUERIES) {
+        throw new BadInputException(
+            String.format(Locale.ROOT, "--queries %d is out of range: each budget must be 1..%,d", q, TabularBenchmark.MAX_QUERIES));
+      }
+    }
+    if (seeds < 1 || seeds > TabularBenchmark.MAX_SEEDS) {
+      throw new BadInputException(
+          String.format(Locale.ROOT, "--seeds %d is out of range: must be 1..%,d", seeds, TabularBenchmark.MAX_SEEDS));
     }
     strategies.forEach(Strategies::provider);
     for (String s : params.keySet()) {

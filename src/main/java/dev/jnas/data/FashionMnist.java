@@ -3,11 +3,15 @@ package dev.jnas.data;
 import dev.jnas.util.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Fashion-MNIST: 28x28 grey images of 10 kinds of clothing, 60,000 train + 10,000 test. */
 public final class FashionMnist {
   public static final Path DEFAULT_FOLDER = Path.of("/usr/share/datasets/fashion-mnist");
   public static final int CLASSES = 10;
+  /** The dataset's class names, label order. */
+  public static final List<String> NAMES =
+      List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
   // the usual statistics of the training set, so every subset is normalised alike
   private static final float[] MEAN = {0.2860f};
   private static final float[] STD = {0.3530f};
@@ -35,13 +39,9 @@ public final class FashionMnist {
   private static ImageDataset part(Path folder, String prefix) {
     Path imagesFile = find(folder, prefix + "-images-idx3-ubyte");
     Path labelsFile = find(folder, prefix + "-labels-idx1-ubyte");
-    IdxReader.Images images = IdxReader.readImages(imagesFile);
-    int[] labels = IdxReader.readLabels(labelsFile);
-    if (images.count() != labels.length) {
-      throw new BadInputException(
-          imagesFile + " holds " + images.count() + " images but " + labelsFile + " holds "
-              + labels.length + " labels");
-    }
+    IdxReader.Labelled pair = IdxReader.readPair(imagesFile, labelsFile);
+    IdxReader.Images images = pair.images();
+    int[] labels = pair.labels();
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] >= CLASSES) {
         throw new BadInputException(labelsFile + ": label " + i + " is " + labels[i] + ", expected 0..9");
@@ -49,7 +49,7 @@ public final class FashionMnist {
     }
     String name = "fashion-mnist-" + (prefix.equals("t10k") ? "test" : "train");
     return new ImageDataset(
-        name, images.pixels(), labels, 1, images.rows(), images.cols(), CLASSES, MEAN, STD);
+        name, images.pixels(), labels, 1, images.rows(), images.cols(), CLASSES, MEAN, STD, NAMES);
   }
 
   private static Path find(Path folder, String base) {

@@ -22,7 +22,22 @@ public final class IdxReader {
   /** Images of one IDX file: {@code count} images of {@code rows x cols} bytes. */
   public record Images(int count, int rows, int cols, byte[] pixels) {}
 
+  /** An images file and its labels file, checked to hold the same number of items. */
+  public record Labelled(Images images, int[] labels) {}
+
   private IdxReader() {}
+
+  /** Reads an images file and its labels file and checks that their counts agree. */
+  public static Labelled readPair(Path imagesFile, Path labelsFile) {
+    Images images = readImages(imagesFile);
+    int[] labels = readLabels(labelsFile);
+    if (images.count() != labels.length) {
+      throw new BadInputException(
+          imagesFile + " holds " + images.count() + " images but " + labelsFile + " holds "
+              + labels.length + " labels");
+    }
+    return new Labelled(images, labels);
+  }
 
   public static Images readImages(Path file) {
     try (DataInputStream in = open(file)) {

@@ -3,16 +3,25 @@ package dev.jnas.data;
 import dev.jnas.util.BadInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
  * Labelled images held in memory as raw bytes, {@code N x C x H x W} (CHW per image), with the
- * per-channel mean and standard deviation (of {@code pixel / 255}) that loaders normalise with.
- * Views made by {@link #slice}, {@link #subset} and {@link #split} keep the parent's
- * normalisation, so training and validation data are scaled alike. Immutable.
+ * per-channel mean and standard deviation (of {@code pixel / 255}) that loaders normalise with,
+ * and a name per class. Views made by {@link #slice}, {@link #subset} and {@link #split} keep the
+ * parent's normalisation and class names, so training and validation data are scaled alike.
+ * Immutable.
  */
 public final class ImageDataset {
+  /**
+   * The most pixel bytes one dataset holds: a Java array's limit (2 GiB). Larger sets need a
+   * smaller image size.
+   */
+  public static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
   private final String name;
   private final byte[] pixels;
   private final int[] labels;
@@ -22,12 +31,10 @@ public final class ImageDataset {
   private final int numClasses;
   private final float[] mean;
   private final float[] std;
+  private final List<String> classNames;
 
-  /**
-   * @param pixels {@code labels.length * channels * height * width} bytes, image after image
-   * @param mean per-channel mean of {@code pixel / 255}; null computes it from the pixels
-   * @param std per-channel standard deviation of {@code pixel / 255}; null computes it
-   */
+  /** As {@link #ImageDataset(String, byte[], int[], int, int, int, int, float[], float[], List)}
+   * with the class names "0" .. "numClasses - 1". */
   public ImageDataset(
       String name,
       byte[] pixels,
@@ -38,6 +45,26 @@ public final class ImageDataset {
       int numClasses,
       float[] mean,
       float[] std) {
+    this(name, pixels, labels, channels, height, width, numClasses, mean, std, null);
+  }
+
+  /**
+   * @param pixels {@code labels.length * channels * height * width} bytes, image after image
+   * @param mean per-channel mean of {@code pixel / 255}; null computes it from the pixels
+   * @param std per-channel standard deviation of {@code pixel / 255}; null computes it
+   * @param classNames one distinct name per class, label order; null names them "0" .. "K-1"
+   */
+  public ImageDataset(
+      String name,
+      byte[] pixels,
+      int[] labels,
+      int channels,
+      int height,
+      int width,
+      int numClasses,
+      float[] mean,
+      float[] std,
+      List<String> classNames) {
     if (channels <= 0 || height <= 0 || width <= 0 || numClasses <= 0) {
       throw new BadInputException(
           name + ": bad image geometry C=" + channels + " H=" + height + " W=" + width
@@ -54,6 +81,7 @@ public final class ImageDataset {
             name + ": label of image " + i + " is " + labels[i] + ", outside 0.." + (numClasses - 1));
       }
     }
+    this.classNames = classNames == null ? numbered(numClasses) : checkNames(name, classNames, numClasses);
     this.name = name;
     this.pixels = pixels;
     this.labels = labels;
@@ -64,6 +92,22 @@ public final class ImageDataset {
     float[][] stats = mean == null || std == null ? channelStats() : null;
     this.mean = mean != null ? checkChannels(mean.clone(), "mean") : stats[0];
     this.std = std != null ? checkChannels(std.clone(), "std") : stats[1];
+  }
+
+  private static List<String> numbered(int k) {
+    List<String> names = new ArrayList<>(k);
+    for (int c = 0; c < k; c++) {
+      names.add(Integer.toString(c));
+    }
+    return List.copyOf(names);
+  }
+
+  private static List<String> checkNames(String name, List<String> names, int k) {
+    if (names.size() != k || new HashSet<>(names).size() != k) {
+      throw new BadInputException(
+          name + ": " + names.size() + " class names " + names + " for " + k + " classes; expected " + k + " distinct names");
+    }
+    return List.copyOf(names);
   }
 
   private float[] checkChannels(float[] v, String what) {
@@ -124,6 +168,21 @@ public final class ImageDataset {
     return numClasses;
   }
 
+  /** The name of each class, in label order (folder names, a dataset's own names, or "0".."K-1"). */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /** The same images and labels under other class names (the pixels are shared, not copied). */
+  public ImageDataset withClassNames(List<String> names) {
+    return new ImageDataset(name, pixels, labels, channels, height, width, numClasses, mean, std, names);
+  }
+
+  /** The same images under another name (the pixels are shared, not copied). */
+  public ImageDataset withName(String newName) {
+    return new ImageDataset(newName, pixels, labels, channels, height, width, numClasses, mean, std, classNames);
+  }
+
   /** Bytes of one image, {@code C * H * W}. */
   public int imageSize() {
     return channels * height * width;
@@ -178,7 +237,7 @@ public final class ImageDataset {
       System.arraycopy(pixels, i * is, px, k * is, is);
       lb[k] = labels[i];
     }
-    return new ImageDataset(newName, px, lb, channels, height, width, numClasses, mean, std);
+    return new ImageDataset(newName, px, lb, channels, height, width, numClasses, mean, std, classNames);
   }
 
   /** A training part and a held-out validation part. */
@@ -224,6 +283,25 @@ public final class ImageDataset {
     return new Split(subset(t, name + "[train]"), subset(va, name + "[val]"));
   }
 
+  /**
+   * Refuses {@code n} images of {@code C x H x W} bytes when they exceed {@link #MAX_BYTES}.
+   *
+   * @param what names the data in the message
+   */
+  public static void checkBytes(String what, long n, long channels, long height, long width) {
+    long bytes;
+    try {
+      bytes = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(n, channels), height), width);
+    } catch (ArithmeticException overflow) {
+      bytes = Long.MAX_VALUE;
+    }
+    if (bytes > MAX_BYTES) {
+      throw new BadInputException(String.format(Locale.ROOT,
+          "%s: %,d images of %dx%dx%d bytes are more than the %,d bytes jnas holds in memory per dataset; "
+              + "use fewer or smaller images", what, n, channels, height, width, MAX_BYTES));
+    }
+  }
+
   static void shuffle(int[] a, SplittableRandom rng) {
     for (int i = a.length - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
@@ -238,6 +316,11 @@ public final class ImageDataset {
    * positions (and a class-dependent brightness per channel) over uniform noise.
    */
   public static ImageDataset synthetic(int n, int channels, int height, int width, int numClasses, long seed) {
+    if (n < 0 || channels < 1 || height < 1 || width < 1 || numClasses < 1) {
+      throw new BadInputException(
+          "synthetic dataset: bad shape n=" + n + " C=" + channels + " H=" + height + " W=" + width + " classes=" + numClasses);
+    }
+    checkBytes("synthetic dataset", n, channels, height, width);
     SplittableRandom rng = new SplittableRandom(seed);
     int grid = (int) Math.ceil(Math.sqrt(numClasses));
     int cellH = Math.max(1, height / grid);

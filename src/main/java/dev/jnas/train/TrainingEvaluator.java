@@ -29,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -356,7 +355,7 @@ public final class TrainingEvaluator implements Evaluator {
     info.putPOJO("choices", arch.choices());
     info.putPOJO("input_shape", inputShape().getShape());
     info.put("num_classes", train.numClasses());
-    info.putPOJO("class_names", classNames(train));
+    info.putPOJO("class_names", train.classNames());
     ObjectNode norm = info.putObject("normalization");
     norm.put("formula", "(pixel / 255 - mean[c]) / std[c]");
     norm.putPOJO("mean", train.mean());
@@ -386,11 +385,6 @@ public final class TrainingEvaluator implements Evaluator {
     } else {
       o.putNull(k);
     }
-  }
-
-  /** The class names model.json records, index by index. */
-  static List<String> classNames(ImageDataset data) {
-    return IntStream.range(0, data.numClasses()).mapToObj(Integer::toString).toList();
   }
 
   /**

@@ -104,4 +104,29 @@ class TabularSearchCliTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("nasbench201, table");
   }
+
+  @Test
+  void tabularBoundsQueriesAndSeedsNamingTheFlag() {
+    var r = CliRunner.run("tabular", "--data", NB201.toString(), "--metric", "cifar10-val", "--strategy", "random",
+        "--queries", "100,2147483647");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--queries 2147483647 is out of range").contains("1..100,000");
+    r = CliRunner.run("tabular", "--data", NB201.toString(), "--metric", "cifar10-val", "--strategy", "random",
+        "--queries", "10", "--seeds", "2000000000");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--seeds 2000000000 is out of range").contains("1..100,000");
+  }
+
+  @Test
+  void tabularRefusesABinaryOrEmptyTable() throws Exception {
+    Path binary = Files.write(dir.resolve("t.csv"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
+    var r = CliRunner.run("tabular", "--benchmark", "table", "--data", binary.toString(), "--metric", "acc",
+        "--strategy", "random", "--queries", "10");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains(binary + " is not a text table").doesNotContain("Input length");
+    Path empty = Files.writeString(dir.resolve("e.csv"), "arch,cellstr,cifar10-test,cifar10-val,cifar100-test,cifar100-val,imagenet-test,imagenet-val\r\n");
+    r = CliRunner.run("tabular", "--data", empty.toString(), "--metric", "cifar10-val", "--strategy", "random", "--queries", "10");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("has a header but no rows");
+  }
 }

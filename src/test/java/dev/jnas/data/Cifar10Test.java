@@ -26,10 +26,39 @@ class Cifar10Test {
   }
 
   private void writeAll() throws Exception {
+    writeAll(dir);
+  }
+
+  private static void writeAll(Path folder) throws Exception {
+    Files.createDirectories(folder);
     for (int i = 1; i <= 5; i++) {
-      Files.write(dir.resolve("data_batch_" + i + ".bin"), records(2, i * 2));
+      Files.write(folder.resolve("data_batch_" + i + ".bin"), records(2, i * 2));
     }
-    Files.write(dir.resolve("test_batch.bin"), records(3, 0));
+    Files.write(folder.resolve("test_batch.bin"), records(3, 0));
+  }
+
+  @Test
+  void readsTheUnpackedFolderFromItsParentWithClassNames() throws Exception {
+    Path batches = dir.resolve(Cifar10.FOLDER);
+    writeAll(batches);
+    TrainTestData d = Cifar10.load(dir);
+    assertThat(d.train().size()).isEqualTo(10);
+    assertThat(d.test().classNames()).isEqualTo(Cifar10.NAMES);
+    // batches.meta.txt, as the archive ships it (trailing blank lines), names the classes
+    Files.writeString(batches.resolve("batches.meta.txt"), "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n\n");
+    assertThat(Cifar10.load(batches).train().classNames()).containsExactly("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+    Files.writeString(batches.resolve("batches.meta.txt"), "a\nb\n");
+    assertThatThrownBy(() -> Cifar10.load(dir))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("batches.meta.txt: 2 class names, expected 10");
+  }
+
+  @Test
+  void aFolderWithoutBatchesSaysWhatItExpects() {
+    assertThatThrownBy(() -> Cifar10.load(dir))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining(dir + " holds no data_batch_1.bin")
+        .hasMessageContaining(Cifar10.FOLDER);
   }
 
   @Test

@@ -29,6 +29,7 @@ class FashionMnistTest {
     assertThat(d.train().channels()).isEqualTo(1);
     assertThat(d.train().height()).isEqualTo(28);
     assertThat(d.train().numClasses()).isEqualTo(10);
+    assertThat(d.test().classNames()).hasSize(10).startsWith("T-shirt/top").endsWith("Ankle boot");
   }
 
   @Test
@@ -75,8 +76,8 @@ class FashionMnistTest {
 
   @Test
   void datasetsByNameRejectUnknownNames() {
-    assertThat(Datasets.load("synthetic", null).train().numClasses()).isEqualTo(10);
-    assertThatThrownBy(() -> Datasets.load("mnist9", null))
+    assertThat(Datasets.load(DatasetConfig.of("synthetic", null), null).train().numClasses()).isEqualTo(10);
+    assertThatThrownBy(() -> Datasets.load(DatasetConfig.of("mnist9", null), null))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("unknown dataset 'mnist9'")
         .hasMessageContaining("fashion-mnist");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jnas.util.BadInputException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -93,5 +94,22 @@ class ImageDatasetTest {
     assertThatThrownBy(() -> new ImageDataset("x", new byte[2], new int[] {0, 3}, 1, 1, 1, 3, null, null))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("label of image 1 is 3");
+  }
+
+  @Test
+  void classNamesDefaultToNumbersAndTravelWithViews() {
+    ImageDataset d = indexed(40, 4);
+    assertThat(d.classNames()).containsExactly("0", "1", "2", "3");
+    ImageDataset named = d.withClassNames(List.of("n", "e", "s", "w"));
+    assertThat(named.split(0.25, 1).val().classNames()).containsExactly("n", "e", "s", "w");
+    assertThat(named.slice(0, 3).withName("part").classNames()).containsExactly("n", "e", "s", "w");
+    assertThat(named.withName("part").name()).isEqualTo("part");
+    assertThat(named.pixel(7, 0, 0, 0)).isEqualTo(d.pixel(7, 0, 0, 0));
+    assertThatThrownBy(() -> d.withClassNames(List.of("a", "b", "c")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("3 class names");
+    assertThatThrownBy(() -> d.withClassNames(List.of("a", "b", "a", "c")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("4 distinct names");
   }
 }

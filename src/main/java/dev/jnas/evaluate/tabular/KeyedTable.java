@@ -8,9 +8,7 @@ import dev.jnas.space.Architecture;
 import dev.jnas.space.TableSpace;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Json;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +30,9 @@ import java.util.Set;
  *   <li>JSON: {@code {"02012100": 91.2, ...}} (one metric, named {@code value}) or {@code
  *       {"02012100": {"acc": 91.2, "params": 1.3e6}, ...}} (every field holding a number is a
  *       metric; text fields are ignored), or
- *   <li>CSV: a header, a {@code key} column (else the first column) and metric columns; cells are
- *       split at commas (no quoting); an empty metric cell means "not recorded".
+ *   <li>CSV (read by jackson-dataformat-csv: quoted cells, BOM, CRLF): a header, a {@code key}
+ *       column (else the first column) and metric columns; an empty metric cell means "not
+ *       recorded".
  * </ul>
  *
  * The space is inferred from the keys ({@link TableSpace#inferFrom}) unless declared. A key of the
@@ -90,7 +89,7 @@ public final class KeyedTable implements MetricTable {
       throw new BadInputException("cannot read table " + file + ": " + e.getMessage(), e);
     }
     if (rows.isEmpty()) {
-      throw new BadInputException("table " + file + " has no rows");
+      throw new BadInputException("table " + file + " has no rows: a search over it could only report INVALID trials");
     }
     Map<String, double[]> byKey = new HashMap<>();
     Map<String, Integer> lineOfKey = new HashMap<>();
@@ -186,17 +185,13 @@ public final class KeyedTable implements MetricTable {
     return rows;
   }
 
-  private static List<Row> readCsv(Path file, List<String> metrics) throws IOException {
+  private static List<Row> readCsv(Path file, List<String> metrics) {
     List<Row> rows = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
-      if (header == null || header.isBlank()) {
-        throw new BadInputException(file + ": line 1: expected a header: key column, then metric columns");
-      }
-      List<String> columns = Arrays.stream(header.split(",", -1)).map(KeyedTable::unquote).toList();
+    try (CsvText csv = CsvText.open(file, "table")) {
+      List<String> columns = csv.header("key column, then metric columns");
       int keyColumn = Math.max(0, columns.indexOf("key"));
       if (columns.size() < 2) {
-        throw new BadInputException(file + ": line 1: header '" + header + "' has no metric column besides the key");
+        throw new BadInputException(file + ": line 1: header '" + String.join(",", columns) + "' has no metric column besides the key");
       }
       int[] metricColumn = new int[columns.size() - 1];
       for (int c = 0, m = 0; c < columns.size(); c++) {
@@ -208,35 +203,25 @@ public final class KeyedTable implements MetricTable {
           metricColumn[m++] = c;
         }
       }
-      String line;
-      int lineNo = 1;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank()) {
-          continue;
-        }
-        String[] cells = line.split(",", -1);
+      String[] cells;
+      while ((cells = csv.next()) != null) {
+        int lineNo = csv.line();
         if (cells.length != columns.size()) {
           throw new BadInputException(file + ": line " + lineNo + ": " + cells.length + " cells, the header has " + columns.size());
         }
-        String key = unquote(cells[keyColumn]);
+        String key = cells[keyColumn];
         if (key.isEmpty()) {
           throw new BadInputException(file + ": line " + lineNo + ": empty key");
         }
         double[] v = new double[metricColumn.length];
         for (int m = 0; m < v.length; m++) {
-          String cell = unquote(cells[metricColumn[m]]);
+          String cell = cells[metricColumn[m]];
           v[m] = cell.isEmpty() ? Double.NaN : NasBench201Table.number(cell, file, lineNo, metrics.get(m));
         }
         rows.add(new Row(key, lineNo, v));
       }
     }
     return rows;
-  }
-
-  private static String unquote(String cell) {
-    String s = cell.trim();
-    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
   }
 
   @Override

@@ -2,12 +2,9 @@ package dev.jnas.evaluate.tabular;
 
 import dev.jnas.space.TableSpace;
 import dev.jnas.util.BadInputException;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.Locale;
 
 /** Opens a benchmark table file, telling NAS-Bench-201's CSV from a keyed table. */
 public final class MetricTables {
@@ -24,14 +21,11 @@ public final class MetricTables {
     if (!Files.isRegularFile(file)) {
       throw new BadInputException("table " + file + " does not exist or is not a file");
     }
-    if (!file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
-      try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        String header = in.readLine();
-        if (header != null && Arrays.stream(header.split(",", -1)).map(String::trim).anyMatch("cellstr"::equals)) {
+    if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
+      try (CsvText in = CsvText.open(file, "table")) {
+        if (in.header("key column, then metric columns").contains("cellstr")) {
           return NasBench201Table.load(file);
         }
-      } catch (IOException e) {
-        throw new BadInputException("cannot read table " + file + ": " + e.getMessage(), e);
       }
     }
     return KeyedTable.load(file, declared);

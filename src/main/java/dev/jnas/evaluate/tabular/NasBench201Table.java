@@ -4,10 +4,6 @@ import dev.jnas.space.Architecture;
 import dev.jnas.space.NasBench201Space;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.util.BadInputException;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -15,8 +11,8 @@ import java.util.OptionalDouble;
 
 /**
  * NAS-Bench-201's recorded accuracies (the shared {@code nasbench201.csv}: columns arch, cellstr
- * and six accuracy columns), indexed by the cell's six op choices. The file is a fixed-format
- * numeric CSV without quoting, so a plain split reads it.
+ * and six accuracy columns), indexed by the cell's six op choices; read with
+ * jackson-dataformat-csv like every table.
  */
 public final class NasBench201Table implements MetricTable {
   public static final List<String> METRICS =
@@ -45,9 +41,6 @@ public final class NasBench201Table implements MetricTable {
    * @throws BadInputException naming the file and line of a missing file, column or bad cell
    */
   public static NasBench201Table load(Path csv) {
-    if (!Files.isRegularFile(csv)) {
-      throw new BadInputException("NAS-Bench-201 table " + csv + " does not exist or is not a file");
-    }
     double[][] values = new double[METRICS.size()][CELLS];
     for (double[] v : values) {
       Arrays.fill(v, Double.NaN);
@@ -55,25 +48,16 @@ public final class NasBench201Table implements MetricTable {
     int[] rowOfCell = new int[CELLS];
     NasBench201Space space = new NasBench201Space();
     int rows = 0;
-    try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
-      if (header == null) {
-        throw new BadInputException(csv + ": line 1: empty file, expected a header with cellstr and " + METRICS);
-      }
-      List<String> columns = Arrays.stream(header.split(",", -1)).map(String::trim).toList();
+    try (CsvText in = CsvText.open(csv, "NAS-Bench-201 table")) {
+      List<String> columns = in.header("cellstr and " + METRICS);
       int cellColumn = requireColumn(columns, CELL_COLUMN, csv);
       int[] metricColumn = new int[METRICS.size()];
       for (int m = 0; m < METRICS.size(); m++) {
         metricColumn[m] = requireColumn(columns, METRICS.get(m), csv);
       }
-      String line;
-      int lineNo = 1;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank()) {
-          continue;
-        }
-        String[] cells = line.split(",", -1);
+      String[] cells;
+      while ((cells = in.next()) != null) {
+        int lineNo = in.line();
         if (cells.length != columns.size()) {
           throw new BadInputException(
               csv + ": line " + lineNo + ": " + cells.length + " cells, the header has " + columns.size());
@@ -95,8 +79,10 @@ public final class NasBench201Table implements MetricTable {
         }
         rows++;
       }
-    } catch (IOException e) {
-      throw new BadInputException("cannot read NAS-Bench-201 table " + csv + ": " + e.getMessage(), e);
+    }
+    if (rows == 0) {
+      throw new BadInputException(
+          csv + ": has a header but no rows: a search over it could only report INVALID trials");
     }
     return new NasBench201Table(values, rows);
   }

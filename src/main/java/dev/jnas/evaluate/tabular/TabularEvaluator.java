@@ -23,11 +23,15 @@ public final class TabularEvaluator implements Evaluator {
 
   /**
    * @throws BadInputException when the table has no such metric (the message lists the valid ones)
+   *     or no value of it at all (every trial would be INVALID and the optimum undefined)
    */
   public TabularEvaluator(MetricTable table, String metric) {
     this.table = table;
     this.metric = table.checkMetric(metric);
     this.testMetric = table.testMetricFor(metric);
+    if (Double.isNaN(table.optimum(metric))) {
+      throw new BadInputException("table " + table.name() + " has no value of metric '" + metric + "' in any row");
+    }
   }
 
   public MetricTable table() {

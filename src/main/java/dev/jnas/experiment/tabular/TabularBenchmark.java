@@ -38,6 +38,15 @@ public final class TabularBenchmark {
   public record Result(
       String strategy, int queries, int seeds, double meanBest, double meanRegret, double foundOptimum, double queriesPerSecond) {}
 
+  /**
+   * The largest query budget: one simulated search keeps every trial in memory (a few hundred
+   * bytes each), so this bounds it to tens of MB; NAS-Bench-201 has 15,625 architectures.
+   */
+  public static final int MAX_QUERIES = 100_000;
+
+  /** The most seeds per strategy; memory no longer grows with them, run time does (linearly). */
+  public static final int MAX_SEEDS = 100_000;
+
   private final String benchmark;
   private final TabularEvaluator evaluator;
 
@@ -59,42 +68,47 @@ public final class TabularBenchmark {
 
   /**
    * @param strategies strategy name to its parameters, in report order
-   * @param budgets query budgets (positive)
-   * @param seeds number of seeds, 0..seeds-1
+   * @param budgets query budgets, 1..{@link #MAX_QUERIES}
+   * @param seeds number of seeds, 0..seeds-1, at most {@link #MAX_SEEDS}
    * @return one result per strategy and budget, budgets ascending
    */
   public List<Result> run(Map<String, JsonNode> strategies, List<Integer> budgets, int seeds) {
-    if (seeds < 1) {
-      throw new BadInputException("benchmark needs at least one seed, got " + seeds);
+    if (seeds < 1 || seeds > MAX_SEEDS) {
+      throw new BadInputException("seeds must be 1.." + MAX_SEEDS + ", got " + seeds);
     }
     TreeSet<Integer> sorted = new TreeSet<>(budgets);
-    if (sorted.isEmpty() || sorted.first() < 1) {
-      throw new BadInputException("query budgets must be positive integers, got " + budgets);
+    if (sorted.isEmpty() || sorted.first() < 1 || sorted.last() > MAX_QUERIES) {
+      throw new BadInputException("query budgets must be integers in 1.." + MAX_QUERIES + ", got " + budgets);
     }
     int maxQueries = sorted.last();
+    int[] at = sorted.stream().mapToInt(Integer::intValue).toArray();
     double optimum = evaluator.optimum();
     List<Result> results = new ArrayList<>();
     for (Map.Entry<String, JsonNode> s : strategies.entrySet()) {
-      double[][] curves = new double[seeds][];
+      // best[seed][b]: the best after at[b] queries; only the budgets are kept, not whole curves
+      double[][] best = new double[seeds][at.length];
       long t0 = System.nanoTime();
       for (int seed = 0; seed < seeds; seed++) {
-        curves[seed] = bestCurve(s.getKey(), s.getValue(), seed, maxQueries);
+        double[] curve = bestCurve(s.getKey(), s.getValue(), seed, maxQueries);
+        for (int b = 0; b < at.length; b++) {
+          best[seed][b] = curve[at[b] - 1];
+        }
       }
       double qps = (double) seeds * maxQueries / ((System.nanoTime() - t0) / 1e9);
-      for (int q : sorted) {
+      for (int b = 0; b < at.length; b++) {
         double sum = 0;
         int found = 0;
         int withResult = 0;
-        for (double[] curve : curves) {
-          double best = curve[q - 1];
-          if (!Double.isNaN(best)) {
-            sum += best;
+        for (double[] seedBest : best) {
+          double v = seedBest[b];
+          if (!Double.isNaN(v)) {
+            sum += v;
             withResult++;
-            found += best == optimum ? 1 : 0;
+            found += v == optimum ? 1 : 0;
           }
         }
         double meanBest = withResult == 0 ? Double.NaN : sum / withResult;
-        results.add(new Result(s.getKey(), q, seeds, meanBest, optimum - meanBest, (double) found / seeds, qps));
+        results.add(new Result(s.getKey(), at[b], seeds, meanBest, optimum - meanBest, (double) found / seeds, qps));
       }
     }
     return results;
@@ -105,6 +119,9 @@ public final class TabularBenchmark {
    * found). A strategy that stops proposing keeps its best for the remaining budget.
    */
   public double[] bestCurve(String strategy, JsonNode params, long seed, int maxQueries) {
+    if (maxQueries < 1 || maxQueries > MAX_QUERIES) {
+      throw new BadInputException("query budget must be 1.." + MAX_QUERIES + ", got " + maxQueries);
+    }
     // Through the real experiment loop (in-memory store, inline evaluation), so simulated searches
     // exercise exactly what a trained search runs.
     Strategy s = Strategies.create(strategy, evaluator.space(), params, seed);

@@ -184,4 +184,73 @@ class KeyedTableTest {
     assertThat(results.get(3).foundOptimum()).isEqualTo(1.0); // random asked all 48 keys
     assertThat(bench.toJson(results).get("optimum").asDouble()).isEqualTo(t.optimum("value"));
   }
+
+  @Test
+  void readsQuotedCellsABomAndCrlfLines() throws IOException {
+    Path f = write("q.csv", "\uFEFFkey,\"acc, val\",\"say \"\"hi\"\"\"\r\n\"012\", 91.5 ,\"90.0\"\r\n\r\n021,88,\r\n");
+    KeyedTable t = KeyedTable.load(f);
+    assertThat(t.metrics()).containsExactly("acc, val", "say \"hi\"");
+    assertThat(t.value("012", "acc, val")).hasValue(91.5);
+    assertThat(t.value("012", "say \"hi\"")).hasValue(90.0);
+    assertThat(t.value("021", "say \"hi\"")).isEmpty();
+    assertThat(t.space().positions()).containsExactly("0", "12", "12");
+    // a value spanning lines: the next row's line is still counted from the file's start
+    assertThatThrownBy(() -> KeyedTable.load(write("m.csv", "key,acc\n\"0\n1\",1\n02,x\n")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("m.csv: line 4");
+    assertThatThrownBy(() -> KeyedTable.load(write("open.csv", "key,acc\n01,1\n02,\"3\n")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("open.csv: line ")
+        .hasMessageContaining("not valid CSV")
+        .hasMessageContaining("quote");
+  }
+
+  @Test
+  void refusesTablesWithoutRowsOrValues() throws IOException {
+    for (String text : List.of("key,acc\r\n", "\uFEFFkey,acc\n\n\n", "{}")) {
+      String name = text.startsWith("{") ? "e.json" : "e.csv";
+      assertThatThrownBy(() -> MetricTables.load(write(name, text), null))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("no rows");
+    }
+    assertThatThrownBy(() -> MetricTables.load(write("blank.csv", "\n\n"), null))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("blank.csv: line 1: empty file");
+    KeyedTable noValues = KeyedTable.load(write("nv.csv", "key,acc,other\n01,,1\n02,,2\n"));
+    assertThatThrownBy(() -> new TabularEvaluator(noValues, "acc"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("has no value of metric 'acc' in any row");
+  }
+
+  @Test
+  void aBinaryFileIsNotATextTable() throws IOException {
+    Path gz = dir.resolve("t.csv");
+    Files.write(gz, new byte[] {0x1f, (byte) 0x8b, 8, 8, 0x4b, 0x2c, (byte) 0xcc, 0x49}); // gzip magic, no NUL
+    assertThatThrownBy(() -> MetricTables.load(gz, null))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining(gz + " is not a text table (not UTF-8: Invalid UTF-8 start byte 0x8b");
+    Path nul = dir.resolve("n.csv");
+    Files.write(nul, new byte[] {'k', 'e', 'y', ',', 'a', '\n', 0, 1, 2});
+    assertThatThrownBy(() -> KeyedTable.load(nul))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining(nul + " is not a text table (it holds a NUL byte at offset 6)");
+    assertThatThrownBy(() -> NasBench201Table.load(nul))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("is not a text table");
+    // invalid UTF-8 after the first 8 KB: still named, with its line
+    Path late = dir.resolve("late.csv");
+    StringBuilder rows = new StringBuilder("key,acc\n");
+    for (int i = 0; i < 1000; i++) {
+      rows.append(String.format("%04d,%d\n", i, i));
+    }
+    byte[] text = rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] withBad = java.util.Arrays.copyOf(text, text.length + 3);
+    withBad[text.length] = (byte) 0xff;
+    withBad[text.length + 1] = ',';
+    withBad[text.length + 2] = '1';
+    Files.write(late, withBad);
+    assertThatThrownBy(() -> KeyedTable.load(late))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining(late + " is not a text table (not UTF-8");
+  }
 }

@@ -136,4 +136,18 @@ class NasBench201TableTest {
         .isEqualTo(TrialStatus.INVALID);
     assertThat(t.optimum("cifar10-val")).isEqualTo(82.83);
   }
+
+  @Test
+  void readsQuotedCellsABomAndCrlfAndRefusesAHeaderWithoutRows(@TempDir Path dir) throws IOException {
+    Path crlf = Files.writeString(dir.resolve("crlf.csv"),
+        "\uFEFF" + HEADER.replace("cifar10-val", "\"cifar10-val\"") + "\r\n1,\"" + CELL1 + "\",88.22,82.83,58.26,57.8,33.8,35.43\r\n");
+    NasBench201Table t = NasBench201Table.load(crlf);
+    assertThat(t.rows()).isEqualTo(1);
+    assertThat(t.value(space.decode(CELL1), "cifar10-val")).hasValue(82.83);
+    assertThat(MetricTables.load(crlf, null)).isInstanceOf(NasBench201Table.class);
+    Path headerOnly = Files.writeString(dir.resolve("header.csv"), HEADER + "\r\n\r\n");
+    assertThatThrownBy(() -> NasBench201Table.load(headerOnly))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("header.csv: has a header but no rows");
+  }
 }

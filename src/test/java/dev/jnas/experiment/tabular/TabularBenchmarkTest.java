@@ -128,6 +128,15 @@ class TabularBenchmarkTest {
     assertThatThrownBy(() -> bench.run(List.of("random"), List.of(10), 0))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("seed");
+    assertThatThrownBy(() -> bench.run(List.of("random"), List.of(10, Integer.MAX_VALUE), 1))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("1.." + TabularBenchmark.MAX_QUERIES);
+    assertThatThrownBy(() -> bench.run(List.of("random"), List.of(10), 2_000_000_000))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("seeds must be 1.." + TabularBenchmark.MAX_SEEDS);
+    assertThatThrownBy(() -> bench.bestCurve("random", Json.MAPPER.createObjectNode(), 0, Integer.MAX_VALUE))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("query budget");
     assertThatThrownBy(() -> bench.run(List.of("annealing"), List.of(10), 1))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("annealing");

@@ -10,6 +10,7 @@ import dev.jnas.experiment.ExperimentListener;
 import dev.jnas.experiment.ExperimentRunner;
 import dev.jnas.experiment.FinalTrainer;
 import dev.jnas.experiment.RunSettings;
+import dev.jnas.experiment.TrialLedger;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.Decision;
 import dev.jnas.space.SearchSpace;
@@ -84,6 +85,8 @@ public final class Experiment implements AutoCloseable {
   private ExperimentConfig config;
   private final SqliteTrialStore store;
   private final Components parts;
+  /** The caller's own evaluation loop, once {@link #ask()} was first called. */
+  private AskTell askTell;
 
   private Experiment(Path dir, ExperimentConfig config, SqliteTrialStore store, Components parts) {
     this.dir = dir;
@@ -370,6 +373,114 @@ public final class Experiment implements AutoCloseable {
     return summary(trials, ExperimentRunner.best(trials).orElse(null), null, 0);
   }
 
+  /**
+   * The next trial for the caller to evaluate (Optuna's {@code study.ask()}): its architecture,
+   * decisions and seed. It is stored as RUNNING at once, so after a crash the experiment opened
+   * again hands out the trials that were never told first, with the same ids and seeds.
+   *
+   * @return empty when the budget's {@code max_trials} are all asked, when the strategy has no
+   *     more architectures, or when it waits for results before proposing more (a controller's
+   *     batch): tell what is outstanding, then ask again
+   */
+  public synchronized Optional<Trial> ask() {
+    return askTell().ask().map(this::trial);
+  }
+
+  /** {@link #tell(Trial, TrialResult)} with just a value to maximise (e.g. validation accuracy). */
+  public synchronized Trial tell(Trial trial, double value) {
+    TrialResult r = Double.isFinite(value)
+        ? new TrialResult(TrialStatus.COMPLETE, List.of(), value, Double.NaN, value, 0, 0, Double.NaN, null)
+        : TrialResult.failed("told a non-finite value " + value, Double.NaN);
+    return tell(trial, r);
+  }
+
+  /** Records that evaluating {@code trial} failed; the strategy hears no reward for it. */
+  public synchronized Trial fail(Trial trial, String error) {
+    return tell(trial, TrialResult.failed(error == null ? "failed" : error, Double.NaN));
+  }
+
+  /**
+   * Records the result of an asked trial and tells the strategy; when it is the last trial of the
+   * budget, the experiment is marked FINISHED and {@code best/architecture.json} and {@code
+   * summary.json} are written.
+   *
+   * @return the finished trial
+   * @throws IllegalArgumentException when the trial is not one this experiment is waiting for
+   */
+  public synchronized Trial tell(Trial trial, TrialResult result) {
+    TrialRecord done = askTell().tell(trial.id(), trial.architecture(), result);
+    return trial(done);
+  }
+
+  private AskTell askTell() {
+    if (askTell == null) {
+      askTell = new AskTell();
+    }
+    return askTell;
+  }
+
+  /** The ledger side of ask/tell: outstanding trials, the budget, the end of the experiment. */
+  private final class AskTell {
+    private final TrialLedger ledger = new TrialLedger(parts.space(), parts.strategy(), store, config.seedOrDefault());
+    private final java.util.ArrayDeque<TrialRecord> again = new java.util.ArrayDeque<>();
+    private final Map<Long, TrialRecord> outstanding = new LinkedHashMap<>();
+    private int finished;
+
+    AskTell() {
+      for (TrialRecord t : ledger.open()) {
+        if (t.status() == TrialStatus.RUNNING) {
+          again.add(t); // asked before a crash and never told: hand it out again
+        } else {
+          finished++;
+        }
+      }
+      store.setStatus(Status.RUNNING.name());
+    }
+
+    Optional<TrialRecord> ask() {
+      TrialRecord t = again.poll();
+      if (t == null) {
+        if (maxTrials() > 0 && finished + outstanding.size() >= maxTrials() || ledger.exhausted()) {
+          return Optional.empty();
+        }
+        List<TrialRecord> asked = ledger.ask(1);
+        if (asked.isEmpty()) {
+          return Optional.empty();
+        }
+        t = asked.get(0);
+      }
+      outstanding.put(t.id(), t);
+      return Optional.of(t);
+    }
+
+    TrialRecord tell(long id, Architecture arch, TrialResult result) {
+      TrialRecord t = outstanding.get(id);
+      if (t == null) {
+        throw new IllegalArgumentException(
+            "trial " + id + " is not waiting for a result in experiment " + name() + " (told already, or not asked)");
+      }
+      if (!t.architecture().equals(parts.space().encode(arch))) {
+        throw new IllegalArgumentException("trial " + id + " was asked for " + t.architecture() + ", not " + parts.space().encode(arch));
+      }
+      outstanding.remove(id);
+      TrialRecord done = ledger.finish(t, arch, result);
+      finished++;
+      if (maxTrials() > 0 && finished >= maxTrials() && outstanding.isEmpty() && again.isEmpty()) {
+        end();
+      }
+      return done;
+    }
+
+    private void end() {
+      ledger.close();
+      List<TrialRecord> trials = store.trials();
+      Optional<TrialRecord> best = ExperimentRunner.best(trials);
+      best.ifPresent(Experiment.this::writeBestArchitecture);
+      AtomicFiles.writeJson(dir.resolve("summary.json"), summary(trials, best.orElse(null), null, 0));
+      store.setStatus(Status.FINISHED.name());
+    }
+  }
+
   /** All trials so far, in id order. */
   public List<Trial> trials() {
     return store.trials().stream().map(this::trial).toList();
@@ -535,8 +646,11 @@ public final class Experiment implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     try {
+      if (askTell != null && !isFinished()) {
+        askTell.ledger.close(); // a snapshot, so the next open replays nothing
+      }
       parts.close();
     } finally {
       store.close();

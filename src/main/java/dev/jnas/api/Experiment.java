@@ -52,15 +52,11 @@ public final class Experiment implements AutoCloseable {
    */
   public static Experiment create(ExperimentConfig config, Path dir) {
     config.validate();
-    if (Files.exists(dir.resolve(SqliteTrialStore.FILE_NAME))) {
-      throw new BadInputException(
-          "experiment folder " + dir + " already holds an experiment; use 'jnas resume " + dir + "' or another --output");
-    }
+    SqliteTrialStore.checkNew(dir);
     Components parts = build(config);
     SqliteTrialStore store = null;
     try {
-      store = SqliteTrialStore.open(dir);
-      store.createExperiment(config.name(), config.toJson().toString(), Provenance.json(config.seedOrDefault()).toString());
+      store = SqliteTrialStore.create(dir, config.name(), config.toJson().toString(), Provenance.json(config.seedOrDefault()).toString());
       return new Experiment(dir, config, store, parts);
     } catch (RuntimeException e) {
       parts.close();

@@ -25,20 +25,14 @@ class CrashResumeTest {
     // 40 ms per query and concurrency 2, so the kill lands mid-run with trials in flight.
     Files.writeString(cfg, TabularSearchCliTest.config("evolution", 80, 40) + "concurrency: 2\n");
     Path out = dir.resolve("exp");
-    Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "dev.jnas.cli.Main", "search", "--config", cfg.toString(), "--output", out.toString(), "--quiet")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("child.log").toFile())
-            .start();
+    Path log = dir.resolve("child.log");
+    Process child = ChildJvm.start(log, "search", "--config", cfg.toString(), "--output", out.toString(), "--quiet");
     List<TrialRecord> before = List.of();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       Thread.sleep(100);
       if (Files.exists(out.resolve(SqliteTrialStore.FILE_NAME))) {
-        try (SqliteTrialStore s = SqliteTrialStore.openExisting(out)) {
+        try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
           if (s.experiment().isPresent() && s.trials().stream().filter(t -> t.status().isFinished()).count() >= 10) {
             break;
           }
@@ -47,10 +41,10 @@ class CrashResumeTest {
         }
       }
     }
-    assertThat(child.isAlive()).as("child still running when killed; log: " + Files.readString(dir.resolve("child.log"))).isTrue();
+    assertThat(child.isAlive()).as("child still running when killed; log: " + ChildJvm.log(log)).isTrue();
     child.destroyForcibly(); // SIGKILL
     assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    try (SqliteTrialStore s = SqliteTrialStore.openExisting(out)) {
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
       before = s.trials();
       assertThat(s.experiment().orElseThrow().status()).isEqualTo("RUNNING");
     }
@@ -59,7 +53,7 @@ class CrashResumeTest {
     var r = CliRunner.run("resume", out.toString(), "--quiet");
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<TrialRecord> after;
-    try (SqliteTrialStore s = SqliteTrialStore.openExisting(out)) {
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
       after = s.trials();
       assertThat(s.experiment().orElseThrow().status()).isEqualTo("FINISHED");
     }

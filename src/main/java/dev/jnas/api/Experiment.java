@@ -121,7 +121,7 @@ public final class Experiment implements AutoCloseable {
    */
   public static Experiment create(ExperimentConfig config, Path dir) {
     config.validate();
-    refuseExisting(dir);
+    SqliteTrialStore.checkNew(dir);
     Components parts = build(config);
     return create(config, dir, parts, List.of());
   }
@@ -130,14 +130,13 @@ public final class Experiment implements AutoCloseable {
   static Experiment create(ExperimentConfig config, Path dir, Components parts, List<String> objects) {
     SqliteTrialStore store = null;
     try {
-      refuseExisting(dir);
+      SqliteTrialStore.checkNew(dir);
       ObjectNode provenance = Provenance.json(config.seedOrDefault(), parts.usesEngine());
       if (!objects.isEmpty()) {
         ArrayNode o = provenance.putArray("java_objects");
         objects.forEach(o::add);
       }
-      store = SqliteTrialStore.open(dir);
-      store.createExperiment(config.name(), config.toJson().toString(), provenance.toString());
+      store = SqliteTrialStore.create(dir, config.name(), config.toJson().toString(), provenance.toString());
       return new Experiment(dir, config, store, parts);
     } catch (RuntimeException e) {
       parts.close();
@@ -145,13 +144,6 @@ public final class Experiment implements AutoCloseable {
         store.close();
       }
       throw e;
-    }
-  }
-
-  private static void refuseExisting(Path dir) {
-    if (Files.exists(dir.resolve(SqliteTrialStore.FILE_NAME))) {
-      throw new BadInputException(
-          "experiment folder " + dir + " already holds an experiment; use 'jnas resume " + dir + "' or another --output");
     }
   }
 

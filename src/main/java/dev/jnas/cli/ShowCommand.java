@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.evaluate.EpochMetrics;
 import dev.jnas.evaluate.TrialResult;
 import dev.jnas.experiment.ExperimentRunner;
+import dev.jnas.store.ExperimentLock;
 import dev.jnas.store.SqliteTrialStore;
 import dev.jnas.store.TrialRecord;
 import dev.jnas.util.BadInputException;
@@ -21,7 +22,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(mixinStandardHelpOptions = true, name = "show", description = "Show an experiment's status and trials.")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "show",
+    description = "Show an experiment's status and trials (reads only: a running or read-only experiment can be shown).")
 final class ShowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -37,13 +41,15 @@ final class ShowCommand implements Callable<Integer> {
       throw new BadInputException("experiment folder " + dir + " does not exist");
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (SqliteTrialStore s = SqliteTrialStore.openExisting(dir)) {
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(dir)) {
       var info = s.experiment().orElseThrow(() -> new BadInputException(dir + " holds no experiment"));
       List<TrialRecord> trials = s.trials();
+      String status = status(info.status(), dir);
       if (json) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("name", info.name());
-        o.put("status", info.status());
+        o.put("status", status);
+        o.put("stored_status", info.status());
         o.put("folder", dir.toAbsolutePath().toString());
         o.set("config", Json.MAPPER.readTree(info.config()));
         o.set("provenance", Json.MAPPER.readTree(info.provenance()));
@@ -84,7 +90,10 @@ final class ShowCommand implements Callable<Integer> {
         out.println(Json.MAPPER.writeValueAsString(o));
         return 0;
       }
-      out.printf(Locale.ROOT, "experiment %s: %s, %d trials%n", info.name(), info.status(), trials.size());
+      out.printf(Locale.ROOT, "experiment %s: %s, %d trials%n", info.name(), status, trials.size());
+      if (status.equals(INTERRUPTED)) {
+        out.println("stopped while " + info.status() + " (no process runs it); resume with: jnas resume " + dir);
+      }
       out.printf(Locale.ROOT, "%5s  %-9s  %8s  %8s  %10s  %s%n", "id", "status", "reward", "val_acc", "params", "architecture / error");
       for (TrialRecord t : trials) {
         TrialResult r = t.result();
@@ -95,6 +104,17 @@ final class ShowCommand implements Callable<Integer> {
       ExperimentRunner.best(trials).ifPresent(b -> out.println("best: trial " + b.id() + " " + b.architecture()));
       return 0;
     }
+  }
+
+  static final String INTERRUPTED = "INTERRUPTED";
+
+  /**
+   * The stored status, except that a run whose process is gone (killed, crashed, power loss: it
+   * no longer holds the folder's lock) is {@value #INTERRUPTED}.
+   */
+  static String status(String stored, Path dir) {
+    boolean working = stored.equals("CREATED") || stored.equals("RUNNING") || stored.equals("RETRAINING");
+    return working && !ExperimentLock.isHeld(dir) ? INTERRUPTED : stored;
   }
 
   private static String fmt(double v) {

@@ -137,8 +137,18 @@ public final class TrialLedger {
         ObjectNode o = (ObjectNode) Json.MAPPER.readTree(snap.get());
         from = o.get("seq").asLong();
         strategy.restore((ObjectNode) o.get("strategy"));
-      } catch (JsonProcessingException | ClassCastException | NullPointerException e) {
-        throw new NasException("stored strategy snapshot is corrupt", e);
+      } catch (JsonProcessingException e) {
+        throw store.damagedSnapshot("is not readable JSON (" + e.getOriginalMessage() + ")");
+      } catch (RuntimeException e) {
+        throw store.damagedSnapshot("cannot be restored into the " + strategy.name() + " strategy (" + e + ")");
+      }
+    }
+    for (TrialRecord t : known) {
+      try {
+        space.decode(t.architecture());
+      } catch (RuntimeException e) {
+        throw store.damagedTrial(
+            t.id(), "has an architecture that is not one of space " + space.name() + " ('" + t.architecture() + "': " + e.getMessage() + ")");
       }
     }
     // events after the snapshot, in the order they happened: ask batches and tells

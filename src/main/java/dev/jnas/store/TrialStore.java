@@ -1,6 +1,7 @@
 package dev.jnas.store;
 
 import dev.jnas.evaluate.EpochMetrics;
+import dev.jnas.util.BadInputException;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,6 +52,20 @@ public interface TrialStore extends AutoCloseable {
   List<TrialRecord> trials();
 
   List<EpochMetrics> epochs(long trialId);
+
+  /**
+   * The error to raise when stored trial {@code trialId} cannot be used (its architecture does not
+   * decode, its status or result is unreadable): names where the store keeps it and what the user
+   * can do. Stores that persist override it with concrete repairs.
+   */
+  default BadInputException damagedTrial(long trialId, String problem) {
+    return new BadInputException("stored trial " + trialId + " is damaged: " + problem);
+  }
+
+  /** As {@link #damagedTrial}, for the stored strategy snapshot. */
+  default BadInputException damagedSnapshot(String problem) {
+    return new BadInputException("the stored strategy snapshot is damaged: " + problem);
+  }
 
   @Override
   void close();

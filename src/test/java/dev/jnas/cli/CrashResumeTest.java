@@ -70,7 +70,7 @@ class CrashResumeTest {
     while (System.nanoTime() < deadline && child.isAlive()) {
       Thread.sleep(50);
       if (Files.exists(out.resolve(SqliteTrialStore.FILE_NAME))) {
-        try (SqliteTrialStore s = SqliteTrialStore.openExisting(out)) {
+        try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
           if (s.experiment().isPresent() && ready.test(s)) {
             break;
           }
@@ -82,7 +82,7 @@ class CrashResumeTest {
     assertThat(child.isAlive()).as("child still running when killed; log: " + Files.readString(log)).isTrue();
     child.destroyForcibly(); // SIGKILL
     assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    try (SqliteTrialStore s = SqliteTrialStore.openExisting(out)) {
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
       assertThat(s.experiment().orElseThrow().status()).isEqualTo("RUNNING");
       return s.trials();
     }
@@ -114,7 +114,7 @@ class CrashResumeTest {
    */
   static void assertResumedWithoutLossOrRepeat(Path out, List<TrialRecord> before, int maxTrials) {
     List<TrialRecord> after;
-    try (SqliteTrialStore s = SqliteTrialStore.openExisting(out)) {
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
       after = s.trials();
       assertThat(s.experiment().orElseThrow().status()).isEqualTo("FINISHED");
     }

@@ -45,7 +45,7 @@ class TrainingCrashResumeTest {
       if (!Files.exists(out.resolve(SqliteTrialStore.FILE_NAME))) {
         continue;
       }
-      try (SqliteTrialStore s = SqliteTrialStore.openExisting(out)) {
+      try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
         List<TrialRecord> trials = s.trials();
         boolean oneFinished = trials.stream().anyMatch(t -> t.status().isFinished());
         for (TrialRecord t : trials) {
@@ -62,7 +62,7 @@ class TrainingCrashResumeTest {
     }
     assertThat(running).as("no trial caught mid-training; log: %s", log()).isNotNegative();
     assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    try (SqliteTrialStore s = SqliteTrialStore.openExisting(out)) {
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
       before = s.trials();
       epochsBefore = s.epochs(running);
     }
@@ -73,7 +73,7 @@ class TrainingCrashResumeTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<TrialRecord> after;
     List<EpochMetrics> epochsAfter;
-    try (SqliteTrialStore s = SqliteTrialStore.openExisting(out)) {
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
       after = s.trials();
       epochsAfter = s.epochs(running);
       assertThat(s.experiment().orElseThrow().status()).isEqualTo("FINISHED");

@@ -63,6 +63,9 @@ public final class SqliteTrialStore implements TrialStore {
   private final Path file;
   /** Null for a read-only store. */
   private final ExperimentLock lock;
+  /** The connection's configured {@code PRAGMA synchronous} (2 = FULL), read on the first write. */
+  private int configuredSync = -1;
+  private int currentSync = -1;
 
   private SqliteTrialStore(Path file, Connection db, ExperimentLock lock) {
     this.file = file;
@@ -437,7 +440,9 @@ public final class SqliteTrialStore implements TrialStore {
   @Override
   public synchronized void recordAsked(List<TrialRecord> asked, String strategySnapshot) {
     writable();
-    transaction(
+    // An ask need not wait for the disk: the next finished trial's synchronous commit forces it
+    // too (the log is one sequence), and an ask lost to a power cut is asked again on resume.
+    transaction(false,
         () -> {
           try (PreparedStatement p =
               db.prepareStatement(
@@ -675,7 +680,16 @@ public final class SqliteTrialStore implements TrialStore {
   }
 
   private void transaction(SqlWork work) {
+    transaction(true, work);
+  }
+
+  /**
+   * @param durable whether the commit must wait for the disk (when the store is FULL); a relaxed
+   *     commit is made durable by the next durable one
+   */
+  private void transaction(boolean durable, SqlWork work) {
     try {
+      syncMode(durable);
       db.setAutoCommit(false);
       try {
         work.run();
@@ -688,6 +702,23 @@ public final class SqliteTrialStore implements TrialStore {
       }
     } catch (SQLException e) {
       throw new NasException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Switches the connection between its configured synchronous level and NORMAL. */
+  private void syncMode(boolean durable) throws SQLException {
+    if (configuredSync < 0) {
+      try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("PRAGMA synchronous")) {
+        configuredSync = rs.next() ? rs.getInt(1) : 1;
+        currentSync = configuredSync;
+      }
+    }
+    int want = durable ? configuredSync : Math.min(configuredSync, 1);
+    if (want != currentSync) {
+      try (Statement st = db.createStatement()) {
+        st.execute("PRAGMA synchronous=" + want);
+      }
+      currentSync = want;
     }
   }
 

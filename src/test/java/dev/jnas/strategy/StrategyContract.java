@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.space.Architecture;
+import dev.jnas.space.DeclarativeSpaces;
 import dev.jnas.space.NasBench201Space;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.util.BadInputException;
@@ -21,8 +22,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What every strategy must do, run for each one on NAS-Bench-201's space and on a small
- * constrained toy space (like Optuna's sampler test cases): valid asks, determinism by seed,
+ * What every strategy must do, run for each one on NAS-Bench-201's space, on a small constrained
+ * toy space and on a declarative space with chained conditional decisions (like Optuna's sampler
+ * test cases): valid canonical asks, determinism by seed,
  * exact continuation after snapshot/restore (also with asks in flight), survival of failed
  * trials, and rejection of bad parameters.
  */
@@ -45,7 +47,7 @@ abstract class StrategyContract {
   }
 
   static Stream<SearchSpace> spaces() {
-    return Stream.of(new NasBench201Space(), new ToySpace());
+    return Stream.of(new NasBench201Space(), new ToySpace(), DeclarativeSpaces.conditional());
   }
 
   protected final Strategy create(SearchSpace space, long seed) {
@@ -69,6 +71,8 @@ abstract class StrategyContract {
     List<String> asked = new ArrayList<>();
     for (int step = 0; step < steps; step++) {
       for (Architecture a : s.ask(batch)) {
+        // canonical: an inactive decision holding another option would be a duplicate in disguise
+        assertThat(space.canonical(a)).as("asked %s", a).isEqualTo(a);
         asked.add(space.encode(a));
         inFlight.addLast(a);
       }

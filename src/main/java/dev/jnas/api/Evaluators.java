@@ -83,12 +83,15 @@ final class Evaluators {
     if (config.spaceName().equals(TableSpace.NAME) && config.spaceParams().size() > 0) {
       declared = (TableSpace) SearchSpaces.create(TableSpace.NAME, config.spaceParams());
     }
+    if (config.model() != null && !config.model().isNull()) {
+      throw new BadInputException("config: 'model' applies to evaluator type training; a tabular evaluator trains no network");
+    }
     MetricTable table = MetricTables.load(Path.of(t.data()), declared);
     // A keyed table's space comes from its keys unless the config declares it.
     SearchSpace space =
         config.spaceName().equals(TableSpace.NAME) && declared == null
             ? table.space()
-            : SearchSpaces.create(config.spaceName(), config.spaceParams());
+            : SearchSpaces.fromConfig(config.space());
     Evaluator evaluator = new TabularEvaluator(table, t.metric());
     evaluator.validateSpace(space);
     if (t.delayMs() != null && t.delayMs() > 0) {

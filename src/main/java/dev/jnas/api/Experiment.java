@@ -90,7 +90,7 @@ public final class Experiment implements AutoCloseable {
 
   static Components build(ExperimentConfig config) {
     // cheap checks first, so a misspelt name is reported before any data is read
-    dev.jnas.space.SearchSpaces.checkName(config.spaceName());
+    dev.jnas.space.SearchSpaces.check(config.space());
     dev.jnas.strategy.Strategies.provider(config.strategyName());
     return Evaluators.create(config);
   }

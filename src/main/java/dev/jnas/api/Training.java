@@ -1,5 +1,6 @@
 package dev.jnas.api;
 
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.jnas.data.Datasets;
 import dev.jnas.data.ImageDataset;
@@ -43,9 +44,11 @@ final class Training {
 
   static Components create(ExperimentConfig config) {
     TrainingConfig t = Evaluators.read(config.evaluator(), TrainingConfig.class);
-    SearchSpace space = SearchSpaces.create(config.spaceName(), config.spaceParams());
-    ModelBuilder builder = ModelBuilders.forSpace(space);
+    SearchSpace space = SearchSpaces.fromConfig(config.space());
+    ModelBuilder builder = ModelBuilders.fromConfig(config.model(), space);
     TrainTestData data = load(t);
+    ImageDataset images = data.train();
+    builder.validate(new Shape(images.channels(), images.height(), images.width()), images.numClasses());
     TrainingSettings settings = t.training() == null ? TrainingSettings.DEFAULTS : t.training();
     TrainingEvaluator evaluator = new TrainingEvaluator(builder, data.train(), data.test(), settings);
     var strategy = Strategies.create(config.strategyName(), space, config.strategyParams(), config.seedOrDefault());

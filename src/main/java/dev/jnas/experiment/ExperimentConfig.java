@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.util.BadInputException;
+import dev.jnas.util.ComponentRef;
 import dev.jnas.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,10 +21,13 @@ import java.util.stream.Collectors;
  * space's, strategy's and evaluator's parameters) stay JSON trees and are checked by the component
  * that reads them.
  *
- * @param space a name ({@code nasbench201}) or {name: ..., params: {...}}
+ * @param space a name ({@code nasbench201}), {name: ..., params: {...}} or {class: ..., params: {...}}
  * @param strategy a name ({@code evolution}) or {name: ..., params: {...}}
  * @param evaluator {type: training|tabular, ...}; see README
  * @param finalTraining retraining of the best architecture on the full training set
+ * @param model the network of a training search (absent: the space's own): a name, {name|class:
+ *     ..., params: {...}}, or a layers template {layers: [...]}; read by {@code
+ *     dev.jnas.model.ModelBuilders#fromConfig}
  */
 public record ExperimentConfig(
     String name,
@@ -33,7 +37,8 @@ public record ExperimentConfig(
     JsonNode evaluator,
     Budget budget,
     Integer concurrency,
-    @JsonProperty("final") FinalTraining finalTraining) {
+    @JsonProperty("final") FinalTraining finalTraining,
+    JsonNode model) {
 
   /**
    * @param maxTrials trials in all (0 or absent: no limit)
@@ -59,12 +64,14 @@ public record ExperimentConfig(
     return concurrency == null ? 1 : concurrency;
   }
 
+  /** The registered space name, or the class name when the space is given by {@code class}. */
   public String spaceName() {
-    return nameOf(space, "space");
+    ComponentRef r = ComponentRef.of(space, "space");
+    return r.name() != null ? r.name() : r.className();
   }
 
   public JsonNode spaceParams() {
-    return paramsOf(space);
+    return ComponentRef.of(space, "space").params();
   }
 
   public String strategyName() {

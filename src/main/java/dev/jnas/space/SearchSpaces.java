@@ -2,7 +2,7 @@ package dev.jnas.space;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jnas.util.BadInputException;
-import dev.jnas.util.Json;
+import dev.jnas.util.ComponentRef;
 import dev.jnas.util.Plugins;
 import dev.jnas.util.Registry;
 import java.lang.reflect.Constructor;
@@ -49,7 +49,7 @@ public final class SearchSpaces {
    * @param params the space's parameters from the config (null or absent: defaults)
    */
   public static SearchSpace create(String name, JsonNode params) {
-    return provider(name).create(orEmpty(params));
+    return provider(name).create(ComponentRef.emptyIfAbsent(params));
   }
 
   /**
@@ -60,16 +60,11 @@ public final class SearchSpaces {
    * @throws BadInputException naming the class and what is wrong with it
    */
   public static SearchSpace ofClass(String className, JsonNode params) {
-    Class<?> c = Plugins.load(ROLE, className);
-    JsonNode p = orEmpty(params);
+    Class<?> c = spaceClass(className);
+    JsonNode p = ComponentRef.emptyIfAbsent(params);
     if (SearchSpaceProvider.class.isAssignableFrom(c)) {
       Constructor<?> k = Plugins.constructor(c).orElseThrow(() -> noConstructor(c, "a public constructor without arguments"));
       return Plugins.construct(ROLE, k, SearchSpaceProvider.class).create(p);
-    }
-    if (!SearchSpace.class.isAssignableFrom(c)) {
-      throw new BadInputException(
-          ROLE + " class '" + c.getName() + "' is neither a " + SearchSpace.class.getName() + " nor a "
-              + SearchSpaceProvider.class.getName());
     }
     Optional<Constructor<?>> withParams = Plugins.constructor(c, p.getClass());
     if (withParams.isPresent()) {
@@ -93,7 +88,7 @@ public final class SearchSpaces {
    * {class: C, params: {...}}}.
    */
   public static SearchSpace fromConfig(JsonNode section) {
-    Ref r = Ref.of(section);
+    ComponentRef r = ComponentRef.of(section, "space");
     return r.className() != null ? ofClass(r.className(), r.params()) : create(r.name(), r.params());
   }
 
@@ -102,50 +97,22 @@ public final class SearchSpaces {
    * registered or the class loads and is a space or space provider.
    */
   public static void check(JsonNode section) {
-    Ref r = Ref.of(section);
+    ComponentRef r = ComponentRef.of(section, "space");
     if (r.className() == null) {
       checkName(r.name());
       return;
     }
-    Class<?> c = Plugins.load(ROLE, r.className());
+    spaceClass(r.className());
+  }
+
+  /** The named class, which must be a space or a space provider. */
+  private static Class<?> spaceClass(String className) {
+    Class<?> c = Plugins.load(ROLE, className);
     if (!SearchSpace.class.isAssignableFrom(c) && !SearchSpaceProvider.class.isAssignableFrom(c)) {
       throw new BadInputException(
           ROLE + " class '" + c.getName() + "' is neither a " + SearchSpace.class.getName() + " nor a "
               + SearchSpaceProvider.class.getName());
     }
-  }
-
-  private static JsonNode orEmpty(JsonNode params) {
-    return params == null || params.isNull() || params.isMissingNode() ? Json.MAPPER.createObjectNode() : params;
-  }
-
-  /** A config section that names a component: exactly one of name and class, and params. */
-  record Ref(String name, String className, JsonNode params) {
-    static Ref of(JsonNode n) {
-      if (n == null || n.isNull() || n.isMissingNode()) {
-        throw new BadInputException("config: missing 'space'");
-      }
-      if (n.isTextual()) {
-        return new Ref(n.asText(), null, orEmpty(null));
-      }
-      if (!n.isObject()) {
-        throw new BadInputException("config: 'space' must be a name or an object with 'name' or 'class' (and optional 'params')");
-      }
-      n.fieldNames().forEachRemaining(f -> {
-        if (!f.equals("name") && !f.equals("class") && !f.equals("params")) {
-          throw new BadInputException("config: unknown field '" + f + "' in 'space' (valid: class, name, params)");
-        }
-      });
-      JsonNode name = n.get("name");
-      JsonNode cls = n.get("class");
-      if ((name == null) == (cls == null)) {
-        throw new BadInputException("config: 'space' needs exactly one of 'name' (a registered space) and 'class' (a Java class)");
-      }
-      JsonNode given = name != null ? name : cls;
-      if (!given.isTextual()) {
-        throw new BadInputException("config: space." + (name != null ? "name" : "class") + " must be a string, got " + given);
-      }
-      return new Ref(name == null ? null : name.asText(), cls == null ? null : cls.asText(), orEmpty(n.get("params")));
-    }
+    return c;
   }
 }

@@ -23,7 +23,7 @@ public final class Plugins {
     }
     Class<?> c;
     try {
-      c = Class.forName(className.trim(), true, loader());
+      c = forName(className.trim());
     } catch (ClassNotFoundException e) {
       throw new BadInputException(role + " class '" + className + "' is not on the class path", e);
     } catch (LinkageError e) {
@@ -37,6 +37,23 @@ public final class Plugins {
       throw new BadInputException(role + " class '" + className + "' is abstract; name a concrete class");
     }
     return c;
+  }
+
+  /** Loads {@code name}; a nested class may be written with dots, as in Java source. */
+  private static Class<?> forName(String name) throws ClassNotFoundException {
+    try {
+      return Class.forName(name, true, loader());
+    } catch (ClassNotFoundException e) {
+      int dot = name.lastIndexOf('.');
+      if (dot > 0 && Character.isUpperCase(name.charAt(name.lastIndexOf('.', dot - 1) + 1))) {
+        try {
+          return forName(name.substring(0, dot) + "$" + name.substring(dot + 1));
+        } catch (ClassNotFoundException ignored) {
+          // report the name as written
+        }
+      }
+      throw e;
+    }
   }
 
   /** The public constructor of {@code c} whose parameters accept arguments of these classes. */

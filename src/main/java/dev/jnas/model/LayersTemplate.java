@@ -253,7 +253,7 @@ final class LayersTemplate {
 
     private static JsonNode required(JsonNode n, String where) {
       if (!present(n)) {
-        throw new BadInputException(COMPONENT + ": " + where + " is missing");
+        throw new BadInputException(COMPONENT + ": parameter '" + where + "' is missing");
       }
       return n;
     }
@@ -266,9 +266,9 @@ final class LayersTemplate {
 
     /** A field, checked now for its literal or for every option of the decision it references. */
     private Slot slot(String where, JsonNode n, Rule rule) {
-      String at = COMPONENT + ": " + where;
+      String at = COMPONENT + ": parameter '" + where + "'";
       if (!n.isValueNode()) {
-        throw new BadInputException(at + " must be " + rule.what() + " or a $decision, got " + n);
+        throw Params.bad(COMPONENT, where, rule.what() + " or a $decision", n);
       }
       String text = n.asText();
       if (n.isTextual() && text.startsWith("$")) {
@@ -291,7 +291,7 @@ final class LayersTemplate {
       }
       String literal = n.isNumber() ? n.decimalValue().toPlainString() : text;
       if (rule.parse().apply(literal) == null) {
-        throw new BadInputException(at + " must be " + rule.what() + " or a $decision, got " + n);
+        throw Params.bad(COMPONENT, where, rule.what() + " or a $decision", n);
       }
       return new Slot(where, rule, literal, -1);
     }

@@ -147,23 +147,23 @@ class LayersBuilderTest {
   void badTemplatesAreRejectedNamingTheLayerAndField() {
     String one = "decisions: [{name: k, options: [3, 5]}]";
     rejected(one, "layers: [{conv: {kernel: $kernal, filters: 4}}]",
-        "model layers: layers[0].conv.kernel: '$kernal' names no decision of search space declarative (decisions: k)");
+        "model layers: parameter 'layers[0].conv.kernel': '$kernal' names no decision of search space declarative (decisions: k)");
     rejected(one, "layers: [{conv: {kernel: $k, filters: 4}}, {conv: {kernel: 4, filters: 4}}]",
-        "layers[1].conv.kernel must be an odd integer in 1..99 or a $decision, got 4");
+        "model layers: parameter 'layers[1].conv.kernel' must be an odd integer in 1..99 or a $decision, got 4");
     rejected("decisions: [{name: w, options: [4, 0]}]", "layers: [{conv: {kernel: 3, filters: $w}}]",
-        "layers[0].conv.filters must be an integer in 1..65536, but decision 'w' has option '0'");
+        "parameter 'layers[0].conv.filters' must be an integer in 1..65536, but decision 'w' has option '0'");
     rejected(one, "layers: [{conv: {kernel: $k, filters: 4}, activation: relu6}]",
-        "layers[0].activation must be one of none, relu, gelu");
+        "parameter 'layers[0].activation' must be one of none, relu, gelu");
     rejected(one, "layers: [{conv: {kernel: $k, filters: 4}, pool: max}]", "layers[0] holds conv and pool; one layer per entry");
     rejected(one, "layers: [{conv: {kernel: $k, filters: 4}}, {repeat: 2}]", "layers[1] needs one of conv, pool");
-    rejected(one, "layers: [{conv: {kernel: $k}}]", "layers[0].conv.filters is missing");
+    rejected(one, "layers: [{conv: {kernel: $k}}]", "parameter 'layers[0].conv.filters' is missing");
     rejected(one, "layers: [{conv: {kernel: $k, filter: 4}}]",
         "model layers: unknown parameter 'layers[0].conv.filter' (valid: kernel, filters, stride, batch_norm)");
     rejected(one, "layers: [{conv: {kernel: $k, filters: 4}}, {pool: {type: max, sise: 2}}]",
         "model layers[1].pool: unknown parameter 'sise' (valid: type, size, stride)");
-    rejected(one, "layers: [{conv: {kernel: $k, filters: 4}}, {dropout: 1.0}]", "layers[1].dropout must be a number in [0, 1)");
-    rejected(one, "layers: [{conv: {kernel: $k, filters: 4}}, {dense: 2.5}]", "layers[1].dense must be an integer");
-    rejected(one, "layers: [{conv: {kernel: $k, filters: [4]}}]", "layers[0].conv.filters must be an integer");
+    rejected(one, "layers: [{conv: {kernel: $k, filters: 4}}, {dropout: 1.0}]", "parameter 'layers[1].dropout' must be a number in [0, 1)");
+    rejected(one, "layers: [{conv: {kernel: $k, filters: 4}}, {dense: 2.5}]", "parameter 'layers[1].dense' must be an integer");
+    rejected(one, "layers: [{conv: {kernel: $k, filters: [4]}}]", "parameter 'layers[0].conv.filters' must be an integer");
     rejected(one, "layers: []", "model layers: needs 'layers'");
     rejected(one, "{layers: [{conv: {kernel: $k, filters: 4}}], colour: red}",
         "model layers: unknown parameter 'colour' (valid: layers)");

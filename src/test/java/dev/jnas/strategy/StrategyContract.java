@@ -162,8 +162,10 @@ abstract class StrategyContract {
       assertThatThrownBy(() -> Strategies.create(strategyName(), new ToySpace(), p, 1))
           .as(bad)
           .isInstanceOf(BadInputException.class)
-          .hasMessageContaining(field)
-          .hasMessageContaining("valid");
+          .hasMessageContaining("strategy " + strategyName() + ": ")
+          .hasMessageContaining("'" + field + "'")
+          // an unknown name lists the valid ones; a bad value says what the parameter must be
+          .message().containsAnyOf("(valid: ", " must be ");
     }
     assertThatThrownBy(() -> Strategies.create(strategyName(), new ToySpace(), Json.MAPPER.readTree("{\"no_such_param\": 1}"), 1))
         .isInstanceOf(BadInputException.class)
@@ -176,6 +178,6 @@ abstract class StrategyContract {
     snapshot.set("params", Json.MAPPER.createObjectNode().put("bogus", 1));
     assertThatThrownBy(() -> create(new ToySpace(), 1).restore(snapshot))
         .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("parameters");
+        .hasMessageContaining("parameter");
   }
 }

@@ -1,12 +1,12 @@
 package dev.jnas.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** One binding for every component's parameters, with the same messages everywhere. */
 class ParamsTest {
   record Inner(Integer kernel, String act) {}
 
@@ -38,14 +38,32 @@ class ParamsTest {
   }
 
   @Test
-  void messages() throws Exception {
-    for (String p : List.of(
-        "{\"bogus\": 1}", "{\"inner\": {\"kernal\": 3}}", "{\"items\": [{}, {\"x\": 1}]}",
-        "{\"cells_per_stage\": 1.5}", "{\"cells_per_stage\": \"3\"}", "{\"cells_per_stage\": 1e10}",
-        "{\"cells_per_stage\": 10000000000}", "{\"flag\": 1}", "{\"flag\": \"yes\"}", "{\"rate\": \"fast\"}",
-        "{\"sizes\": 3}", "{\"sizes\": [1, \"a\"]}", "{\"sizes\": [1, 2.5]}", "{\"inner\": 3}", "{\"inner\": {\"kernel\": true}}",
-        "{\"items\": [{}, {\"kernel\": 2.5}]}", "[1]")) {
-      System.out.println(p + " -> " + error(p));
-    }
+  void unknownNamesListTheValidOnesInDeclarationOrderWithTheirPath() throws Exception {
+    assertThat(error("{\"bogus\": 1}"))
+        .isEqualTo("thing x: unknown parameter 'bogus' (valid: cells_per_stage, rate, flag, sizes, inner, items)");
+    assertThat(error("{\"inner\": {\"kernal\": 3}}")).isEqualTo("thing x: unknown parameter 'inner.kernal' (valid: kernel, act)");
+    assertThat(error("{\"items\": [{}, {\"x\": 1}]}")).isEqualTo("thing x: unknown parameter 'items[1].x' (valid: kernel, act)");
+  }
+
+  @Test
+  void valuesOfTheWrongKindNameTheParameterAndWhatItMustBe() throws Exception {
+    assertThat(error("{\"cells_per_stage\": 1.5}")).isEqualTo("thing x: parameter 'cells_per_stage' must be an integer, got 1.5");
+    assertThat(error("{\"cells_per_stage\": \"3\"}")).isEqualTo("thing x: parameter 'cells_per_stage' must be an integer, got \"3\"");
+    assertThat(error("{\"cells_per_stage\": 10000000000}"))
+        .isEqualTo("thing x: parameter 'cells_per_stage' must be an integer between -2147483648 and 2147483647, got 10000000000");
+    assertThat(error("{\"flag\": 1}")).isEqualTo("thing x: parameter 'flag' must be true or false, got 1");
+    assertThat(error("{\"rate\": \"fast\"}")).isEqualTo("thing x: parameter 'rate' must be a number, got \"fast\"");
+    assertThat(error("{\"sizes\": 3}")).isEqualTo("thing x: parameter 'sizes' must be a list, got 3");
+    assertThat(error("{\"sizes\": [1, 2.5]}")).isEqualTo("thing x: parameter 'sizes[1]' must be an integer, got 2.5");
+    assertThat(error("{\"inner\": 3}")).isEqualTo("thing x: parameter 'inner' must be an object, got 3");
+    assertThat(error("{\"items\": [{}, {\"kernel\": true}]}"))
+        .isEqualTo("thing x: parameter 'items[1].kernel' must be an integer, got true");
+    assertThat(error("[1]")).isEqualTo("thing x: parameters must be an object of name: value, got [1]");
+  }
+
+  @Test
+  void rangeChecksUseTheSameForm() {
+    assertThat(Params.atLeast("thing x", "n", null, 5, 1)).isEqualTo(5);
+    assertThat(Params.bad("thing x", "n", "an integer >= 1", 0)).hasMessage("thing x: parameter 'n' must be an integer >= 1, got 0");
   }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -206,7 +207,28 @@ public abstract class AbstractSearchSpace implements SearchSpace {
       throw new UnsupportedOperationException(
           "space " + name + " has " + gridSize() + " grid points; too many to enumerate");
     }
-    Iterator<Architecture> odometer =
+    // a grid point whose inactive decisions are not at 0 repeats its canonical form: skip it
+    return odometer(
+            c -> {
+              int i = c.length - 1;
+              while (i >= 0) {
+                if (++c[i] < decisions.get(i).cardinality()) {
+                  break;
+                }
+                c[i] = 0;
+                i--;
+              }
+              return i >= 0;
+            })
+        .filter(a -> isValid(a) && canonical(a).equals(a));
+  }
+
+  /**
+   * The architectures an odometer passes, from all decisions at index 0: {@code advance} turns
+   * the choices to the next point in place and answers false when there is none.
+   */
+  protected final Stream<Architecture> odometer(Predicate<int[]> advance) {
+    Iterator<Architecture> it =
         new Iterator<>() {
           final int[] c = new int[decisions.size()];
           boolean done = false;
@@ -222,21 +244,11 @@ public abstract class AbstractSearchSpace implements SearchSpace {
               throw new NoSuchElementException();
             }
             Architecture a = new Architecture(name, c);
-            int i = c.length - 1;
-            while (i >= 0) {
-              if (++c[i] < decisions.get(i).cardinality()) {
-                break;
-              }
-              c[i] = 0;
-              i--;
-            }
-            done = i < 0;
+            done = !advance.test(c);
             return a;
           }
         };
-    // a grid point whose inactive decisions are not at 0 repeats its canonical form: skip it
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(odometer, Spliterator.ORDERED), false)
-        .filter(a -> isValid(a) && canonical(a).equals(a));
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false);
   }
 
   @Override

@@ -8,18 +8,13 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * A space written in the config: named decisions, each a list of options (numbers or strings,
@@ -389,40 +384,23 @@ public final class DeclarativeSpace extends AbstractSearchSpace {
     if (!isEnumerable()) {
       throw new UnsupportedOperationException("space " + NAME + " has " + size() + " architectures; too many to enumerate");
     }
-    Iterator<Architecture> odometer =
-        new Iterator<>() {
-          final int[] c = new int[order.length];
-          boolean done = false;
-
-          @Override
-          public boolean hasNext() {
-            return !done;
+    return odometer(
+        c -> {
+          boolean[] active = active(c);
+          int k = order.length - 1;
+          while (k >= 0 && !(active[order[k]] && c[order[k]] + 1 < decisions().get(order[k]).cardinality())) {
+            k--;
           }
-
-          @Override
-          public Architecture next() {
-            if (done) {
-              throw new NoSuchElementException();
-            }
-            Architecture a = new Architecture(NAME, c);
-            boolean[] active = active(c);
-            int k = order.length - 1;
-            while (k >= 0 && !(active[order[k]] && c[order[k]] + 1 < decisions().get(order[k]).cardinality())) {
-              k--;
-            }
-            if (k < 0) {
-              done = true;
-            } else {
-              c[order[k]]++;
-              // later decisions restart at their first option (canonical whether they are active or not)
-              for (int j = k + 1; j < order.length; j++) {
-                c[order[j]] = 0;
-              }
-            }
-            return a;
+          if (k < 0) {
+            return false;
           }
-        };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(odometer, Spliterator.ORDERED), false);
+          c[order[k]]++;
+          // later decisions restart at their first option (canonical whether they are active or not)
+          for (int j = k + 1; j < order.length; j++) {
+            c[order[j]] = 0;
+          }
+          return true;
+        });
   }
 
   @Override

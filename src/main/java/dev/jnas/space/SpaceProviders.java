@@ -15,28 +15,43 @@ import java.util.function.Predicate;
 public final class SpaceProviders {
   private SpaceProviders() {}
 
-  private static String component(String space) {
-    return "search space " + space;
-  }
+  /** A built-in provider's name and description; its parameters are those of "search space NAME". */
+  private abstract static class Builtin implements SearchSpaceProvider {
+    private final String name;
+    private final String description;
 
-  /** {@code nasbench201}: {@code cells_per_stage}, {@code channels}. */
-  public static final class NasBench201 implements SearchSpaceProvider {
-    record Settings(Integer cellsPerStage, Integer channels) {}
-
-    @Override
-    public String name() {
-      return NasBench201Space.NAME;
+    Builtin(String name, String description) {
+      this.name = name;
+      this.description = description;
     }
 
     @Override
-    public String description() {
-      return "NAS-Bench-201's cell (15,625 cells) in its trainable skeleton: cells_per_stage (default "
-          + NasBench201Space.DEFAULT_CELLS_PER_STAGE + "), channels (default " + NasBench201Space.DEFAULT_CHANNELS + ")";
+    public final String name() {
+      return name;
+    }
+
+    @Override
+    public final String description() {
+      return description;
+    }
+
+    final String component() {
+      return "search space " + name;
+    }
+  }
+
+  /** {@code nasbench201}: {@code cells_per_stage}, {@code channels}. */
+  public static final class NasBench201 extends Builtin {
+    record Settings(Integer cellsPerStage, Integer channels) {}
+
+    public NasBench201() {
+      super(NasBench201Space.NAME, "NAS-Bench-201's cell (15,625 cells) in its trainable skeleton: cells_per_stage"
+          + " (default " + NasBench201Space.DEFAULT_CELLS_PER_STAGE + "), channels (default " + NasBench201Space.DEFAULT_CHANNELS + ")");
     }
 
     @Override
     public SearchSpace create(JsonNode params) {
-      String c = component(name());
+      String c = component();
       Settings s = Params.bind(c, params, Settings.class);
       return new NasBench201Space(
           Params.atLeast(c, "cells_per_stage", s.cellsPerStage(), NasBench201Space.DEFAULT_CELLS_PER_STAGE, 1),
@@ -45,22 +60,16 @@ public final class SpaceProviders {
   }
 
   /** {@code nasrl-macro}: {@code layers}, {@code filter_sizes}, {@code filters}, {@code strides}. */
-  public static final class NasRlMacro implements SearchSpaceProvider {
+  public static final class NasRlMacro extends Builtin {
     record Settings(Integer layers, List<Integer> filterSizes, List<Integer> filters, Boolean strides) {}
 
-    @Override
-    public String name() {
-      return NasRlMacroSpace.NAME;
-    }
-
-    @Override
-    public String description() {
-      return "NAS-RL's macro CNN (Zoph & Le 2017): layers, filter_sizes, filters, strides";
+    public NasRlMacro() {
+      super(NasRlMacroSpace.NAME, "NAS-RL's macro CNN (Zoph & Le 2017): layers, filter_sizes, filters, strides");
     }
 
     @Override
     public SearchSpace create(JsonNode params) {
-      String c = component(name());
+      String c = component();
       Settings s = Params.bind(c, params, Settings.class);
       return new NasRlMacroSpace(
           Params.atLeast(c, "layers", s.layers(), NasRlMacroSpace.DEFAULT_LAYERS, 1),
@@ -72,22 +81,16 @@ public final class SpaceProviders {
   }
 
   /** {@code cell}: {@code blocks}, {@code ops} or {@code preset}, {@code cells_per_stack}, {@code filters}, {@code stacks}. */
-  public static final class Cell implements SearchSpaceProvider {
+  public static final class Cell extends Builtin {
     record Settings(Integer blocks, List<String> ops, String preset, Integer cellsPerStack, Integer filters, Integer stacks) {}
 
-    @Override
-    public String name() {
-      return CellSpace.NAME;
-    }
-
-    @Override
-    public String description() {
-      return "NASNet/ENAS/PNAS micro cells: blocks, ops or preset (enas, pnas), cells_per_stack, filters, stacks";
+    public Cell() {
+      super(CellSpace.NAME, "NASNet/ENAS/PNAS micro cells: blocks, ops or preset (enas, pnas), cells_per_stack, filters, stacks");
     }
 
     @Override
     public SearchSpace create(JsonNode params) {
-      String c = component(name());
+      String c = component();
       Settings s = Params.bind(c, params, Settings.class);
       if (s.ops() != null && s.preset() != null) {
         throw new BadInputException(c + ": give either parameter 'ops' or 'preset', not both");
@@ -109,25 +112,19 @@ public final class SpaceProviders {
   }
 
   /** {@code table}: {@code positions}, the option characters of each key position. */
-  public static final class Table implements SearchSpaceProvider {
+  public static final class Table extends Builtin {
     record Settings(List<String> positions) {}
 
-    @Override
-    public String name() {
-      return TableSpace.NAME;
-    }
-
-    @Override
-    public String description() {
-      return "a benchmark table keyed by fixed-length strings: positions, e.g. [\"012\", \"0123\"]";
+    public Table() {
+      super(TableSpace.NAME, "a benchmark table keyed by fixed-length strings: positions, e.g. [\"012\", \"0123\"]");
     }
 
     @Override
     public SearchSpace create(JsonNode params) {
-      Settings s = Params.bind(component(name()), params, Settings.class);
+      Settings s = Params.bind(component(), params, Settings.class);
       if (s.positions() == null) {
         throw new BadInputException(
-            component(name()) + " needs parameter 'positions': a list of option-character strings, one per key"
+            component() + " needs parameter 'positions': a list of option-character strings, one per key"
                 + " position (e.g. [\"012\", \"0123\"])");
       }
       return new TableSpace(s.positions());
@@ -135,16 +132,10 @@ public final class SpaceProviders {
   }
 
   /** {@code declarative}: {@code decisions}, see {@link DeclarativeSpace}. */
-  public static final class Declarative implements SearchSpaceProvider {
-    @Override
-    public String name() {
-      return DeclarativeSpace.NAME;
-    }
-
-    @Override
-    public String description() {
-      return "named decisions listed in the config, each a list of options, optionally active only 'when' others"
-          + " take given values";
+  public static final class Declarative extends Builtin {
+    public Declarative() {
+      super(DeclarativeSpace.NAME, "named decisions listed in the config, each a list of options, optionally active"
+          + " only 'when' others take given values");
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.jnas.model;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jnas.space.Architecture;
+import dev.jnas.space.DeclarativeSpace;
 import dev.jnas.space.Decision;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.util.BadInputException;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * A stack of layers written in the config, whose fields are literals or references to the space's
@@ -289,8 +289,8 @@ final class LayersTemplate {
         used.add(d);
         return new Slot(where, rule, null, d);
       }
-      String literal = n.isNumber() ? n.decimalValue().toPlainString() : text;
-      if (rule.parse().apply(literal) == null) {
+      String literal = DeclarativeSpace.label(n);
+      if (literal == null || rule.parse().apply(literal) == null) {
         throw Params.bad(COMPONENT, where, rule.what() + " or a $decision", n);
       }
       return new Slot(where, rule, literal, -1);
@@ -432,6 +432,6 @@ final class LayersTemplate {
         parts.add(space.decisions().get(d).name() + "=" + space.decisions().get(d).label(arch.get(d)));
       }
     }
-    return parts.stream().collect(Collectors.joining(", "));
+    return String.join(", ", parts);
   }
 }

@@ -163,9 +163,12 @@ public final class DeclarativeSpace extends AbstractSearchSpace {
     return out;
   }
 
-  /** A scalar's label (numbers in plain form without trailing zeros, so 0.10 and 0.1 match), or null. */
-  static String label(JsonNode v) {
-    if (v == null) {
+  /**
+   * The label of a config value: a number in plain form without trailing zeros (so 0.10, 0.1 and
+   * 1e-1 match), a string or boolean as its text; null for anything else (lists, objects, NaN).
+   */
+  public static String label(JsonNode v) {
+    if (v == null || v.isNumber() && !Double.isFinite(v.doubleValue())) {
       return null;
     }
     if (v.isNumber()) {

@@ -3,6 +3,7 @@ package dev.jnas.space;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Rng;
@@ -162,6 +163,12 @@ class DeclarativeSpaceTest {
     rejected("decisions: [{name: a, options: [x, x]}]", "decision 'a'", "same value 'x'");
     rejected("decisions: [{name: a, options: ['x,y']}]", "decision 'a'", "may not contain ','");
     rejected("decisions: [{name: a, options: [[1, 2]]}]", "decision 'a'", "option 0 must be a number or a string");
+    // YAML has no NaN jnas can read, but a Java caller can build one
+    ObjectNode nan = (ObjectNode) DeclarativeSpaces.yaml("decisions: [{name: a, options: [1]}]");
+    ((ArrayNode) nan.get("decisions").get(0).get("options")).add(Double.NaN);
+    assertThatThrownBy(() -> SearchSpaces.create("declarative", nan))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("decision 'a': option 1 must be a number or a string");
     rejected("decisions: [{name: a, options: [1], colour: red}]", "unknown parameter 'decisions[0].colour'", "name, options, when");
     rejected("decisions: [{name: a, options: [1, 2]}, {name: b, options: [1], when: {c: [1]}}]",
         "decision 'b'", "'when' names 'c', which is not a decision", "a, b");

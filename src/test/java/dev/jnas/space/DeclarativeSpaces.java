@@ -9,8 +9,8 @@ import java.io.UncheckedIOException;
 public final class DeclarativeSpaces {
   /**
    * Hyperparameters with a two-level chain: momentum only for sgd and rmsprop, nesterov only for
-   * momentum 0.9 or 0.99, beta2 only for adam. 3 * (2 * (1 + 2 * 2) + 2 * (1 + 2 * 2) ... ) =
-   * depth 3 x width 2 x (sgd 5 + rmsprop 5 + adam 2) = 72 architectures.
+   * momentum 0.9 or 0.99, beta2 only for adam; depth 3 x width 2 x (sgd 5 + rmsprop 5 + adam 2) =
+   * 72 architectures.
    */
   public static final String CONDITIONAL = """
       decisions:

@@ -10,6 +10,8 @@ import dev.jnas.evaluate.tabular.MetricTables;
 import dev.jnas.evaluate.tabular.TabularEvaluator;
 import dev.jnas.experiment.ExperimentConfig;
 import dev.jnas.space.Architecture;
+import dev.jnas.model.ModelBuilder;
+import dev.jnas.model.ModelBuilders;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.space.SearchSpaces;
 import dev.jnas.space.TableSpace;
@@ -44,9 +46,10 @@ final class Evaluators {
    *
    * @param space the caller's search space
    * @param strategy makes the caller's strategy for the space and the experiment seed
+   * @param model the caller's network builder for the space
    */
-  record Given(SearchSpace space, StrategyFactory strategy) {
-    static final Given NONE = new Given(null, null);
+  record Given(SearchSpace space, StrategyFactory strategy, ModelBuilder model) {
+    static final Given NONE = new Given(null, null, null);
   }
 
   static Components create(ExperimentConfig config, Given given) {
@@ -79,9 +82,25 @@ final class Evaluators {
       return given.space();
     }
     try {
-      return SearchSpaces.create(config.spaceName(), config.spaceParams());
+      return SearchSpaces.fromConfig(config.space());
+    } catch (ConfigException e) {
+      throw e.under("space");
     } catch (BadInputException e) {
       throw ConfigException.within("space.params", e);
+    }
+  }
+
+  /** The config's network builder for {@code space} (its {@code model} section), or the caller's. */
+  static ModelBuilder model(ExperimentConfig config, SearchSpace space, Given given) {
+    if (given.model() != null) {
+      return given.model();
+    }
+    try {
+      return ModelBuilders.fromConfig(config.model(), space);
+    } catch (ConfigException e) {
+      throw e.under("model");
+    } catch (BadInputException e) {
+      throw ConfigException.within("model", e);
     }
   }
 
@@ -122,6 +141,9 @@ final class Evaluators {
       declared = (TableSpace) space(config, given);
     } else if (given.space() instanceof TableSpace t0) {
       declared = t0;
+    }
+    if (config.model() != null && !config.model().isNull()) {
+      throw ConfigException.invalid("model", "applies to evaluator type training; a tabular evaluator trains no network");
     }
     MetricTable table = MetricTables.load(config.resolve(t.data()), declared);
     // A keyed table's space comes from its keys unless the config declares it.

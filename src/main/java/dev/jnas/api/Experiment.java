@@ -187,13 +187,15 @@ public final class Experiment implements AutoCloseable {
 
   static Components build(ExperimentConfig config) {
     // cheap checks first, so a misspelt name is reported before any data is read
-    dev.jnas.space.SearchSpaces.checkName(config.spaceName());
+    try {
+      dev.jnas.space.SearchSpaces.check(config.space());
+    } catch (BadInputException e) {
+      throw ConfigException.within("space", e);
+    }
     try {
       dev.jnas.strategy.Strategies.provider(config.strategyName());
-    } catch (ConfigException e) {
-      throw e;
     } catch (BadInputException e) {
-      throw ConfigException.invalid("strategy", e.getMessage(), e);
+      throw ConfigException.within("strategy", e);
     }
     return Evaluators.create(config, Evaluators.Given.NONE);
   }

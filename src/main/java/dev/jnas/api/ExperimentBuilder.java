@@ -41,6 +41,8 @@ public final class ExperimentBuilder {
   private SearchSpace spaceObject;
   private JsonNode strategy = Json.MAPPER.getNodeFactory().textNode("random");
   private StrategyFactory strategyFactory;
+  private JsonNode model;
+  private dev.jnas.model.ModelBuilder modelObject;
   private JsonNode evaluator;
   private Evaluator evaluatorObject;
   private Integer maxTrials;
@@ -108,6 +110,30 @@ public final class ExperimentBuilder {
     return this;
   }
 
+  /** A registered network builder with parameters, as in a config's {@code model} section. */
+  public ExperimentBuilder model(String name, Map<String, ?> params) {
+    this.model = named(name, params);
+    this.modelObject = null;
+    return this;
+  }
+
+  /**
+   * A layers template, as in a config's {@code model: {layers: [...]}}: a list of layers whose
+   * fields are literals or {@code $decision} references (README, "Your own search space").
+   */
+  public ExperimentBuilder layers(List<? extends Map<String, ?>> layers) {
+    this.model = Json.MAPPER.createObjectNode().set("layers", Json.MAPPER.valueToTree(layers));
+    this.modelObject = null;
+    return this;
+  }
+
+  /** Your own network builder: turns each architecture into a DJL block (training evaluator). */
+  public ExperimentBuilder model(dev.jnas.model.ModelBuilder builder) {
+    this.modelObject = builder;
+    this.model = Json.MAPPER.createObjectNode().put("class", builder.getClass().getName());
+    return this;
+  }
+
   /**
    * An evaluator described as in a config's {@code evaluator} section, e.g. {@code {type:
    * training, dataset: images, data_dir: ..., training: {...}}} or {@code {type: tabular, ...}}.
@@ -171,7 +197,7 @@ public final class ExperimentBuilder {
         : evaluator != null ? evaluator : Json.MAPPER.createObjectNode().put("type", "none");
     ExperimentConfig c = new ExperimentConfig(
         name, seed, space, strategy, ev, new ExperimentConfig.Budget(maxTrials, maxMinutes, epochs),
-        concurrency, finalTraining, null);
+        concurrency, finalTraining, model, null);
     return c.withBaseDir(baseDir);
   }
 
@@ -193,7 +219,7 @@ public final class ExperimentBuilder {
       return Experiment.create(c, dir, components(c), objects());
     }
     return Experiment.open(dir, stored -> {
-      for (String part : List.of("name", "seed", "space", "strategy")) {
+      for (String part : List.of("name", "seed", "space", "strategy", "model")) {
         JsonNode was = stored.toJson().get(part);
         JsonNode now = c.toJson().get(part);
         if (was == null ? now != null : !was.equals(now)) {
@@ -226,11 +252,14 @@ public final class ExperimentBuilder {
     if (evaluatorObject != null) {
       o.add("evaluator " + evaluatorObject.getClass().getName());
     }
+    if (modelObject != null) {
+      o.add("model " + modelObject.getClass().getName());
+    }
     return o;
   }
 
   private Components components(ExperimentConfig c) {
-    Evaluators.Given given = new Evaluators.Given(spaceObject, strategyFactory);
+    Evaluators.Given given = new Evaluators.Given(spaceObject, strategyFactory, modelObject);
     if (evaluatorObject == null) {
       if (spaceObject == null) {
         dev.jnas.space.SearchSpaces.checkName(c.spaceName());

@@ -1,7 +1,9 @@
 package dev.jnas.api;
 
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.data.DatasetConfig;
+import dev.jnas.data.ImageDataset;
 import dev.jnas.data.Datasets;
 import dev.jnas.data.TrainTestData;
 import dev.jnas.evaluate.TrialListener;
@@ -37,12 +39,18 @@ final class Training {
     DatasetConfig datasetConfig =
         Evaluators.read(evaluatorNode.deepCopy().without(List.of("type", "training")), DatasetConfig.class);
     SearchSpace space = Evaluators.space(config, given);
-    ModelBuilder builder = ModelBuilders.forSpace(space);
+    ModelBuilder builder = Evaluators.model(config, space, given);
     // relative paths start in the config file's folder
     TrainTestData data = Datasets.load(datasetConfig, config.baseDir() == null ? null : Path.of(config.baseDir()));
+    ImageDataset images = data.train();
+    try {
+      builder.validate(new Shape(images.channels(), images.height(), images.width()), images.numClasses());
+    } catch (dev.jnas.util.BadInputException e) {
+      throw dev.jnas.util.ConfigException.within("model", e);
+    }
     TrainingSettings settings = t.training() == null ? TrainingSettings.DEFAULTS : t.training();
     TrainingEvaluator evaluator =
-        new TrainingEvaluator(builder, data.train(), data.test(), settings, new SpaceSpec(space, config.spaceParams()));
+        new TrainingEvaluator(builder, data.train(), data.test(), settings, new SpaceSpec(space, config.space(), config.model()));
     var strategy = Evaluators.strategy(config, space, given);
     FinalTrainer finalTrainer =
         (arch, seed, epochs, dir, checkpoints, listener) -> {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.util.BadInputException;
+import dev.jnas.util.ComponentRef;
 import dev.jnas.util.ConfigBinding;
 import dev.jnas.util.ConfigException;
 import dev.jnas.util.ConfigLocator;
@@ -21,10 +22,13 @@ import java.util.function.Supplier;
  * space's, strategy's and evaluator's parameters) stay JSON trees and are bound by the component
  * that reads them (with {@link ConfigBinding}, so their errors name the full field path too).
  *
- * @param space a name ({@code nasbench201}) or {name: ..., params: {...}}
+ * @param space a name ({@code nasbench201}), {name: ..., params: {...}} or {class: ..., params: {...}}
  * @param strategy a name ({@code evolution}) or {name: ..., params: {...}}
  * @param evaluator {type: training|tabular, ...}; see README
  * @param finalTraining retraining of the best architecture on the full training set
+ * @param model the network of a training search (absent: the space's own): a name, {name|class:
+ *     ..., params: {...}}, or a layers template {layers: [...]}; read by {@code
+ *     dev.jnas.model.ModelBuilders#fromConfig}
  * @param baseDir the folder relative paths in the config resolve against; {@link #load} sets it
  *     to the config file's folder, absent means the working directory
  */
@@ -38,6 +42,7 @@ public record ExperimentConfig(
     Budget budget,
     Integer concurrency,
     @JsonProperty("final") FinalTraining finalTraining,
+    JsonNode model,
     @JsonProperty("base_dir") String baseDir) {
 
   /** Longest experiment name: it becomes a folder name, and file systems allow 255 bytes. */
@@ -73,12 +78,24 @@ public record ExperimentConfig(
     return concurrency == null ? 1 : concurrency;
   }
 
+  /** The registered space name, or the class name when the space is given by {@code class}. */
   public String spaceName() {
-    return nameOf(space, "space");
+    ComponentRef r = spaceRef();
+    return r.name() != null ? r.name() : r.className();
   }
 
   public JsonNode spaceParams() {
-    return paramsOf(space);
+    return spaceRef().params();
+  }
+
+  private ComponentRef spaceRef() {
+    try {
+      return ComponentRef.of(space, "space");
+    } catch (ConfigException e) {
+      throw e;
+    } catch (BadInputException e) {
+      throw ConfigException.within("space", e);
+    }
   }
 
   public String strategyName() {
@@ -91,12 +108,12 @@ public record ExperimentConfig(
 
   /** A copy with another budget (resume with more trials or minutes). */
   public ExperimentConfig withBudget(Budget b) {
-    return new ExperimentConfig(name, seed, space, strategy, evaluator, b, concurrency, finalTraining, baseDir);
+    return new ExperimentConfig(name, seed, space, strategy, evaluator, b, concurrency, finalTraining, model, baseDir);
   }
 
   /** A copy whose relative paths resolve against {@code dir}. */
   public ExperimentConfig withBaseDir(Path dir) {
-    return new ExperimentConfig(name, seed, space, strategy, evaluator, budget, concurrency, finalTraining,
+    return new ExperimentConfig(name, seed, space, strategy, evaluator, budget, concurrency, finalTraining, model,
         dir == null ? null : dir.toAbsolutePath().normalize().toString());
   }
 

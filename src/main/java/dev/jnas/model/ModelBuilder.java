@@ -17,4 +17,12 @@ public interface ModelBuilder {
 
   /** Multiply-adds of one forward pass of one example (convolutions and dense layers). */
   long flops(Architecture arch, Shape inputShape, int numClasses);
+
+  /**
+   * Checks, before any trial, that the space's architectures build for examples of {@code
+   * inputShape} (the data is known by then); the default checks nothing.
+   *
+   * @throws dev.jnas.util.BadInputException naming an architecture and layer that cannot be built
+   */
+  default void validate(Shape inputShape, int numClasses) {}
 }

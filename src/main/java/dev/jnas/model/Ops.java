@@ -37,6 +37,12 @@ final class Ops {
   /** A bias-free convolution (a batch norm follows it everywhere here). */
   static Built conv(
       Shape in, int filters, int kh, int kw, int sh, int sw, int ph, int pw, int dilation, int groups) {
+    return conv(in, filters, kh, kw, sh, sw, ph, pw, dilation, groups, false);
+  }
+
+  /** A convolution; the multiply-adds leave out the bias. */
+  static Built conv(
+      Shape in, int filters, int kh, int kw, int sh, int sw, int ph, int pw, int dilation, int groups, boolean bias) {
     Block b =
         Conv2d.builder()
             .setKernelShape(new Shape(kh, kw))
@@ -45,7 +51,7 @@ final class Ops {
             .optPadding(new Shape(ph, pw))
             .optDilation(new Shape(dilation, dilation))
             .optGroups(groups)
-            .optBias(false)
+            .optBias(bias)
             .build();
     int ho = outSize(height(in), kh, sh, ph, dilation);
     int wo = outSize(width(in), kw, sw, pw, dilation);

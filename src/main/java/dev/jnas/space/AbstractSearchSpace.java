@@ -7,11 +7,14 @@ import dev.jnas.util.Json;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -20,7 +23,9 @@ import java.util.stream.StreamSupport;
  * Generic behaviour over a list of decisions: uniform sampling with rejection of invalid
  * architectures, one-decision mutation and neighbourhoods, odometer enumeration, and a default
  * {@code name=label,...} encoding. Spaces override {@link #violation} for constraints and
- * {@link #encode}/{@link #decode} for their own string forms.
+ * {@link #encode}/{@link #decode} for their own string forms. Spaces with conditional decisions
+ * override {@link #isActive} and {@link #canonical}: sampling, mutation, neighbours, enumeration
+ * and the JSON form then respect them.
  */
 public abstract class AbstractSearchSpace implements SearchSpace {
   /** Spaces larger than this are not enumerated. */
@@ -77,7 +82,7 @@ public abstract class AbstractSearchSpace implements SearchSpace {
       for (int i = 0; i < c.length; i++) {
         c[i] = rng.nextInt(decisions.get(i).cardinality());
       }
-      Architecture a = new Architecture(name, c);
+      Architecture a = canonical(new Architecture(name, c));
       if (isValid(a)) {
         return a;
       }
@@ -87,21 +92,22 @@ public abstract class AbstractSearchSpace implements SearchSpace {
 
   @Override
   public Architecture mutate(Architecture arch, RandomGenerator rng) {
-    // Pick a random decision and a random other value; retry when the result breaks a constraint.
+    // Pick a random active decision and a random other value; retry when the result breaks a
+    // constraint.
     List<Integer> mutable = new ArrayList<>();
     for (int i = 0; i < decisions.size(); i++) {
-      if (decisions.get(i).cardinality() > 1) {
+      if (decisions.get(i).cardinality() > 1 && isActive(arch, i)) {
         mutable.add(i);
       }
     }
     if (mutable.isEmpty()) {
-      throw new IllegalStateException("space " + name + " has no decision with two options");
+      throw new IllegalStateException("space " + name + " has no active decision with two options");
     }
     for (int attempt = 0; attempt < MAX_REJECTIONS; attempt++) {
       int d = mutable.get(rng.nextInt(mutable.size()));
       int card = decisions.get(d).cardinality();
       int v = (arch.get(d) + 1 + rng.nextInt(card - 1)) % card;
-      Architecture child = arch.with(d, v);
+      Architecture child = activated(arch, arch.with(d, v), rng);
       if (isValid(child)) {
         return child;
       }
@@ -113,20 +119,64 @@ public abstract class AbstractSearchSpace implements SearchSpace {
     return all.get(rng.nextInt(all.size()));
   }
 
+  /**
+   * {@code child} (one decision of {@code parent} changed) with random values for the decisions
+   * that the change activates, in index order (their own children included), made canonical.
+   * Draws nothing when no decision is conditional.
+   */
+  private Architecture activated(Architecture parent, Architecture child, RandomGenerator rng) {
+    boolean[] drawn = new boolean[decisions.size()];
+    for (int i = newlyActive(parent, child, drawn); i >= 0; i = newlyActive(parent, child, drawn)) {
+      drawn[i] = true;
+      child = child.with(i, rng.nextInt(decisions.get(i).cardinality()));
+    }
+    return canonical(child);
+  }
+
+  /** The first decision active in {@code child}, inactive in {@code parent} and not yet drawn, or -1. */
+  private int newlyActive(Architecture parent, Architecture child, boolean[] drawn) {
+    for (int i = 0; i < decisions.size(); i++) {
+      if (!drawn[i] && !isActive(parent, i) && isActive(child, i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Every completion of {@code child} over the decisions its change activated (see {@link #activated}). */
+  private void completions(Architecture parent, Architecture child, boolean[] drawn, Set<Architecture> out) {
+    int i = newlyActive(parent, child, drawn);
+    if (i < 0) {
+      out.add(canonical(child));
+      return;
+    }
+    drawn[i] = true;
+    for (int v = 0; v < decisions.get(i).cardinality(); v++) {
+      completions(parent, child.with(i, v), drawn, out);
+    }
+    drawn[i] = false;
+  }
+
   @Override
   public List<Architecture> neighbours(Architecture arch) {
-    List<Architecture> out = new ArrayList<>();
+    Set<Architecture> out = new LinkedHashSet<>();
     for (int d = 0; d < decisions.size(); d++) {
+      if (!isActive(arch, d)) {
+        continue;
+      }
       for (int v = 0; v < decisions.get(d).cardinality(); v++) {
         if (v != arch.get(d)) {
-          Architecture n = arch.with(d, v);
-          if (isValid(n)) {
-            out.add(n);
+          Set<Architecture> completed = new LinkedHashSet<>();
+          completions(arch, arch.with(d, v), new boolean[decisions.size()], completed);
+          for (Architecture n : completed) {
+            if (isValid(n)) {
+              out.add(n);
+            }
           }
         }
       }
     }
-    return out;
+    return new ArrayList<>(out);
   }
 
   /** Product of the cardinalities (the size when there are no constraints). */
@@ -157,7 +207,28 @@ public abstract class AbstractSearchSpace implements SearchSpace {
       throw new UnsupportedOperationException(
           "space " + name + " has " + gridSize() + " grid points; too many to enumerate");
     }
-    Iterator<Architecture> odometer =
+    // a grid point whose inactive decisions are not at 0 repeats its canonical form: skip it
+    return odometer(
+            c -> {
+              int i = c.length - 1;
+              while (i >= 0) {
+                if (++c[i] < decisions.get(i).cardinality()) {
+                  break;
+                }
+                c[i] = 0;
+                i--;
+              }
+              return i >= 0;
+            })
+        .filter(a -> isValid(a) && canonical(a).equals(a));
+  }
+
+  /**
+   * The architectures an odometer passes, from all decisions at index 0: {@code advance} turns
+   * the choices to the next point in place and answers false when there is none.
+   */
+  protected final Stream<Architecture> odometer(Predicate<int[]> advance) {
+    Iterator<Architecture> it =
         new Iterator<>() {
           final int[] c = new int[decisions.size()];
           boolean done = false;
@@ -173,20 +244,11 @@ public abstract class AbstractSearchSpace implements SearchSpace {
               throw new NoSuchElementException();
             }
             Architecture a = new Architecture(name, c);
-            int i = c.length - 1;
-            while (i >= 0) {
-              if (++c[i] < decisions.get(i).cardinality()) {
-                break;
-              }
-              c[i] = 0;
-              i--;
-            }
-            done = i < 0;
+            done = !advance.test(c);
             return a;
           }
         };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(odometer, Spliterator.ORDERED), false)
-        .filter(this::isValid);
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false);
   }
 
   @Override
@@ -259,7 +321,9 @@ public abstract class AbstractSearchSpace implements SearchSpace {
     o.put("string", encode(arch));
     ObjectNode d = o.putObject("decisions");
     for (int i = 0; i < decisions.size(); i++) {
-      d.put(decisions.get(i).name(), decisions.get(i).label(arch.get(i)));
+      if (isActive(arch, i)) {
+        d.put(decisions.get(i).name(), decisions.get(i).label(arch.get(i)));
+      }
     }
     return o;
   }
@@ -283,7 +347,7 @@ public abstract class AbstractSearchSpace implements SearchSpace {
       Decision dec = decisions.get(i);
       JsonNode v = d.get(dec.name());
       if (v == null) {
-        throw new BadInputException("architecture JSON lacks decision '" + dec.name() + "'");
+        continue; // inactive decisions are left out; checked below
       }
       c[i] = dec.indexOf(v.asText());
       if (c[i] < 0) {
@@ -291,6 +355,16 @@ public abstract class AbstractSearchSpace implements SearchSpace {
             "decision " + dec.name() + ": '" + v.asText() + "' is not valid (valid: " + labels(dec) + ")");
       }
     }
-    return checked(new Architecture(name, c), json.toString());
+    Architecture arch = new Architecture(name, c);
+    for (int i = 0; i < decisions.size(); i++) {
+      boolean given = d.has(decisions.get(i).name());
+      if (given != isActive(arch, i)) {
+        throw new BadInputException(
+            given
+                ? "architecture JSON gives decision '" + decisions.get(i).name() + "', which is inactive in it; leave it out"
+                : "architecture JSON lacks decision '" + decisions.get(i).name() + "'");
+      }
+    }
+    return checked(arch, json.toString());
   }
 }

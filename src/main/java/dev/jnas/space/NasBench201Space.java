@@ -15,7 +15,6 @@ public final class NasBench201Space extends AbstractSearchSpace {
   public static final List<String> OPS =
       List.of("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3");
   public static final int NODES = 4;
-  public static final List<String> PARAMS = List.of("cells_per_stage", "channels");
   public static final int DEFAULT_CELLS_PER_STAGE = 5;
   public static final int DEFAULT_CHANNELS = 16;
 
@@ -38,14 +37,6 @@ public final class NasBench201Space extends AbstractSearchSpace {
     }
     this.cellsPerStage = cellsPerStage;
     this.channels = channels;
-  }
-
-  /** Reads {@code cells_per_stage} and {@code channels} from a config. */
-  public static NasBench201Space fromParams(com.fasterxml.jackson.databind.JsonNode params) {
-    SpaceParams p = new SpaceParams(NAME, params, PARAMS);
-    return new NasBench201Space(
-        p.intAtLeast("cells_per_stage", DEFAULT_CELLS_PER_STAGE, 1),
-        p.intAtLeast("channels", DEFAULT_CHANNELS, 1));
   }
 
   public int cellsPerStage() {

@@ -1,6 +1,5 @@
 package dev.jnas.space;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.jnas.util.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,6 @@ import java.util.regex.Pattern;
  */
 public final class NasRlMacroSpace extends AbstractSearchSpace {
   public static final String NAME = "nasrl-macro";
-  public static final List<String> PARAMS = List.of("layers", "filter_sizes", "filters", "strides");
   public static final int DEFAULT_LAYERS = 6;
   public static final List<Integer> DEFAULT_FILTER_SIZES = List.of(1, 3, 5, 7);
   public static final List<Integer> DEFAULT_FILTERS = List.of(24, 36, 48, 64);
@@ -66,16 +64,6 @@ public final class NasRlMacroSpace extends AbstractSearchSpace {
       offsets[i] = o;
       o += i + 3 + (strides ? 1 : 0);
     }
-  }
-
-  /** Reads {@code layers}, {@code filter_sizes}, {@code filters}, {@code strides} from a config. */
-  public static NasRlMacroSpace fromParams(JsonNode params) {
-    SpaceParams p = new SpaceParams(NAME, params, PARAMS);
-    return new NasRlMacroSpace(
-        p.intAtLeast("layers", DEFAULT_LAYERS, 1),
-        p.distinctInts("filter_sizes", DEFAULT_FILTER_SIZES, k -> k > 0 && k % 2 == 1, "odd positive integers"),
-        p.distinctInts("filters", DEFAULT_FILTERS, f -> f > 0, "positive integers"),
-        p.bool("strides", false));
   }
 
   private static List<Decision> decisions(

@@ -1,6 +1,5 @@
 package dev.jnas.space;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.jnas.util.BadInputException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -81,29 +80,6 @@ public final class TableSpace extends AbstractSearchSpace {
       StringBuilder sb = new StringBuilder();
       s.forEach(sb::append);
       positions.add(sb.toString());
-    }
-    return new TableSpace(positions);
-  }
-
-  /** Reads {@code {"positions": ["012", ...]}}. */
-  public static TableSpace fromJson(JsonNode params) {
-    JsonNode p = params == null ? null : params.get("positions");
-    if (p == null || !p.isArray()) {
-      throw new BadInputException(
-          "space table needs \"positions\": a list of option-character strings, one per key position (e.g. [\"012\", \"0123\"])");
-    }
-    for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!f.equals("positions")) {
-        throw new BadInputException("space table: unknown parameter '" + f + "' (valid: positions)");
-      }
-    }
-    List<String> positions = new ArrayList<>();
-    for (int i = 0; i < p.size(); i++) {
-      if (!p.get(i).isTextual()) {
-        throw new BadInputException("space table: positions[" + i + "] must be a string of option characters, got " + p.get(i));
-      }
-      positions.add(p.get(i).asText());
     }
     return new TableSpace(positions);
   }

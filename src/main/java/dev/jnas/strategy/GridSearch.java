@@ -27,9 +27,12 @@ public final class GridSearch implements Strategy {
   private long orderSeed;
   private int next;
 
+  /** The parameters a config may give. */
+  record Given(Boolean shuffle) {}
+
   public GridSearch(SearchSpace space, JsonNode params, long seed) {
-    StrategyParams p = StrategyParams.of(NAME, params, "shuffle");
-    this.shuffle = p.bool("shuffle", false);
+    StrategyParams<Given> p = StrategyParams.bind(NAME, params, Given.class);
+    this.shuffle = p.bool("shuffle", p.values().shuffle(), false);
     this.params = p.resolved();
     if (!space.isEnumerable()) {
       throw new BadInputException(

@@ -34,9 +34,12 @@ public final class RandomSearch implements Strategy {
   private long askedCount;
   private long spaceSize = -1;
 
+  /** The parameters a config may give. */
+  record Given(Boolean dedupe) {}
+
   public RandomSearch(SearchSpace space, JsonNode params, long seed) {
-    StrategyParams p = StrategyParams.of(NAME, params, "dedupe");
-    this.dedupe = p.bool("dedupe", true);
+    StrategyParams<Given> p = StrategyParams.bind(NAME, params, Given.class);
+    this.dedupe = p.bool("dedupe", p.values().dedupe(), true);
     this.params = p.resolved();
     this.space = space;
     this.rng = Rng.of(seed);

@@ -31,11 +31,14 @@ public final class RegularizedEvolution extends PopulationStrategy {
     this.sampleSize = settings.sample();
   }
 
+  /** The parameters a config may give. */
+  record Given(Integer population, Integer sample) {}
+
   private record Settings(ObjectNode resolved, int population, int sample) {
     static Settings parse(JsonNode params) {
-      StrategyParams p = StrategyParams.of(NAME, params, "population", "sample");
-      int population = p.integer("population", DEFAULT_POPULATION, 2, 1_000_000);
-      int sample = p.integer("sample", DEFAULT_SAMPLE, 1, 1_000_000);
+      StrategyParams<Given> p = StrategyParams.bind(NAME, params, Given.class);
+      int population = p.integer("population", p.values().population(), DEFAULT_POPULATION, 2, 1_000_000);
+      int sample = p.integer("sample", p.values().sample(), DEFAULT_SAMPLE, 1, 1_000_000);
       return new Settings(p.resolved(), population, sample);
     }
   }

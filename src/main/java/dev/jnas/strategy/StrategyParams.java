@@ -4,102 +4,65 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Json;
-import java.util.Iterator;
-import java.util.List;
+import dev.jnas.util.Params;
 
 /**
- * Reads a strategy's parameters from config JSON: rejects unknown names (listing the valid ones)
- * and out-of-range values (naming the parameter), and records the resolved values so snapshots
- * can carry them.
+ * A strategy's parameters bound to its record (see {@link Params#bind}: unknown names and values
+ * of the wrong type are rejected in the shared form), with range checks that name the parameter,
+ * and the resolved values (defaults filled in) that snapshots carry.
+ *
+ * @param <T> the strategy's parameter record (boxed fields: null = absent)
  */
-final class StrategyParams {
-  private final String strategy;
-  private final JsonNode params;
-  private final List<String> valid;
+final class StrategyParams<T> {
+  private final String component;
+  private final T values;
   private final ObjectNode resolved = Json.MAPPER.createObjectNode();
 
-  private StrategyParams(String strategy, JsonNode params, List<String> valid) {
-    this.strategy = strategy;
-    this.params = params;
-    this.valid = valid;
+  private StrategyParams(String component, T values) {
+    this.component = component;
+    this.values = values;
   }
 
-  /** Checks that {@code params} is an object whose every field is one of {@code valid}. */
-  static StrategyParams of(String strategy, JsonNode params, String... valid) {
-    List<String> names = List.of(valid);
-    JsonNode p = params == null || params.isNull() ? Json.MAPPER.createObjectNode() : params;
-    if (!p.isObject()) {
-      throw new BadInputException(
-          "strategy " + strategy + ": parameters must be an object, got " + p.getNodeType());
-    }
-    for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!names.contains(name)) {
-        throw new BadInputException(
-            "strategy " + strategy + ": unknown parameter '" + name + "' (valid: "
-                + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
-      }
-    }
-    return new StrategyParams(strategy, p, names);
+  /** Binds {@code params} (null or absent: all defaults) to {@code type}. */
+  static <T> StrategyParams<T> bind(String strategy, JsonNode params, Class<T> type) {
+    String component = "strategy " + strategy;
+    return new StrategyParams<>(component, Params.bind(component, params, type));
   }
 
-  /** An integer in [min, max], or {@code def} when absent. */
-  int integer(String name, int def, int min, int max) {
-    JsonNode v = params.get(name);
-    int value = def;
-    if (v != null && !v.isNull()) {
-      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-        throw bad(name, "must be an integer in [" + min + ", " + max + "]", v);
-      }
-      value = v.intValue();
-    }
-    if (value < min || value > max) {
-      throw bad(name, "must be an integer in [" + min + ", " + max + "]", v);
-    }
-    resolved.put(name, value);
-    return value;
+  /** The bound record. */
+  T values() {
+    return values;
   }
 
-  /** A number in (0, 1], or {@code def} when absent. */
-  double probability(String name, double def) {
-    JsonNode v = params.get(name);
-    double value = def;
-    if (v != null && !v.isNull()) {
-      if (!v.isNumber()) {
-        throw bad(name, "must be a number in (0, 1]", v);
-      }
-      value = v.doubleValue();
+  /** {@code value} (or {@code def} when absent), which must lie in [min, max]. */
+  int integer(String name, Integer value, int def, int min, int max) {
+    int v = value == null ? def : value;
+    if (v < min || v > max) {
+      throw Params.bad(component, name, "an integer in [" + min + ", " + max + "]", v);
     }
-    if (!(value > 0 && value <= 1)) {
-      throw bad(name, "must be a number in (0, 1]", v);
-    }
-    resolved.put(name, value);
-    return value;
+    resolved.put(name, v);
+    return v;
   }
 
-  boolean bool(String name, boolean def) {
-    JsonNode v = params.get(name);
-    boolean value = def;
-    if (v != null && !v.isNull()) {
-      if (!v.isBoolean()) {
-        throw bad(name, "must be true or false", v);
-      }
-      value = v.booleanValue();
+  /** {@code value} (or {@code def} when absent), which must lie in (0, 1]. */
+  double probability(String name, Double value, double def) {
+    double v = value == null ? def : value;
+    if (!(v > 0 && v <= 1)) {
+      throw Params.bad(component, name, "a number in (0, 1]", v);
     }
-    resolved.put(name, value);
-    return value;
+    resolved.put(name, v);
+    return v;
+  }
+
+  boolean bool(String name, Boolean value, boolean def) {
+    boolean v = value == null ? def : value;
+    resolved.put(name, v);
+    return v;
   }
 
   /** The parameters with defaults filled in, in the order they were read. */
   ObjectNode resolved() {
     return resolved.deepCopy();
-  }
-
-  private BadInputException bad(String name, String rule, JsonNode got) {
-    return new BadInputException(
-        "strategy " + strategy + ": parameter '" + name + "' " + rule + ", got "
-            + (got == null ? "(default)" : got.toString()) + " (valid parameters: "
-            + String.join(", ", valid) + ")");
   }
 
   /** Rejects a snapshot of another strategy or of other parameters. */

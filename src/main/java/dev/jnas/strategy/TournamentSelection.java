@@ -37,12 +37,16 @@ public final class TournamentSelection extends PopulationStrategy {
     this.p = settings.p();
   }
 
+  /** The parameters a config may give. */
+  record Given(Integer population, Integer tournamentSize, Double p) {}
+
   private record Settings(ObjectNode resolved, int population, int tournamentSize, double p) {
     static Settings parse(JsonNode params) {
-      StrategyParams sp = StrategyParams.of(NAME, params, "population", "tournament_size", "p");
-      int population = sp.integer("population", DEFAULT_POPULATION, 2, 1_000_000);
-      int k = sp.integer("tournament_size", DEFAULT_TOURNAMENT_SIZE, 1, 1_000_000);
-      double p = sp.probability("p", DEFAULT_P);
+      StrategyParams<Given> sp = StrategyParams.bind(NAME, params, Given.class);
+      Given g = sp.values();
+      int population = sp.integer("population", g.population(), DEFAULT_POPULATION, 2, 1_000_000);
+      int k = sp.integer("tournament_size", g.tournamentSize(), DEFAULT_TOURNAMENT_SIZE, 1, 1_000_000);
+      double p = sp.probability("p", g.p(), DEFAULT_P);
       return new Settings(sp.resolved(), population, k, p);
     }
   }

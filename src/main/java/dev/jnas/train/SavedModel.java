@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jnas.data.BatchLoader;
 import dev.jnas.data.ImageDataset;
+import dev.jnas.model.ModelBuilder;
 import dev.jnas.model.ModelBuilders;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.SearchSpace;
@@ -89,11 +90,17 @@ public final class SavedModel implements AutoCloseable {
     if (format != FORMAT) {
       throw new BadInputException(file + ": format " + info.path("format") + " is not the one this jnas reads (" + FORMAT + ")");
     }
-    String spaceName = text(info.path("space"), "name", file, "space.name");
     if (!info.path("space").has("params")) {
       throw new BadInputException(file + ": space.params is missing (the model was saved without its space's parameters)");
     }
-    SearchSpace space = SearchSpaces.create(spaceName, info.path("space").path("params"));
+    SearchSpace space;
+    ModelBuilder builder;
+    try {
+      space = SearchSpaces.fromConfig(info.path("space"));
+      builder = ModelBuilders.fromConfig(info.get("model"), space);
+    } catch (BadInputException e) {
+      throw new BadInputException(file + ": " + e.getMessage(), e);
+    }
     Architecture arch = space.decode(text(info, "architecture", file, "architecture"));
     Shape inputShape = new Shape(longs(info, "input_shape", file));
     int numClasses = info.path("num_classes").asInt(0);
@@ -111,7 +118,7 @@ public final class SavedModel implements AutoCloseable {
     }
     Model model = Model.newInstance(TrainingEvaluator.MODEL_NAME);
     try {
-      model.setBlock(ModelBuilders.forSpace(space).build(arch, inputShape, numClasses));
+      model.setBlock(builder.build(arch, inputShape, numClasses));
       model.load(dir, TrainingEvaluator.MODEL_NAME, Map.of("epoch", info.path("epochs").asInt()));
       return new SavedModel(model, info, space, arch, inputShape, List.copyOf(classNames), mean, std);
     } catch (IOException | MalformedModelException | RuntimeException e) {

@@ -341,11 +341,13 @@ public final class TrainingEvaluator implements Evaluator {
   private ObjectNode describe(Architecture arch, long seed, int epochs, String weights, TrainedModel m) {
     ObjectNode info = Json.MAPPER.createObjectNode();
     info.put("format", SavedModel.FORMAT);
-    ObjectNode sp = info.putObject("space");
-    sp.put("name", arch.space());
-    if (space != null) {
-      JsonNode p = space.params();
-      sp.set("params", p == null || p.isNull() ? Json.MAPPER.createObjectNode() : p.deepCopy());
+    if (space == null) {
+      info.putObject("space").put("name", arch.space());
+    } else {
+      info.set("space", space.spaceJson());
+      if (space.model() != null && !space.model().isNull()) {
+        info.set("model", space.model().deepCopy());
+      }
       ObjectNode a = space.space().toJson(arch);
       info.put("architecture", space.space().encode(arch));
       if (a.has("decisions")) {

@@ -3,15 +3,16 @@ package dev.jnas.strategy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jnas.space.NasBench201Space;
 import dev.jnas.space.SearchSpace;
+import dev.jnas.space.DeclarativeSpaces;
 import dev.jnas.space.SearchSpaces;
 import dev.jnas.util.Json;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The REINFORCE controller under the strategy contract, on NAS-Bench-201, the toy space, and small
- * {@code cell} and {@code nasrl-macro} spaces (InputChoice and Connection decisions, scored by
- * attention).
+ * The REINFORCE controller under the strategy contract, on NAS-Bench-201, the toy space, a
+ * conditional declarative space, and small {@code cell} and {@code nasrl-macro} spaces
+ * (InputChoice and Connection decisions, scored by attention).
  */
 class ReinforceContractTest extends StrategyContract {
   static {
@@ -31,13 +32,9 @@ class ReinforceContractTest extends StrategyContract {
     return Json.MAPPER.createObjectNode().put("batch", 5).put("hidden", 12);
   }
 
-  /**
-   * Unknown names only: ReinforceConfig's messages for bad values name the parameter but not the
-   * valid ones (ReinforceConfigTest checks them).
-   */
   @Override
   protected List<String> badParams() {
-    return List.of("{\"hiden\": 3}", "{\"batch_size\": 10}");
+    return List.of("{\"hiden\": 3}", "{\"batch_size\": 10}", "{\"batch\": 0}", "{\"layers\": 1.5}", "{\"learning_rate\": \"fast\"}");
   }
 
   /** Hides the contract's spaces: REINFORCE also runs on the attention-scored spaces. */
@@ -45,6 +42,7 @@ class ReinforceContractTest extends StrategyContract {
     return Stream.of(
         new NasBench201Space(),
         new ToySpace(),
+        DeclarativeSpaces.conditional(),
         SearchSpaces.create("cell", json("{\"blocks\": 3, \"ops\": [\"identity\", \"avg_pool_3x3\", \"sep_conv_3x3\"]}")),
         SearchSpaces.create("nasrl-macro", json("{\"layers\": 4, \"filter_sizes\": [1, 3], \"filters\": [8, 16]}")));
   }

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Json;
-import java.util.Iterator;
-import java.util.List;
+import dev.jnas.util.Params;
 import java.util.OptionalDouble;
 
 /**
@@ -48,16 +47,18 @@ public record ReinforceConfig(
   public static final double DEFAULT_ENTROPY_WEIGHT = 0.0;
   public static final double DEFAULT_INIT_RANGE = 0.08;
 
-  private static final List<String> NAMES =
-      List.of(
-          "layers",
-          "hidden",
-          "learning_rate",
-          "batch",
-          "baseline_decay",
-          "entropy_weight",
-          "init_range",
-          "failure_reward");
+  private static final String COMPONENT = "strategy " + ReinforceController.NAME;
+
+  /** The parameters a config may give (null = absent: the default). */
+  record Given(
+      Integer layers,
+      Integer hidden,
+      Double learningRate,
+      Integer batch,
+      Double baselineDecay,
+      Double entropyWeight,
+      Double initRange,
+      Double failureReward) {}
 
   public ReinforceConfig {
     check(layers >= 1, "layers", "an integer >= 1", layers);
@@ -67,9 +68,8 @@ public record ReinforceConfig(
     check(baselineDecay >= 0 && baselineDecay < 1, "baseline_decay", "a number in [0, 1)", baselineDecay);
     check(entropyWeight >= 0 && Double.isFinite(entropyWeight), "entropy_weight", "a number >= 0", entropyWeight);
     check(initRange > 0 && Double.isFinite(initRange), "init_range", "a number > 0", initRange);
-    if (failureReward.isPresent() && !Double.isFinite(failureReward.getAsDouble())) {
-      throw new BadInputException("parameter 'failure_reward' of strategy reinforce must be a finite number");
-    }
+    check(failureReward.isEmpty() || Double.isFinite(failureReward.getAsDouble()), "failure_reward",
+        "a finite number", failureReward.isEmpty() ? "" : failureReward.getAsDouble());
   }
 
   public static ReinforceConfig defaults() {
@@ -90,31 +90,20 @@ public record ReinforceConfig(
    * @throws BadInputException naming an unknown parameter or one with a bad value
    */
   public static ReinforceConfig fromJson(JsonNode params) {
-    if (params == null || params.isNull()) {
-      return defaults();
-    }
-    if (!params.isObject()) {
-      throw new BadInputException("parameters of strategy reinforce must be an object, got: " + params);
-    }
-    for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!NAMES.contains(name)) {
-        throw new BadInputException(
-            "unknown parameter '" + name + "' for strategy reinforce (valid: " + String.join(", ", NAMES) + ")");
-      }
-    }
-    JsonNode failure = params.get("failure_reward");
+    Given g = Params.bind(COMPONENT, params, Given.class);
     return new ReinforceConfig(
-        intParam(params, "layers", DEFAULT_LAYERS),
-        intParam(params, "hidden", DEFAULT_HIDDEN),
-        numberParam(params, "learning_rate", DEFAULT_LEARNING_RATE),
-        intParam(params, "batch", DEFAULT_BATCH),
-        numberParam(params, "baseline_decay", DEFAULT_BASELINE_DECAY),
-        numberParam(params, "entropy_weight", DEFAULT_ENTROPY_WEIGHT),
-        numberParam(params, "init_range", DEFAULT_INIT_RANGE),
-        failure == null || failure.isNull()
-            ? OptionalDouble.empty()
-            : OptionalDouble.of(numberParam(params, "failure_reward", 0)));
+        or(g.layers(), DEFAULT_LAYERS),
+        or(g.hidden(), DEFAULT_HIDDEN),
+        or(g.learningRate(), DEFAULT_LEARNING_RATE),
+        or(g.batch(), DEFAULT_BATCH),
+        or(g.baselineDecay(), DEFAULT_BASELINE_DECAY),
+        or(g.entropyWeight(), DEFAULT_ENTROPY_WEIGHT),
+        or(g.initRange(), DEFAULT_INIT_RANGE),
+        g.failureReward() == null ? OptionalDouble.empty() : OptionalDouble.of(g.failureReward()));
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value == null ? fallback : value;
   }
 
   public ObjectNode toJson() {
@@ -132,32 +121,9 @@ public record ReinforceConfig(
     return o;
   }
 
-  private static int intParam(JsonNode params, String name, int fallback) {
-    JsonNode v = params.get(name);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw new BadInputException("parameter '" + name + "' of strategy reinforce must be an integer, got: " + v);
-    }
-    return v.intValue();
-  }
-
-  private static double numberParam(JsonNode params, String name, double fallback) {
-    JsonNode v = params.get(name);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    if (!v.isNumber()) {
-      throw new BadInputException("parameter '" + name + "' of strategy reinforce must be a number, got: " + v);
-    }
-    return v.doubleValue();
-  }
-
   private static void check(boolean ok, String name, String expected, Object value) {
     if (!ok) {
-      throw new BadInputException(
-          "parameter '" + name + "' of strategy reinforce must be " + expected + ", got: " + value);
+      throw Params.bad(COMPONENT, name, expected, value);
     }
   }
 }

@@ -152,7 +152,7 @@ public final class ReinforceController implements Strategy, AutoCloseable {
       int[][] actions = network.sample(missing.size(), rng);
       List<Integer> still = new ArrayList<>();
       for (int i = 0; i < actions.length; i++) {
-        Architecture a = new Architecture(space.name(), actions[i]);
+        Architecture a = space.canonical(new Architecture(space.name(), actions[i])); // inactive decisions -> 0
         if (space.isValid(a)) {
           out[missing.get(i)] = a;
         } else {

@@ -39,4 +39,15 @@ class ReinforceConfigTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("'learning_rate'");
   }
+
+  @Test
+  void usesTheSharedWording() {
+    assertThatThrownBy(() -> ReinforceConfig.fromJson(Json.MAPPER.createObjectNode().put("layers", 1.5)))
+        .hasMessage("strategy reinforce: parameter 'layers' must be an integer, got 1.5");
+    assertThatThrownBy(() -> ReinforceConfig.fromJson(Json.MAPPER.createObjectNode().put("batch", 0)))
+        .hasMessage("strategy reinforce: parameter 'batch' must be an integer >= 1, got 0");
+    assertThatThrownBy(() -> ReinforceConfig.fromJson(Json.MAPPER.createObjectNode().put("hiden", 3)))
+        .hasMessage("strategy reinforce: unknown parameter 'hiden' (valid: layers, hidden, learning_rate, batch,"
+            + " baseline_decay, entropy_weight, init_range, failure_reward)");
+  }
 }

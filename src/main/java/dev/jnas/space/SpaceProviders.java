@@ -1,0 +1,159 @@
+package dev.jnas.space;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Params;
+import java.util.HashSet;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The built-in spaces' providers (registered in {@code
+ * META-INF/services/dev.jnas.space.SearchSpaceProvider}), each with the record its config
+ * parameters bind to; see README "Spaces" for what they mean.
+ */
+public final class SpaceProviders {
+  private SpaceProviders() {}
+
+  /** A built-in provider's name and description; its parameters are those of "search space NAME". */
+  private abstract static class Builtin implements SearchSpaceProvider {
+    private final String name;
+    private final String description;
+
+    Builtin(String name, String description) {
+      this.name = name;
+      this.description = description;
+    }
+
+    @Override
+    public final String name() {
+      return name;
+    }
+
+    @Override
+    public final String description() {
+      return description;
+    }
+
+    final String component() {
+      return "search space " + name;
+    }
+  }
+
+  /** {@code nasbench201}: {@code cells_per_stage}, {@code channels}. */
+  public static final class NasBench201 extends Builtin {
+    record Settings(Integer cellsPerStage, Integer channels) {}
+
+    public NasBench201() {
+      super(NasBench201Space.NAME, "NAS-Bench-201's cell (15,625 cells) in its trainable skeleton: cells_per_stage"
+          + " (default " + NasBench201Space.DEFAULT_CELLS_PER_STAGE + "), channels (default " + NasBench201Space.DEFAULT_CHANNELS + ")");
+    }
+
+    @Override
+    public SearchSpace create(JsonNode params) {
+      String c = component();
+      Settings s = Params.bind(c, params, Settings.class);
+      return new NasBench201Space(
+          Params.atLeast(c, "cells_per_stage", s.cellsPerStage(), NasBench201Space.DEFAULT_CELLS_PER_STAGE, 1),
+          Params.atLeast(c, "channels", s.channels(), NasBench201Space.DEFAULT_CHANNELS, 1));
+    }
+  }
+
+  /** {@code nasrl-macro}: {@code layers}, {@code filter_sizes}, {@code filters}, {@code strides}. */
+  public static final class NasRlMacro extends Builtin {
+    record Settings(Integer layers, List<Integer> filterSizes, List<Integer> filters, Boolean strides) {}
+
+    public NasRlMacro() {
+      super(NasRlMacroSpace.NAME, "NAS-RL's macro CNN (Zoph & Le 2017): layers, filter_sizes, filters, strides");
+    }
+
+    @Override
+    public SearchSpace create(JsonNode params) {
+      String c = component();
+      Settings s = Params.bind(c, params, Settings.class);
+      return new NasRlMacroSpace(
+          Params.atLeast(c, "layers", s.layers(), NasRlMacroSpace.DEFAULT_LAYERS, 1),
+          distinct(c, "filter_sizes", s.filterSizes(), NasRlMacroSpace.DEFAULT_FILTER_SIZES,
+              k -> k > 0 && k % 2 == 1, "odd positive integers"),
+          distinct(c, "filters", s.filters(), NasRlMacroSpace.DEFAULT_FILTERS, f -> f > 0, "positive integers"),
+          s.strides() != null && s.strides());
+    }
+  }
+
+  /** {@code cell}: {@code blocks}, {@code ops} or {@code preset}, {@code cells_per_stack}, {@code filters}, {@code stacks}. */
+  public static final class Cell extends Builtin {
+    record Settings(Integer blocks, List<String> ops, String preset, Integer cellsPerStack, Integer filters, Integer stacks) {}
+
+    public Cell() {
+      super(CellSpace.NAME, "NASNet/ENAS/PNAS micro cells: blocks, ops or preset (enas, pnas), cells_per_stack, filters, stacks");
+    }
+
+    @Override
+    public SearchSpace create(JsonNode params) {
+      String c = component();
+      Settings s = Params.bind(c, params, Settings.class);
+      if (s.ops() != null && s.preset() != null) {
+        throw new BadInputException(c + ": give either parameter 'ops' or 'preset', not both");
+      }
+      String preset = s.preset() == null ? "enas" : s.preset();
+      if (!CellSpace.PRESETS.contains(preset)) {
+        throw Params.bad(c, "preset", "one of " + String.join(", ", CellSpace.PRESETS), "'" + preset + "'");
+      }
+      List<String> ops =
+          distinct(c, "ops", s.ops(), preset.equals("pnas") ? CellSpace.PNAS_OPS : CellSpace.ENAS_OPS,
+              CellSpace.KNOWN_OPS::contains, "names from " + String.join(", ", CellSpace.KNOWN_OPS));
+      return new CellSpace(
+          Params.atLeast(c, "blocks", s.blocks(), CellSpace.DEFAULT_BLOCKS, 1),
+          ops,
+          Params.atLeast(c, "cells_per_stack", s.cellsPerStack(), CellSpace.DEFAULT_CELLS_PER_STACK, 1),
+          Params.atLeast(c, "filters", s.filters(), CellSpace.DEFAULT_FILTERS, 1),
+          Params.atLeast(c, "stacks", s.stacks(), CellSpace.DEFAULT_STACKS, 1));
+    }
+  }
+
+  /** {@code table}: {@code positions}, the option characters of each key position. */
+  public static final class Table extends Builtin {
+    record Settings(List<String> positions) {}
+
+    public Table() {
+      super(TableSpace.NAME, "a benchmark table keyed by fixed-length strings: positions, e.g. [\"012\", \"0123\"]");
+    }
+
+    @Override
+    public SearchSpace create(JsonNode params) {
+      Settings s = Params.bind(component(), params, Settings.class);
+      if (s.positions() == null) {
+        throw new BadInputException(
+            component() + " needs parameter 'positions': a list of option-character strings, one per key"
+                + " position (e.g. [\"012\", \"0123\"])");
+      }
+      return new TableSpace(s.positions());
+    }
+  }
+
+  /** {@code declarative}: {@code decisions}, see {@link DeclarativeSpace}. */
+  public static final class Declarative extends Builtin {
+    public Declarative() {
+      super(DeclarativeSpace.NAME, "named decisions listed in the config, each a list of options, optionally active"
+          + " only 'when' others take given values");
+    }
+
+    @Override
+    public SearchSpace create(JsonNode params) {
+      return DeclarativeSpace.fromParams(params);
+    }
+  }
+
+  /** A non-empty list of distinct values, each passing {@code ok}, or {@code fallback} when absent. */
+  private static <T> List<T> distinct(
+      String component, String name, List<T> value, List<T> fallback, Predicate<T> ok, String what) {
+    if (value == null) {
+      return fallback;
+    }
+    if (value.isEmpty() || value.contains(null) || new HashSet<>(value).size() != value.size()
+        || !value.stream().allMatch(ok)) {
+      throw Params.bad(component, name, "a non-empty list of distinct " + what, value);
+    }
+    return List.copyOf(value);
+  }
+}

@@ -81,12 +81,13 @@ final class Evaluators {
     if (given.space() != null) {
       return given.space();
     }
+    config.spaceName(); // the section's own form first: its errors carry their full path
     try {
       return SearchSpaces.fromConfig(config.space());
     } catch (ConfigException e) {
-      throw e.under("space");
+      throw e.under("space.params");
     } catch (BadInputException e) {
-      throw ConfigException.within("space.params", e);
+      throw ConfigException.within("space", e);
     }
   }
 
@@ -111,8 +112,10 @@ final class Evaluators {
     }
     try {
       return Strategies.create(config.strategyName(), space, config.strategyParams(), config.seedOrDefault());
+    } catch (ConfigException e) {
+      throw e.under("strategy.params");
     } catch (BadInputException e) {
-      throw ConfigException.within("strategy.params", e);
+      throw ConfigException.within("strategy", e);
     }
   }
 

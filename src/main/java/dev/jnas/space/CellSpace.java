@@ -28,8 +28,6 @@ import java.util.List;
  */
 public final class CellSpace extends AbstractSearchSpace {
   public static final String NAME = "cell";
-  public static final List<String> PARAMS =
-      List.of("blocks", "ops", "preset", "cells_per_stack", "filters", "stacks");
   public static final List<String> CELLS = List.of("normal", "reduce");
   /** Every op the model builder implements. */
   public static final List<String> KNOWN_OPS =
@@ -74,22 +72,6 @@ public final class CellSpace extends AbstractSearchSpace {
     this.cellsPerStack = cellsPerStack;
     this.filters = filters;
     this.stacks = stacks;
-  }
-
-  /** Reads the config parameters; {@code preset: pnas} selects PNAS's eight ops. */
-  public static CellSpace fromParams(JsonNode params) {
-    SpaceParams p = new SpaceParams(NAME, params, PARAMS);
-    if (p.has("ops") && p.has("preset")) {
-      throw new BadInputException("search space cell: give either parameter 'ops' or 'preset', not both");
-    }
-    String preset = p.oneOf("preset", "enas", PRESETS);
-    List<String> ops = p.distinctStrings("ops", preset.equals("pnas") ? PNAS_OPS : ENAS_OPS, KNOWN_OPS);
-    return new CellSpace(
-        p.intAtLeast("blocks", DEFAULT_BLOCKS, 1),
-        ops,
-        p.intAtLeast("cells_per_stack", DEFAULT_CELLS_PER_STACK, 1),
-        p.intAtLeast("filters", DEFAULT_FILTERS, 1),
-        p.intAtLeast("stacks", DEFAULT_STACKS, 1));
   }
 
   private static List<Decision> decisions(int blocks, List<String> ops) {

@@ -15,23 +15,36 @@ public final class ConfigException extends BadInputException {
   private final boolean unknownField;
   /** The problem is a whole sentence of its own (from a component); the path only places it. */
   private final boolean sentence;
+  /** Whether an outer part of the config was put in front of the path ({@link #under}). */
+  private final boolean placed;
 
   private ConfigException(
-      List<String> path, String problem, boolean unknownField, boolean sentence, String location, Throwable cause) {
-    super((location == null ? "" : location + ": ") + render(path, problem, unknownField, sentence), cause);
+      List<String> path, String problem, boolean unknownField, boolean sentence, boolean placed, String location,
+      Throwable cause) {
+    super((location == null ? "" : location + ": ") + render(path, problem, unknownField, sentence, placed), cause);
     this.path = List.copyOf(path);
     this.problem = problem;
     this.unknownField = unknownField;
     this.sentence = sentence;
+    this.placed = placed;
   }
 
   /** {@code field} (a dotted path, may be empty) is wrong: {@code problem} says how. */
   public static ConfigException invalid(String field, String problem) {
-    return new ConfigException(split(field), problem, false, false, null, null);
+    return new ConfigException(split(field), problem, false, false, true, null, null);
   }
 
   public static ConfigException invalid(String field, String problem, Throwable cause) {
-    return new ConfigException(split(field), problem, false, false, null, cause);
+    return new ConfigException(split(field), problem, false, false, true, null, cause);
+  }
+
+  /**
+   * A component's complete message about its parameter {@code field} (e.g. "search space x:
+   * unknown parameter 'y' (valid: ...)"): shown as it is, and once the component's section is put
+   * in front ({@link #under}), as "in 'space.params.y': message", located at that line.
+   */
+  public static ConfigException sentence(String field, String message) {
+    return new ConfigException(split(field), message, false, true, false, null, null);
   }
 
   /**
@@ -42,25 +55,25 @@ public final class ConfigException extends BadInputException {
     if (e instanceof ConfigException c) {
       return c.under(field);
     }
-    return new ConfigException(split(field), e.getMessage(), false, true, null, e);
+    return new ConfigException(split(field), e.getMessage(), false, true, true, null, e);
   }
 
   /** {@code field} is not a known field; {@code valid} lists the known ones at that level. */
   public static ConfigException unknownField(String field, List<String> valid) {
     String v = valid.isEmpty() ? "none" : String.join(", ", valid.stream().sorted().toList());
-    return new ConfigException(split(field), "valid: " + v, true, false, null, null);
+    return new ConfigException(split(field), "valid: " + v, true, false, true, null, null);
   }
 
   /** The same error seen from {@code prefix} (a dotted path) further up the config. */
   public ConfigException under(String prefix) {
     List<String> p = new ArrayList<>(split(prefix));
     p.addAll(path);
-    return new ConfigException(p, problem, unknownField, sentence, null, getCause());
+    return new ConfigException(p, problem, unknownField, sentence, true, null, getCause());
   }
 
   /** The same error with a location ({@code file:line:column}) in front. */
   public ConfigException at(String location) {
-    return new ConfigException(path, problem, unknownField, sentence, location, getCause());
+    return new ConfigException(path, problem, unknownField, sentence, placed, location, getCause());
   }
 
   /** The dotted path of the field, e.g. {@code evaluator.training.lr}; empty for the whole config. */
@@ -68,10 +81,10 @@ public final class ConfigException extends BadInputException {
     return join(path);
   }
 
-  private static String render(List<String> path, String problem, boolean unknownField, boolean sentence) {
+  private static String render(List<String> path, String problem, boolean unknownField, boolean sentence, boolean placed) {
     String f = join(path);
     if (sentence) {
-      return f.isEmpty() ? problem : "in '" + f + "': " + problem;
+      return f.isEmpty() || !placed ? problem : "in '" + f + "': " + problem;
     }
     if (unknownField) {
       return "unknown field '" + f + "' (" + problem + ")";

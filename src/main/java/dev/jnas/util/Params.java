@@ -55,9 +55,8 @@ public final class Params {
       return MAPPER.treeToValue(p, type);
     } catch (UnrecognizedPropertyException e) {
       String path = path(e.getPath().subList(0, e.getPath().size() - 1));
-      throw new BadInputException(
-          component + ": unknown parameter '" + (path.isEmpty() ? "" : path + ".") + e.getPropertyName()
-              + "' (valid: " + valid(e) + ")", e);
+      String name = (path.isEmpty() ? "" : path + ".") + e.getPropertyName();
+      throw ConfigException.sentence(name, component + ": unknown parameter '" + name + "' (valid: " + valid(e) + ")");
     } catch (JsonMappingException e) {
       if (e.getCause() instanceof BadInputException b) {
         throw b; // a record's own check ran in its constructor
@@ -82,8 +81,9 @@ public final class Params {
 
   /** {@code <component>: parameter '<name>' must be <what>, got <got>}. */
   public static BadInputException bad(String component, String name, String what, Object got) {
-    return new BadInputException(
-        component + ": parameter '" + name + "' must be " + what + ", got " + (got == null ? "nothing" : got));
+    // a ConfigException placed at the parameter, so a config error names its line
+    return ConfigException.sentence(
+        name, component + ": parameter '" + name + "' must be " + what + ", got " + (got == null ? "nothing" : got));
   }
 
   /** {@code value}, or {@code fallback} when absent; fails unless {@code value >= min}. */

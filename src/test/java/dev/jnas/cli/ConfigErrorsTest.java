@@ -95,11 +95,27 @@ class ConfigErrorsTest {
   }
 
   @Test
-  void spaceAndStrategyParameterErrorsAreLocated() throws IOException {
-    String yaml = GOOD.replace("space: nasbench201", "space:\n  name: nasbench201\n  params: {channels: -3}");
-    assertThat(search(yaml).err()).contains("c.yaml:").contains("space.params").contains("channels");
-    String strat = GOOD.replace("strategy: random", "strategy:\n  name: evolution\n  params: {populaton: 3}");
-    assertThat(search(strat).err()).contains("c.yaml:").contains("strategy.params").contains("populaton");
+  void spaceStrategyAndModelParameterErrorsNameTheirLine() throws IOException {
+    String yaml = GOOD.replace("space: nasbench201", "space:\n  name: nasbench201\n  params:\n    cells_per_stage: 1\n    channels: -3");
+    assertThat(search(yaml).err()).contains("c.yaml:7:").contains("'space.params.channels'").contains("channels");
+    String strat = GOOD.replace("strategy: random", "strategy:\n  name: evolution\n  params:\n    population: 4\n    populaton: 3");
+    assertThat(search(strat).err()).contains("c.yaml:8:").contains("'strategy.params.populaton'").contains("valid: population, sample");
+    String model = """
+        name: t
+        space:
+          name: declarative
+          params:
+            decisions:
+              - {name: k, options: [3, 5]}
+        model:
+          layers:
+            - conv: {kernel: $k, filters: 8}
+            - conv: {kernel: 4, filters: 8}
+        strategy: random
+        evaluator: {type: training, dataset: synthetic, synthetic: {train: 40, test: 10, size: 8}}
+        budget: {max_trials: 1}
+        """;
+    assertThat(search(model).err()).contains("c.yaml:10:").contains("layers[1].conv.kernel").contains("odd");
   }
 
   @Test

@@ -497,7 +497,9 @@ public final class Experiment implements AutoCloseable {
     Map<String, String> decisions = new LinkedHashMap<>();
     List<Decision> ds = space.decisions();
     for (int i = 0; i < ds.size(); i++) {
-      decisions.put(ds.get(i).name(), ds.get(i).label(a.get(i)));
+      if (space.isActive(a, i)) { // an inactive conditional decision is not part of the trial
+        decisions.put(ds.get(i).name(), ds.get(i).label(a.get(i)));
+      }
     }
     return new Trial(r.id(), a, r.architecture(), decisions, r.seed(), r.status(), r.result());
   }

@@ -13,8 +13,9 @@ import java.util.Optional;
  * @param id the trial's number in its experiment (0, 1, ...)
  * @param architecture the proposed architecture
  * @param string its canonical string in the space (what the store and the CLI show)
- * @param decisions each decision's chosen label, in the space's order (e.g. {@code
- *     learning_rate=0.01}): what a caller's own evaluator reads
+ * @param decisions each active decision's chosen label, in the space's order (e.g. {@code
+ *     learning_rate=0.01}; a conditional decision whose condition does not hold is absent): what a
+ *     caller's own evaluator reads
  * @param seed the trial's seed, derived from the experiment seed; all randomness of the
  *     evaluation should flow from it
  * @param status RUNNING until told

@@ -47,4 +47,23 @@ class ExamplesTest {
     assertThat(again.lines().filter(l -> l.startsWith("best: ")).findFirst())
         .isEqualTo(out.lines().filter(l -> l.startsWith("best: ")).findFirst());
   }
+
+  @Test
+  void ownSpaceWithOwnDjlModelSearchesAndRetrains() throws Exception {
+    Path folder = dir.resolve("custom");
+    String out = run(EXAMPLES.resolve("CustomSpaceSearch.java"), folder.toString());
+    assertThat(out).contains("trial 4").contains("best: blocks=").contains("test accuracy of the retrained best: ");
+    // the space's own constraint holds: no trial has 3 blocks of width 16
+    assertThat(out).doesNotContain("{blocks=3, width=16");
+    assertThat(folder.resolve("best/model.json")).isRegularFile();
+  }
+
+  @Test
+  void askTellEvaluatesInTheCallersOwnLoop() throws Exception {
+    Path folder = dir.resolve("asktell");
+    String out = run(EXAMPLES.resolve("AskTellSearch.java"), folder.toString());
+    assertThat(out).containsPattern("40 trials; best \\{optimizer=\\w+, learning_rate=[0-9.]+, .*\\}: validation accuracy 0\\.[5-9]");
+    // momentum is part of a trial only when the optimizer is SGD
+    assertThat(out.contains("optimizer=adagrad") && out.contains("momentum")).isFalse();
+  }
 }

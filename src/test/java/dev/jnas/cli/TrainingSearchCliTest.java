@@ -27,21 +27,8 @@ class TrainingSearchCliTest {
   @Test
   void searchesTrainsRetrainsAndSavesALoadableModel() throws Exception {
     Path cfg = dir.resolve("c.yaml");
-    Files.writeString(cfg, """
-        name: tiny
-        seed: 5
-        space:
-          name: nasrl-macro
-          params: {layers: 2, filter_sizes: [3], filters: [8, 16], strides: true}
-        strategy: {name: random}
-        evaluator:
-          type: training
-          dataset: synthetic
-          synthetic: {train: 1500, test: 300, size: 14}
-          training: {batch_size: 64, learning_rate: 0.1}
-        budget: {max_trials: 3, epochs: 2}
-        final: {epochs: 3}
-        """);
+    Files.writeString(cfg, TinyTrainingConfig.yaml("tiny", 5, "{train: 1500, test: 300, size: 14}",
+        "{batch_size: 64, learning_rate: 0.1}", "{max_trials: 3, epochs: 2}", "{epochs: 3}"));
     Path out = dir.resolve("exp");
     var r = CliRunner.run("search", "--config", cfg.toString(), "--output", out.toString(), "--quiet");
     assertThat(r.exitCode()).as(r.err()).isZero();

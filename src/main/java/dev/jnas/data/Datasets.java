@@ -1,6 +1,7 @@
 package dev.jnas.data;
 
 import dev.jnas.util.BadInputException;
+import dev.jnas.util.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ public final class Datasets {
       throw new BadInputException("dataset " + name + " needs evaluator.data_dir: the folder holding " + layout);
     }
     if (!Files.isDirectory(dir)) {
-      throw new BadInputException("evaluator.data_dir " + dir + " does not exist or is not a folder (dataset " + name + ")");
+      throw ConfigException.invalid("evaluator.data_dir", dir + " does not exist or is not a folder (dataset " + name + ")");
     }
     return dir;
   }
@@ -116,8 +117,7 @@ public final class Datasets {
       return dflt;
     }
     if (v < min || v > max) {
-      throw new BadInputException(
-          String.format(Locale.ROOT, "evaluator.synthetic.%s must be %,d..%,d, got %,d", field, min, max, v));
+      throw ConfigException.invalid("evaluator.synthetic." + field, String.format(Locale.ROOT, "must be %,d..%,d, got %,d", min, max, v));
     }
     return v;
   }

@@ -1,6 +1,7 @@
 package dev.jnas.data;
 
 import dev.jnas.util.BadInputException;
+import dev.jnas.util.ConfigException;
 import java.nio.file.Path;
 
 /**
@@ -21,10 +22,10 @@ public final class IdxDataset {
           "dataset idx needs evaluator.idx.train_images and evaluator.idx.train_labels (and optionally test_images and test_labels)");
     }
     if ((files.testImages() == null) != (files.testLabels() == null)) {
-      throw new BadInputException("evaluator.idx: give both test_images and test_labels, or neither");
+      throw ConfigException.invalid("evaluator.idx", "give both test_images and test_labels, or neither");
     }
     if (files.testImages() != null && files.testFraction() != null) {
-      throw new BadInputException("evaluator.idx.test_fraction applies only without test_images and test_labels");
+      throw ConfigException.invalid("evaluator.idx.test_fraction", "applies only without test_images and test_labels");
     }
     IdxReader.Labelled train = IdxReader.readPair(base.resolve(files.trainImages()), base.resolve(files.trainLabels()));
     IdxReader.Labelled test =
@@ -48,7 +49,7 @@ public final class IdxDataset {
     if (test == null) {
       double fraction = files.testFraction() == null ? ImageFolders.DEFAULT_TEST_FRACTION : files.testFraction();
       if (!(fraction > 0 && fraction < 1)) {
-        throw new BadInputException("evaluator.idx.test_fraction must be between 0 and 1 (exclusive), got " + fraction);
+        throw ConfigException.invalid("evaluator.idx.test_fraction", "must be between 0 and 1 (exclusive), got " + fraction);
       }
       return TrainTestData.holdOut(trainSet.withName(name), fraction, "evaluator.idx.test_fraction");
     }

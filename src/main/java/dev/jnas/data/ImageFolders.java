@@ -10,6 +10,7 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import ai.djl.util.Progress;
 import dev.jnas.util.BadInputException;
+import dev.jnas.util.ConfigException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,24 +93,24 @@ public final class ImageFolders {
       if (o != null) {
         if (o.size() != null) {
           if (o.size().isEmpty() || o.size().size() > 2 || o.size().stream().anyMatch(Objects::isNull)) {
-            throw new BadInputException("evaluator.images.size must be a number or [height, width], got " + o.size());
+            throw ConfigException.invalid("evaluator.images.size", "must be a number or [height, width], got " + o.size());
           }
           h = o.size().get(0);
           w = o.size().get(o.size().size() - 1);
           if (h < 1 || w < 1 || h > MAX_SIDE || w > MAX_SIDE) {
-            throw new BadInputException("evaluator.images.size must be 1.." + MAX_SIDE + " pixels, got " + o.size());
+            throw ConfigException.invalid("evaluator.images.size", "must be 1.." + MAX_SIDE + " pixels, got " + o.size());
           }
         }
         if (o.channels() != null) {
           c = o.channels();
           if (c != 1 && c != 3) {
-            throw new BadInputException("evaluator.images.channels must be 1 (grayscale) or 3 (RGB), got " + c);
+            throw ConfigException.invalid("evaluator.images.channels", "must be 1 (grayscale) or 3 (RGB), got " + c);
           }
         }
         if (o.testFraction() != null) {
           f = o.testFraction();
           if (!(f > 0 && f < 1)) {
-            throw new BadInputException("evaluator.images.test_fraction must be between 0 and 1 (exclusive), got " + f);
+            throw ConfigException.invalid("evaluator.images.test_fraction", "must be between 0 and 1 (exclusive), got " + f);
           }
         }
       }

@@ -45,13 +45,13 @@ class DatasetsTest {
     assertThat(d.test().channels()).isEqualTo(3);
     assertThatThrownBy(() -> Datasets.load(synthetic("{size: 2000}"), null))
         .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("evaluator.synthetic.size must be 1..512, got 2,000");
+        .hasMessageContaining("'evaluator.synthetic.size' must be 1..512, got 2,000");
     assertThatThrownBy(() -> Datasets.load(synthetic("{classes: 1}"), null))
         .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("evaluator.synthetic.classes must be 2..1,000");
+        .hasMessageContaining("'evaluator.synthetic.classes' must be 2..1,000");
     assertThatThrownBy(() -> Datasets.load(synthetic("{train: 2000000000}"), null))
         .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("evaluator.synthetic.train must be 1..1,000,000");
+        .hasMessageContaining("'evaluator.synthetic.train' must be 1..1,000,000");
     assertThatThrownBy(() -> Datasets.load(synthetic("{train: 1000000, size: 512, channels: 16}"), null))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("evaluator.synthetic")
@@ -80,7 +80,7 @@ class DatasetsTest {
         .hasMessageContaining("dataset images needs evaluator.data_dir");
     assertThatThrownBy(() -> Datasets.load(DatasetConfig.of("cifar10", "nowhere"), dir))
         .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("evaluator.data_dir " + dir.resolve("nowhere") + " does not exist");
+        .hasMessageContaining("'evaluator.data_dir' " + dir.resolve("nowhere") + " does not exist");
   }
 
   @Test

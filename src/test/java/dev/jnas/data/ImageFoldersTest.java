@@ -213,13 +213,13 @@ class ImageFoldersTest {
     grayImages(root, "b", 1, 2, 4);
     assertThatThrownBy(() -> ImageFolders.load(root, options(List.of(2000), null, null)))
         .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("evaluator.images.size must be 1..1024");
+        .hasMessageContaining("'evaluator.images.size' must be 1..1024");
     assertThatThrownBy(() -> ImageFolders.load(root, options(List.of(1, 2, 3), null, null)))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("[height, width]");
     assertThatThrownBy(() -> ImageFolders.load(root, options(null, 2, null)))
         .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("evaluator.images.channels must be 1 (grayscale) or 3 (RGB)");
+        .hasMessageContaining("'evaluator.images.channels' must be 1 (grayscale) or 3 (RGB)");
     assertThatThrownBy(() -> ImageFolders.load(root, options(null, null, 1.0)))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("evaluator.images.test_fraction");

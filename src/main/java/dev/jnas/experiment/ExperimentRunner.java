@@ -1,7 +1,5 @@
 package dev.jnas.experiment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.evaluate.EpochMetrics;
 import dev.jnas.evaluate.Evaluator;
 import dev.jnas.evaluate.TrialContext;
@@ -16,17 +14,13 @@ import dev.jnas.store.TrialStore;
 import dev.jnas.strategy.Strategy;
 import dev.jnas.util.AtomicFiles;
 import dev.jnas.util.Folders;
-import dev.jnas.util.Json;
 import dev.jnas.util.NasException;
-import dev.jnas.util.Rng;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;

@@ -89,21 +89,25 @@ public record ExperimentConfig(
   }
 
   private ComponentRef spaceRef() {
-    try {
-      return ComponentRef.of(space, "space");
-    } catch (ConfigException e) {
-      throw e;
-    } catch (BadInputException e) {
-      throw ConfigException.within("space", e);
-    }
+    return ComponentRef.of(space, "space");
   }
 
   public String strategyName() {
-    return nameOf(strategy, "strategy");
+    return strategyRef().name();
   }
 
   public JsonNode strategyParams() {
-    return paramsOf(strategy);
+    return strategyRef().params();
+  }
+
+  /** The strategy section; strategies are registered by name (a jar adds them), not given by class. */
+  private ComponentRef strategyRef() {
+    ComponentRef r = ComponentRef.of(strategy, "strategy");
+    if (r.className() != null) {
+      throw ConfigException.invalid("strategy.class", "is not supported: register the strategy through"
+          + " META-INF/services/dev.jnas.strategy.StrategyProvider and give its name");
+    }
+    return r;
   }
 
   /** A copy with another budget (resume with more trials or minutes). */
@@ -127,30 +131,6 @@ public record ExperimentConfig(
     }
     Path p = Path.of(path);
     return p.isAbsolute() || baseDir == null ? p : Path.of(baseDir).resolve(p).normalize();
-  }
-
-  private static String nameOf(JsonNode n, String field) {
-    if (n == null || n.isNull() || n.isMissingNode()) {
-      throw ConfigException.invalid(field, "is missing");
-    }
-    if (n.isTextual()) {
-      return n.asText();
-    }
-    JsonNode name = n.get("name");
-    if (!n.isObject() || name == null || !name.isTextual()) {
-      throw ConfigException.invalid(field, "must be a name or an object with 'name' (and optional 'params')");
-    }
-    n.fieldNames().forEachRemaining(f -> {
-      if (!f.equals("name") && !f.equals("params")) {
-        throw ConfigException.unknownField(field + "." + f, java.util.List.of("name", "params"));
-      }
-    });
-    return name.asText();
-  }
-
-  private static JsonNode paramsOf(JsonNode n) {
-    JsonNode p = n == null || n.isTextual() ? null : n.get("params");
-    return p == null || p.isNull() ? Json.MAPPER.createObjectNode() : p;
   }
 
   /** Checks what can be checked without building components; throws {@link ConfigException}. */

@@ -111,7 +111,7 @@ public final class ConfigBinding {
       return "true or false";
     }
     if (type == String.class) {
-      return "a text";
+      return "a string";
     }
     if (type.isEnum()) {
       return "one of " + String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString).toList());
@@ -124,13 +124,18 @@ public final class ConfigBinding {
           ? "an object with fields " + String.join(", ", java.util.Arrays.stream(type.getRecordComponents()).map(ConfigBinding::jsonName).toList())
           : "an object";
     }
-    return "a value of another kind";
+    return type == Object.class ? "a value of another kind" : "an object";
   }
 
   private static String jsonName(java.lang.reflect.RecordComponent c) {
     // @JsonProperty does not target record components; it lands on the accessor
     var p = c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
-    return p != null && !p.value().isEmpty() ? p.value() : c.getName();
+    // unannotated components are bound snake_case (util.Params), as in the config files
+    return p != null && !p.value().isEmpty()
+        ? p.value()
+        : ((com.fasterxml.jackson.databind.PropertyNamingStrategies.NamingBase)
+                com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+            .translate(c.getName());
   }
 
   private static String gotToken(MismatchedInputException m) {

@@ -136,22 +136,8 @@ public final class Params {
 
   private static String words(Type t) {
     Class<?> c = t instanceof ParameterizedType p ? (Class<?>) p.getRawType() : t instanceof Class<?> k ? k : Object.class;
-    if (c == Integer.class || c == int.class || c == Long.class || c == long.class) {
-      return "an integer";
-    }
-    if (c == Double.class || c == double.class || c == Float.class || c == float.class) {
-      return "a number";
-    }
-    if (c == Boolean.class || c == boolean.class) {
-      return "true or false";
-    }
-    if (c == String.class) {
-      return "a string";
-    }
-    if (Collection.class.isAssignableFrom(c) || c.isArray()) {
-      return "a list";
-    }
-    return "an object";
+    // a parameter's message names the parameter; its nested fields are listed when one is unknown
+    return c.isRecord() ? "an object" : ConfigBinding.describe(c);
   }
 
   /** The valid names: a record's in declaration order (its author's order), else sorted. */

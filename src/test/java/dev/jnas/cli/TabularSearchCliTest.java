@@ -129,4 +129,14 @@ class TabularSearchCliTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("has a header but no rows");
   }
+
+  /** The shipped example runs as it stands, from another working directory too (paths are relative to it). */
+  @Test
+  void theShippedExampleRuns() throws Exception {
+    Path out = dir.resolve("example");
+    var r = CliRunner.run("search", "--config", Path.of("examples", "nasbench201-evolution.yaml").toAbsolutePath().toString(),
+        "--output", out.toString(), "--quiet");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(out.resolve("best/architecture.json")).isRegularFile();
+  }
 }

@@ -24,6 +24,15 @@ public final class NasBench201Builder extends SpaceModelBuilder<NasBench201Space
     for (int e = 0; e < arch.size(); e++) {
       ops.add(NasBench201Space.OPS.get(arch.get(e)));
     }
+    return skeleton(space, inputShape, numClasses, shape -> {
+      NasBench201Cell cell = new NasBench201Cell(ops, shape);
+      return new Built(cell, shape, cell.flops());
+    });
+  }
+
+  /** The network around the cells that {@code cell} builds for a per-example shape (shared with the supernet). */
+  static Built skeleton(
+      NasBench201Space space, Shape inputShape, int numClasses, java.util.function.Function<Shape, Built> cell) {
     List<Built> parts = new ArrayList<>();
     int channels = space.channels();
     Built stem = Ops.conv(inputShape, channels, 3, 1);
@@ -38,8 +47,7 @@ public final class NasBench201Builder extends SpaceModelBuilder<NasBench201Space
         shape = r.output();
       }
       for (int n = 0; n < space.cellsPerStage(); n++) {
-        NasBench201Cell cell = new NasBench201Cell(ops, shape);
-        parts.add(new Built(cell, shape, cell.flops()));
+        parts.add(cell.apply(shape));
       }
     }
     parts.add(Ops.batchNorm(shape));

@@ -31,15 +31,8 @@ public final class NasBench201Cell extends FixedShapeBlock {
         int e = NasBench201Space.edgeIndex(to, from);
         String op = edgeOps.get(e);
         ops[e] = op;
-        Built b =
-            switch (op) {
-              case "none", "skip_connect" -> null;
-              case "nor_conv_1x1" -> Ops.reluConvBn(input, Ops.channels(input), 1, 1);
-              case "nor_conv_3x3" -> Ops.reluConvBn(input, Ops.channels(input), 3, 1);
-              case "avg_pool_3x3" -> Ops.avgPool3(input, 1);
-              default -> throw new IllegalArgumentException("unknown NAS-Bench-201 op " + op);
-            };
-        if (b != null) {
+        Built b = candidate(op, input);
+        if (b != null && b.block() != null) {
           edges[e] = child("edge_" + to + "_" + from, b, input);
           total += b.flops();
         }
@@ -47,6 +40,21 @@ public final class NasBench201Cell extends FixedShapeBlock {
     }
     this.flops = total;
     setExampleOutput(input);
+  }
+
+  /**
+   * Edge op {@code op} for a per-example shape: null for {@code none}, a block-less {@link Built}
+   * for {@code skip_connect} (the supernet's candidates are the same).
+   */
+  static Built candidate(String op, Shape input) {
+    return switch (op) {
+      case "none" -> null;
+      case "skip_connect" -> MixedOp.identity(input);
+      case "nor_conv_1x1" -> Ops.reluConvBn(input, Ops.channels(input), 1, 1);
+      case "nor_conv_3x3" -> Ops.reluConvBn(input, Ops.channels(input), 3, 1);
+      case "avg_pool_3x3" -> Ops.avgPool3(input, 1);
+      default -> throw new IllegalArgumentException("unknown NAS-Bench-201 op " + op);
+    };
   }
 
   /** Multiply-adds of one example through this cell. */

@@ -1,0 +1,28 @@
+package dev.jnas.model;
+
+import ai.djl.ndarray.types.Shape;
+import dev.jnas.space.NasBench201Space;
+import dev.jnas.space.SearchSpace;
+import dev.jnas.util.BadInputException;
+
+/** The supernet of each built-in trainable space. */
+public final class Supernets {
+  private Supernets() {}
+
+  /** Names of the spaces that have a supernet, for messages. */
+  public static final String SUPPORTED = "nasbench201";
+
+  /**
+   * An uninitialised supernet of {@code space} for examples of {@code inputShape}.
+   *
+   * @throws BadInputException when the space has no supernet (one-shot search needs one)
+   */
+  public static Supernet create(SearchSpace space, Shape inputShape, int numClasses) {
+    if (space instanceof NasBench201Space s) {
+      return new NasBench201Supernet(s, inputShape, numClasses);
+    }
+    throw new BadInputException(
+        "search space '" + space.name() + "' has no supernet: one-shot strategies (enas, darts, proxyless) search "
+            + SUPPORTED);
+  }
+}

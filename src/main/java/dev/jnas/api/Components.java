@@ -2,6 +2,7 @@ package dev.jnas.api;
 
 import dev.jnas.evaluate.Evaluator;
 import dev.jnas.experiment.FinalTrainer;
+import dev.jnas.experiment.OneShotRunner;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.strategy.Strategy;
 import dev.jnas.util.NasException;
@@ -13,6 +14,7 @@ import dev.jnas.util.NasException;
  * @param finalTrainer null for evaluators that cannot train (tabular, the caller's own)
  * @param defaultEpochs epochs per trial when the budget does not say
  * @param usesEngine whether the parts run libtorch (provenance then records its version)
+ * @param oneShot the supernet search that replaces the trial loop (one-shot strategies), or null
  */
 record Components(
     SearchSpace space,
@@ -20,8 +22,16 @@ record Components(
     Evaluator evaluator,
     FinalTrainer finalTrainer,
     int defaultEpochs,
-    boolean usesEngine)
+    boolean usesEngine,
+    OneShotRunner oneShot)
     implements AutoCloseable {
+
+  Components(
+      SearchSpace space, Strategy strategy, Evaluator evaluator, FinalTrainer finalTrainer, int defaultEpochs,
+      boolean usesEngine) {
+    this(space, strategy, evaluator, finalTrainer, defaultEpochs, usesEngine, null);
+  }
+
   @Override
   public void close() {
     try {

@@ -57,10 +57,14 @@ final class Evaluators {
     String type = cfg.path("type").asText("");
     return switch (type) {
       case "tabular" -> {
+        refuseOneShot(config, given, "tabular");
         EngineThreads.forControllerOnly();
         yield tabular(config, read(cfg, TabularConfig.class), given);
       }
-      case "none" -> callerEvaluates(config, given);
+      case "none" -> {
+        refuseOneShot(config, given, "none");
+        yield callerEvaluates(config, given);
+      }
       case "training" -> Training.create(config, given);
       default -> throw ConfigException.invalid(
           "evaluator.type", type.isEmpty() ? "is missing (valid: training, tabular, none)" : "'" + type + "' is unknown (valid: training, tabular, none)");
@@ -116,6 +120,15 @@ final class Evaluators {
       throw e.under("strategy.params");
     } catch (BadInputException e) {
       throw ConfigException.within("strategy", e);
+    }
+  }
+
+  /** One-shot strategies train a supernet: only a training evaluator can. */
+  static void refuseOneShot(ExperimentConfig config, Given given, String evaluatorType) {
+    if (given.strategy() == null && Strategies.provider(config.strategyName()).oneShot()) {
+      throw ConfigException.invalid(
+          "strategy", "'" + config.strategyName() + "' is a one-shot search: it trains a supernet and needs evaluator type"
+              + " training, not " + evaluatorType);
     }
   }
 

@@ -301,7 +301,7 @@ public final class Experiment implements AutoCloseable {
     var b = config.budget();
     RunSettings settings =
         new RunSettings(
-            maxTrials(),
+            parts.oneShot() != null ? 1 : maxTrials(), // a one-shot search is one trial
             b.maxMinutes() == null ? null : Duration.ofMillis(Math.round(b.maxMinutes() * 60_000)),
             config.concurrencyOrDefault(),
             config.seedOrDefault(),
@@ -310,7 +310,9 @@ public final class Experiment implements AutoCloseable {
     long t0 = System.nanoTime();
     FirstStep firstStep = new FirstStep(listener);
     List<TrialRecord> trials =
-        new ExperimentRunner(parts.space(), parts.strategy(), parts.evaluator(), store, settings, firstStep).run();
+        parts.oneShot() != null
+            ? parts.oneShot().run(store, settings, dir, firstStep)
+            : new ExperimentRunner(parts.space(), parts.strategy(), parts.evaluator(), store, settings, firstStep).run();
     Optional<TrialRecord> best = ExperimentRunner.best(trials);
     if (best.isEmpty()) {
       ObjectNode summary = summary(trials, null, null, (System.nanoTime() - t0) / 1e9);

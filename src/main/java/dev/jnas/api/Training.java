@@ -10,7 +10,10 @@ import dev.jnas.evaluate.TrialListener;
 import dev.jnas.experiment.ExperimentConfig;
 import dev.jnas.experiment.ExperimentListener;
 import dev.jnas.experiment.FinalTrainer;
+import dev.jnas.experiment.OneShotRunner;
 import dev.jnas.model.ModelBuilder;
+import dev.jnas.oneshot.OneShotStrategy;
+import dev.jnas.oneshot.SupernetSearch;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.train.SpaceSpec;
 import dev.jnas.train.TrainedModel;
@@ -61,7 +64,33 @@ final class Training {
           return new FinalTrainer.FinalModel(
               m.testAccuracy(), m.trainAccuracy(), epochs, m.wallSeconds(), m.params(), m.flops(), files);
         };
-    return new Components(space, strategy, evaluator, finalTrainer, settings.epochs(), true);
+    OneShotRunner oneShot = null;
+    if (strategy instanceof OneShotStrategy os) {
+      oneShot = oneShot(config, space, os, evaluator, settings);
+    }
+    return new Components(space, strategy, evaluator, finalTrainer, settings.epochs(), true, oneShot);
+  }
+
+  /** The supernet search of a one-shot strategy; checks that the space has a supernet. */
+  private static OneShotRunner oneShot(
+      ExperimentConfig config, SearchSpace space, OneShotStrategy strategy, TrainingEvaluator evaluator,
+      TrainingSettings settings) {
+    if (config.model() != null && !config.model().isNull()) {
+      throw dev.jnas.util.ConfigException.invalid(
+          "model", "cannot be given with one-shot strategy " + strategy.name() + ": it trains the space's own supernet");
+    }
+    if (evaluator.searchValData().size() == 0) {
+      throw dev.jnas.util.ConfigException.invalid(
+          "evaluator.training.val_fraction", "leaves no validation images, which one-shot strategy " + strategy.name() + " learns from");
+    }
+    SupernetSearch search =
+        new SupernetSearch(space, strategy.params(), evaluator.searchTrainData(), evaluator.searchValData(), settings, null);
+    try {
+      search.supernet(); // cheap: the blocks are not initialised
+    } catch (dev.jnas.util.BadInputException e) {
+      throw dev.jnas.util.ConfigException.within("strategy", e);
+    }
+    return search;
   }
 
   private static TrialListener forward(ExperimentListener l) {

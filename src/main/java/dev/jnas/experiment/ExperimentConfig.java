@@ -110,6 +110,12 @@ public record ExperimentConfig(
     return r;
   }
 
+  /** Whether the strategy is a one-shot search (an unknown name is not: it fails elsewhere). */
+  public boolean isOneShot() {
+    var p = dev.jnas.strategy.Strategies.providers().get(strategyName());
+    return p != null && p.oneShot();
+  }
+
   /** A copy with another budget (resume with more trials or minutes). */
   public ExperimentConfig withBudget(Budget b) {
     return new ExperimentConfig(name, seed, space, strategy, evaluator, b, concurrency, finalTraining, model, baseDir);
@@ -149,7 +155,16 @@ public record ExperimentConfig(
     if (evaluator == null || !evaluator.isObject()) {
       throw ConfigException.invalid("evaluator", "is missing: an object with 'type: training' or 'type: tabular'");
     }
-    if (budget == null || ((budget.maxTrials() == null || budget.maxTrials() <= 0) && budget.maxMinutes() == null)) {
+    boolean oneShot = isOneShot();
+    if (oneShot && budget != null && budget.maxTrials() != null) {
+      throw ConfigException.invalid(
+          "budget.max_trials", "does not apply to one-shot strategy " + strategyName()
+              + ": it trains one supernet for budget.epochs (and/or budget.max_minutes)");
+    }
+    if (oneShot && (budget == null || (budget.epochs() == null && budget.maxMinutes() == null))) {
+      throw ConfigException.invalid("budget", "needs epochs (supernet epochs, > 0) and/or max_minutes for one-shot strategy " + strategyName());
+    }
+    if (!oneShot && (budget == null || ((budget.maxTrials() == null || budget.maxTrials() <= 0) && budget.maxMinutes() == null))) {
       throw ConfigException.invalid("budget", "needs max_trials (> 0) and/or max_minutes");
     }
     if (budget.maxTrials() != null && budget.maxTrials() < 0) {

@@ -23,6 +23,14 @@ public interface StrategyProvider {
   }
 
   /**
+   * Whether the strategy is a one-shot search (it trains one supernet with the experiment's
+   * training evaluator instead of proposing trials): it then needs evaluator type {@code training}.
+   */
+  default boolean oneShot() {
+    return false;
+  }
+
+  /**
    * @param params strategy parameters from the config (may be empty); unknown or invalid ones
    *     raise {@link dev.jnas.util.BadInputException} naming the parameter
    */

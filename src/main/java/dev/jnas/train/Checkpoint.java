@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * (parameters, momentum) an int count followed by (UTF name, int n, n bytes) per array, then the
  * long CRC-32 of everything before it.
  */
-final class Checkpoint {
+public final class Checkpoint {
   static final String FILE = "checkpoint.bin";
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoint.class);
   private static final byte[] MAGIC = "JNASCKPT".getBytes(StandardCharsets.US_ASCII);
@@ -50,7 +50,13 @@ final class Checkpoint {
    * @param steps SGD steps taken
    * @param epochs metrics of every epoch done, from epoch 1
    */
-  record Header(String key, int steps, List<EpochMetrics> epochs) {}
+  record Header(String key, int steps, List<EpochMetrics> epochs, com.fasterxml.jackson.databind.JsonNode extra) {}
+
+  /**
+   * A restored run's position: SGD steps, the epochs done, and the caller's own state saved with
+   * it (null when none).
+   */
+  public record Restored(int steps, List<EpochMetrics> epochs, com.fasterxml.jackson.databind.JsonNode extra) {}
 
   /** A checkpoint file as read, arrays still encoded. */
   record Contents(Header header, Map<String, byte[]> parameters, Map<String, byte[]> momentum) {}
@@ -59,11 +65,22 @@ final class Checkpoint {
 
   /** Writes the state of {@code block} and {@code loop} after {@code epochs} into {@code dir}. */
   static void save(Path dir, String key, List<EpochMetrics> epochs, Block block, TrainingLoop loop) {
+    save(dir, key, loop.steps(), epochs, null, block, loop.optimizerState());
+  }
+
+  /**
+   * Writes a run's state into {@code dir} atomically: {@code block}'s parameters, the optimiser's
+   * arrays by name, the step count, the epochs' metrics and {@code extra} (any JSON the caller
+   * needs to continue, e.g. a supernet's architecture parameters; may be null).
+   */
+  public static void save(
+      Path dir, String key, int steps, List<EpochMetrics> epochs, com.fasterxml.jackson.databind.JsonNode extra,
+      Block block, Map<String, NDArray> optimizerState) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.write(MAGIC);
       out.writeInt(VERSION);
-      byte[] header = Json.MAPPER.writeValueAsBytes(new Header(key, loop.steps(), epochs));
+      byte[] header = Json.MAPPER.writeValueAsBytes(new Header(key, steps, epochs, extra));
       out.writeInt(header.length);
       out.write(header);
       Map<String, NDArray> parameters = new LinkedHashMap<>();
@@ -71,7 +88,7 @@ final class Checkpoint {
         parameters.put(p.getKey(), p.getValue().getArray());
       }
       writeArrays(out, parameters);
-      writeArrays(out, loop.optimizerState());
+      writeArrays(out, optimizerState);
       out.flush();
       CRC32 crc = new CRC32();
       crc.update(bytes.toByteArray());
@@ -146,19 +163,36 @@ final class Checkpoint {
    * @return the metrics of the epochs the restored state has done (empty when nothing was restored)
    */
   static List<EpochMetrics> restore(Path dir, String key, Block block, TrainingLoop loop, NDManager manager) {
+    Restored r = restore(dir, key, block, momentum -> loop.restore(0, momentum), manager);
+    if (r == null) {
+      return List.of();
+    }
+    loop.restore(r.steps(), Map.of());
+    return r.epochs();
+  }
+
+  /**
+   * Restores {@code block}'s parameters and hands the optimiser's saved arrays to {@code
+   * optimizer} when the checkpoint in {@code dir} belongs to the run {@code key}. A missing
+   * checkpoint, another run's, or a damaged one (logged) restores nothing.
+   *
+   * @return the restored position, or null when nothing was restored
+   */
+  public static Restored restore(
+      Path dir, String key, Block block, java.util.function.Consumer<Map<String, NDArray>> optimizer, NDManager manager) {
     Contents c;
     try {
       c = read(dir);
     } catch (IOException | RuntimeException e) {
       LOG.warn("ignoring the checkpoint in {} and training from the start: {}", dir, e.getMessage());
-      return List.of();
+      return null;
     }
     if (c == null) {
-      return List.of();
+      return null;
     }
     if (!key.equals(c.header().key())) {
       LOG.warn("ignoring the checkpoint in {}: it is of another run ({}), not {}", dir, c.header().key(), key);
-      return List.of();
+      return null;
     }
     boolean gradModeBefore = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
@@ -178,14 +212,14 @@ final class Checkpoint {
           throw new IllegalArgumentException("parameter " + p.getKey() + " is missing or has another shape");
         }
       }
-      loop.restore(c.header().steps(), momentum);
+      optimizer.accept(momentum);
       for (var p : blockParameters) {
         TrainingLoop.copyInto(parameters.get(p.getKey()), p.getValue().getArray());
       }
-      return List.copyOf(c.header().epochs());
+      return new Restored(c.header().steps(), List.copyOf(c.header().epochs()), c.header().extra());
     } catch (RuntimeException e) {
       LOG.warn("ignoring the checkpoint in {} and training from the start: {}", dir, e.getMessage());
-      return List.of();
+      return null;
     } finally {
       JniUtils.setGradMode(gradModeBefore);
     }

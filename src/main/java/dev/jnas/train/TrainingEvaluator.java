@@ -98,6 +98,16 @@ public final class TrainingEvaluator implements Evaluator {
     return searchTrain.size();
   }
 
+  /** The training part of the split (after the subset): what a search trains on. */
+  public ImageDataset searchTrainData() {
+    return searchTrain;
+  }
+
+  /** The validation part of the split. */
+  public ImageDataset searchValData() {
+    return searchVal;
+  }
+
   public int valSize() {
     return searchVal.size();
   }

@@ -29,12 +29,8 @@ import java.util.Map;
  * GradientCollector}: that collector is a process-wide singleton ("only one can be collecting at
  * a time"), which would forbid concurrent trials, while PyTorch's grad mode is per thread.
  *
- * <p>The optimiser is SGD as PyTorch's {@code torch.optim.SGD} (weight decay added to the
- * gradient, momentum buffer {@code buf = mu*buf + d}, optionally Nesterov), written here with
- * in-place ops: DJL's Nag is not implemented by its PyTorch engine, and its Sgd keeps momentum
- * state (scaled by the learning rate, MXNet style) that cannot be saved. The whole optimiser state
- * is the step counter and the momentum buffers ({@link #optimizerState()}), so a checkpoint can
- * continue a run exactly.
+ * <p>The optimiser is {@link Sgd} (PyTorch's SGD); its whole state is the step counter and the
+ * momentum buffers ({@link #optimizerState()}), so a checkpoint can continue a run exactly.
  *
  * <p>Not thread-safe: one loop per trial, used by the trial's thread.
  */
@@ -87,10 +83,8 @@ final class TrainingLoop {
   private final List<Parameter> trainable = new ArrayList<>();
   private final List<String> trainableNames = new ArrayList<>(); // the block's parameter paths
   private final Tracker learningRate;
-  private final NDArray[] buffers; // momentum buffers, parallel to trainable; made at the first step
+  private final Sgd sgd;
   private int step;
-  private NDArray muScalar; // optimiser constants, owned by the model's manager
-  private NDArray wdScalar;
   private StepTimer timer; // null on the normal path: one null check per phase boundary
   private long lapStart;
 
@@ -107,7 +101,7 @@ final class TrainingLoop {
         trainableNames.add(pair.getKey());
       }
     }
-    buffers = new NDArray[trainable.size()];
+    sgd = new Sgd(trainable, trainableNames, settings.momentum(), settings.nesterov(), settings.weightDecay(), manager);
     float lr = (float) settings.learningRate();
     learningRate =
         settings.cosine() && totalSteps > 1
@@ -270,44 +264,7 @@ final class TrainingLoop {
   private void update(NDManager bm) {
     float lr = learningRate.getNewValue(step);
     step++;
-    if (muScalar == null) {
-      muScalar = manager.create((float) settings.momentum());
-      wdScalar = manager.create((float) settings.weightDecay());
-    }
-    // scalar tensors: DJL turns every op with a Number into create + op + close
-    NDArray lrScalar = bm.create(lr);
-    boolean withMomentum = settings.momentum() != 0;
-    for (int i = 0; i < trainable.size(); i++) {
-      NDArray w = trainable.get(i).getArray();
-      NDArray g = w.getGradient();
-      g.attach(bm); // the gradient handle would otherwise pile up in the model's manager
-      // as torch.optim.SGD: d = g + wd*w;  buf = mu*buf + d;  w -= lr * (nesterov ? d + mu*buf : buf)
-      if (settings.weightDecay() != 0) {
-        try (NDArray decay = w.mul(wdScalar)) {
-          g.addi(decay);
-        }
-      }
-      if (withMomentum) {
-        if (buffers[i] == null) {
-          buffers[i] = w.zerosLike();
-        }
-        NDArray buf = buffers[i];
-        buf.muli(muScalar).addi(g);
-        if (settings.nesterov()) {
-          try (NDArray look = buf.mul(muScalar)) {
-            g.addi(look);
-          }
-        } else {
-          try (NDArray delta = buf.mul(lrScalar)) {
-            w.subi(delta);
-          }
-          JniUtils.zeroGrad((PtNDArray) w);
-          continue;
-        }
-      }
-      w.subi(g.muli(lrScalar));
-      JniUtils.zeroGrad((PtNDArray) w);
-    }
+    sgd.step(bm, lr, null);
   }
 
   /**
@@ -316,13 +273,7 @@ final class TrainingLoop {
    * arrays are the live buffers; read them, do not keep them.
    */
   Map<String, NDArray> optimizerState() {
-    Map<String, NDArray> state = new LinkedHashMap<>();
-    for (int i = 0; i < buffers.length; i++) {
-      if (buffers[i] != null) {
-        state.put(trainableNames.get(i), buffers[i]);
-      }
-    }
-    return state;
+    return sgd.state();
   }
 
   /** SGD steps taken so far (the learning-rate schedule's position). */
@@ -337,34 +288,7 @@ final class TrainingLoop {
    * @throws IllegalArgumentException when a buffer names no trainable parameter or has another shape
    */
   void restore(int steps, Map<String, NDArray> saved) {
-    int[] index = new int[saved.size()];
-    int k = 0;
-    for (var e : saved.entrySet()) { // check all before changing anything
-      int i = trainableNames.indexOf(e.getKey());
-      if (i < 0) {
-        throw new IllegalArgumentException("momentum of an unknown parameter " + e.getKey());
-      }
-      Shape shape = trainable.get(i).getArray().getShape();
-      if (!shape.equals(e.getValue().getShape())) {
-        throw new IllegalArgumentException(
-            "momentum of " + e.getKey() + " has shape " + e.getValue().getShape() + ", the parameter " + shape);
-      }
-      index[k++] = i;
-    }
-    boolean gradModeBefore = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
-      k = 0;
-      for (NDArray b : saved.values()) {
-        int i = index[k++];
-        if (buffers[i] == null) {
-          buffers[i] = trainable.get(i).getArray().zerosLike();
-        }
-        copyInto(b, buffers[i]);
-      }
-    } finally {
-      JniUtils.setGradMode(gradModeBefore);
-    }
+    sgd.restore(saved);
     step = steps;
   }
 

@@ -26,6 +26,7 @@ import dev.jnas.strategy.rl.DecisionPlan.Kind;
 import dev.jnas.strategy.rl.DecisionPlan.Step;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Json;
+import dev.jnas.train.SavableAdam;
 import dev.jnas.util.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,7 +79,7 @@ final class ControllerNetwork implements AutoCloseable {
   private final Parameter learnedAnchors;
   /** Every trained parameter under a name that is stable across processes (DJL's ids are random). */
   private final Map<String, Parameter> parameters = new LinkedHashMap<>();
-  private OwnedAdam optimizer;
+  private SavableAdam optimizer;
   private final float learningRate;
   /** While a restored network is being built: the saved parameters; else null. */
   private JsonNode saved;
@@ -154,7 +155,7 @@ final class ControllerNetwork implements AutoCloseable {
           plan.learnedRows() == 0
               ? null
               : standalone("learned_anchors", new Shape(plan.learnedRows(), hidden), uniform, f32);
-      optimizer = new OwnedAdam(learningRate, 0, Map.of(), manager);
+      optimizer = new SavableAdam(learningRate, 0, Map.of(), manager);
       this.saved = null;
     } catch (RuntimeException e) {
       manager.close(); // e.g. a saved array of the wrong size
@@ -466,7 +467,7 @@ final class ControllerNetwork implements AutoCloseable {
         });
     adamSteps = steps;
     // A fresh Adam that continues at step t from the saved moments (DJL has no way to load them).
-    optimizer = new OwnedAdam(learningRate, steps, moments, manager);
+    optimizer = new SavableAdam(learningRate, steps, moments, manager);
   }
 
   /** Every persistent array by name (weights, then Adam's moments as {@code name#adam<k>}): for tests. */
@@ -491,72 +492,5 @@ final class ControllerNetwork implements AutoCloseable {
   @Override
   public void close() {
     manager.close();
-  }
-
-  /**
-   * DJL's Adam, with its moment arrays owned by the network's manager instead of left detached,
-   * and readable and restorable for snapshots. DJL keeps the moments in private maps that it
-   * passes to {@link #withDefaultState}; they are told apart by the order Adam first asks for
-   * them (slot k), which is the same in the process that saves and the one that restores.
-   */
-  private static final class OwnedAdam extends Adam {
-    private final NDManager owner;
-    /** Adam's state maps (parameter id -> device -> array), in the order it first used them. */
-    private final List<Map<String, Map<Device, NDArray>>> slots = new ArrayList<>();
-    /** Restored moments (parameter id -> one array per slot), used when Adam first asks for them. */
-    private final Map<String, List<float[]>> restored;
-
-    /**
-     * @param steps Adam steps already taken (its next step is {@code steps + 1})
-     * @param restored moments per parameter id, one array per slot; empty before the first step
-     */
-    OwnedAdam(float learningRate, int steps, Map<String, List<float[]>> restored, NDManager owner) {
-      super(Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).optBeginNumUpdate(steps));
-      this.restored = new HashMap<>(restored);
-      this.owner = owner;
-    }
-
-    @Override
-    protected NDArray withDefaultState(
-        Map<String, Map<Device, NDArray>> state,
-        String key,
-        Device device,
-        Function<String, NDArray> defaultFunction) {
-      int slot = 0;
-      while (slot < slots.size() && slots.get(slot) != state) { // identity: Map.equals compares contents
-        slot++;
-      }
-      if (slot == slots.size()) {
-        slots.add(state);
-      }
-      List<float[]> saved = restored.getOrDefault(key, List.of());
-      Function<String, NDArray> initial = defaultFunction;
-      if (slot < saved.size()) {
-        float[] values = saved.get(slot);
-        initial = k -> {
-          try (NDArray zeros = defaultFunction.apply(k)) {
-            return zeros.getManager().create(values, zeros.getShape());
-          }
-        };
-      }
-      NDArray s = super.withDefaultState(state, key, device, initial);
-      if (s.getManager() != owner) {
-        s.attach(owner);
-      }
-      return s;
-    }
-
-    /** The moments of parameter {@code id} by slot; empty before its first step. */
-    List<float[]> moments(String id) {
-      List<float[]> out = new ArrayList<>();
-      for (Map<String, Map<Device, NDArray>> state : slots) {
-        Map<Device, NDArray> arrays = state.get(id);
-        if (arrays != null) {
-          out.add(arrays.values().iterator().next().toFloatArray());
-        }
-      }
-      // Restored but not yet used by a step: still part of the state.
-      return out.isEmpty() ? restored.getOrDefault(id, List.of()) : out;
-    }
   }
 }

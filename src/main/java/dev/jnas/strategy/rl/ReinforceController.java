@@ -100,7 +100,7 @@ public final class ReinforceController implements Strategy, AutoCloseable {
       return List.of();
     }
     if (pending == null) {
-      pending = new Batch(sampleValid(config.batch()));
+      pending = new Batch(sampleValid(config.batch(), rng));
     }
     List<Integer> slots = new ArrayList<>();
     for (int k = 0; k < pending.size() && slots.size() < n; k++) {
@@ -141,8 +141,16 @@ public final class ReinforceController implements Strategy, AutoCloseable {
     }
   }
 
+  /**
+   * {@code n} architectures drawn from the current policy with {@code random}, outside the ask/tell
+   * cycle: nothing is opened or learnt (ENAS trains its shared weights on such samples).
+   */
+  public List<Architecture> sample(int n, java.util.random.RandomGenerator random) {
+    return List.of(sampleValid(n, random));
+  }
+
   /** Samples {@code m} valid architectures as one LSTM batch, re-sampling rows that break a constraint. */
-  private Architecture[] sampleValid(int m) {
+  private Architecture[] sampleValid(int m, java.util.random.RandomGenerator rng) {
     Architecture[] out = new Architecture[m];
     List<Integer> missing = new ArrayList<>();
     for (int k = 0; k < m; k++) {

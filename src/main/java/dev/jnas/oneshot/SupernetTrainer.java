@@ -1,0 +1,242 @@
+package dev.jnas.oneshot;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.tracker.Tracker;
+import dev.jnas.data.BatchLoader;
+import dev.jnas.model.MixedOp;
+import dev.jnas.model.Supernet;
+import dev.jnas.train.Sgd;
+import dev.jnas.train.TrainingSettings;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains a supernet's weights: forward and backward passes on whatever path the search has set,
+ * and SGD (the evaluator's settings) that leaves out every candidate the pass did not run, so an
+ * unused candidate keeps its weights and momentum exactly (PyTorch skips parameters without
+ * gradients; a zero gradient would still move them through momentum and weight decay).
+ *
+ * <p>Uses the engine's autograd directly, like the multi-trial training loop. Not thread-safe.
+ */
+final class SupernetTrainer implements AutoCloseable {
+  /** Loss and correct predictions of one batch. */
+  record BatchResult(float loss, int correct, int size) {}
+
+  private final Supernet net;
+  private final Model model;
+  private final NDManager manager;
+  private final ParameterStore store;
+  private final Sgd sgd;
+  /** Per trainable parameter: the mixed op and candidate it belongs to, or -1 outside mixed ops. */
+  private final int[] ownerOp;
+  private final int[] ownerCandidate;
+  private final Tracker learningRate;
+  private final int numClasses;
+  private int steps;
+
+  /**
+   * @param initSeed the engine seed for the initial weights (process-wide: set here, where the
+   *     search runs, and recorded by the caller)
+   * @param totalSteps weight steps of the whole search (the cosine schedule's length)
+   */
+  SupernetTrainer(Supernet net, TrainingSettings settings, int initSeed, int totalSteps) {
+    this.net = net;
+    this.numClasses = net.numClasses();
+    this.model = Model.newInstance("supernet");
+    try {
+      model.setBlock(net.block());
+      manager = model.getNDManager();
+      store = new ParameterStore(manager, false);
+      Engine.getInstance().setRandomSeed(initSeed);
+      Shape in = net.inputShape();
+      net.block().initialize(manager, DataType.FLOAT32, new Shape(1, in.get(0), in.get(1), in.get(2)));
+      Map<Parameter, int[]> owners = new IdentityHashMap<>();
+      for (MixedOp op : net.mixedOps()) {
+        for (int k = 0; k < op.candidates().size(); k++) {
+          MixedOp.Candidate c = op.candidates().get(k);
+          if (c.block() != null) {
+            for (var p : c.block().getParameters()) {
+              owners.put(p.getValue(), new int[] {op.id(), k});
+            }
+          }
+        }
+      }
+      List<Parameter> trainable = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (var p : net.block().getParameters()) {
+        if (p.getValue().requiresGradient()) {
+          trainable.add(p.getValue());
+          names.add(p.getKey());
+        }
+      }
+      ownerOp = new int[trainable.size()];
+      ownerCandidate = new int[trainable.size()];
+      for (int i = 0; i < trainable.size(); i++) {
+        int[] o = owners.getOrDefault(trainable.get(i), new int[] {-1, -1});
+        ownerOp[i] = o[0];
+        ownerCandidate[i] = o[1];
+      }
+      sgd = new Sgd(trainable, names, settings.momentum(), settings.nesterov(), settings.weightDecay(), manager);
+      float lr = (float) settings.learningRate();
+      learningRate =
+          settings.cosine() && totalSteps > 1
+              ? Tracker.cosine().setBaseValue(lr).optFinalValue(0f).setMaxUpdates(totalSteps).build()
+              : Tracker.fixed(lr);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  Supernet net() {
+    return net;
+  }
+
+  NDManager manager() {
+    return manager;
+  }
+
+  ParameterStore store() {
+    return store;
+  }
+
+  Sgd sgd() {
+    return sgd;
+  }
+
+  int steps() {
+    return steps;
+  }
+
+  void setSteps(int steps) {
+    this.steps = steps;
+  }
+
+  /**
+   * Forward and backward pass of {@code batch} on the current path in {@code step} (a
+   * sub-manager the caller closes); leaves the gradients on the parameters that took part.
+   */
+  BatchResult forwardBackward(BatchLoader.HostBatch batch, NDManager step, boolean probing) {
+    net.beginPass(probing);
+    NDArray x = batch.images(step);
+    NDArray target = step.create(oneHot(batch), new Shape(batch.size(), numClasses));
+    JniUtils.setGradMode(true);
+    NDArray loss;
+    NDArray logits;
+    try {
+      logits = net.block().forward(store, new NDList(x), true).singletonOrThrow();
+      loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
+      JniUtils.backward((PtNDArray) loss, (PtNDArray) step.ones(loss.getShape()), false, false);
+    } finally {
+      JniUtils.setGradMode(false);
+    }
+    float value = loss.getFloat();
+    if (!Float.isFinite(value)) {
+      throw new dev.jnas.util.NasException("the supernet's loss diverged (" + value + ") at weight step " + steps);
+    }
+    return new BatchResult(value, correct(logits, batch), batch.size());
+  }
+
+  /** An SGD step on the parameters of the last pass (the others are left exactly as they are). */
+  void updateWeights(NDManager step) {
+    sgd.step(step, learningRate.getNewValue(steps), unused());
+    steps++;
+  }
+
+  /** Drops the weight gradients of the last pass (an architecture step computed them too). */
+  void discardWeightGradients() {
+    boolean[] skip = unused();
+    List<Parameter> ps = sgd.parameters();
+    for (int i = 0; i < ps.size(); i++) {
+      if (!skip[i]) {
+        JniUtils.zeroGrad((PtNDArray) ps.get(i).getArray());
+      }
+    }
+  }
+
+  /** Per trainable parameter: whether the last pass left it out. */
+  boolean[] unused() {
+    boolean[][] used = net.used();
+    boolean[] skip = new boolean[ownerOp.length];
+    for (int i = 0; i < skip.length; i++) {
+      skip[i] = ownerOp[i] >= 0 && !used[ownerOp[i]][ownerCandidate[i]];
+    }
+    return skip;
+  }
+
+  /**
+   * Accuracy and loss of the current path on {@code data} (up to {@code maxImages}; 0 = all),
+   * without gradients. Batch norm uses the batch's statistics, as one-shot methods evaluate
+   * sub-networks of shared weights (the running averages mix every path).
+   */
+  double[] evaluate(BatchLoader data, int maxImages) {
+    long seen = 0;
+    long correct = 0;
+    double lossSum = 0;
+    try (BatchLoader.Epoch it = data.epoch(0)) {
+      while (it.hasNext() && (maxImages <= 0 || seen < maxImages)) {
+        BatchLoader.HostBatch b = it.next();
+        if (b.size() < 2) {
+          continue;
+        }
+        double[] r = evaluate(b);
+        lossSum += r[0] * b.size();
+        correct += Math.round(r[1] * b.size());
+        seen += b.size();
+      }
+    }
+    return seen == 0 ? new double[] {Double.NaN, Double.NaN} : new double[] {lossSum / seen, (double) correct / seen};
+  }
+
+  /** Loss and accuracy of the current path on one batch, without gradients. */
+  double[] evaluate(BatchLoader.HostBatch batch) {
+    boolean grad = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDManager step = manager.newSubManager()) {
+      net.beginPass(false);
+      NDArray logits = net.block().forward(store, new NDList(batch.images(step)), true).singletonOrThrow();
+      NDArray target = step.create(oneHot(batch), new Shape(batch.size(), numClasses));
+      float loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg().getFloat();
+      return new double[] {loss, (double) correct(logits, batch) / batch.size()};
+    } finally {
+      JniUtils.setGradMode(grad);
+    }
+  }
+
+  private float[] oneHot(BatchLoader.HostBatch batch) {
+    float[] t = new float[batch.size() * numClasses];
+    for (int i = 0; i < batch.size(); i++) {
+      t[i * numClasses + batch.labels()[i]] = 1f;
+    }
+    return t;
+  }
+
+  private static int correct(NDArray logits, BatchLoader.HostBatch batch) {
+    long[] predicted = logits.argMax(1).toLongArray();
+    int c = 0;
+    for (int i = 0; i < predicted.length; i++) {
+      if (predicted[i] == batch.labels()[i]) {
+        c++;
+      }
+    }
+    return c;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

@@ -1,0 +1,153 @@
+package dev.jnas.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SGD as PyTorch's {@code torch.optim.SGD}: weight decay added to the gradient, momentum buffer
+ * {@code buf = mu*buf + d}, optionally Nesterov; written with in-place ops because DJL's Nag is
+ * not implemented by its PyTorch engine and its Sgd keeps momentum state (scaled by the learning
+ * rate, MXNet style) that cannot be saved. The whole state is the momentum buffers ({@link
+ * #state()}), so a checkpoint can continue a run exactly.
+ *
+ * <p>Like PyTorch, a step can leave parameters out ({@code skip}): a parameter that had no
+ * gradient in a step (a supernet candidate the step did not use) keeps its weights and momentum,
+ * where a zero gradient would still move it through momentum and weight decay.
+ *
+ * <p>Not thread-safe. Grad mode must be off during {@link #step}.
+ */
+public final class Sgd {
+  private final List<Parameter> params;
+  private final List<String> names;
+  private final double momentum;
+  private final boolean nesterov;
+  private final double weightDecay;
+  private final NDManager owner;
+  private final NDArray[] buffers; // made at a parameter's first step
+  private NDArray muScalar;
+  private NDArray wdScalar;
+
+  /**
+   * @param params the parameters to update, named by {@code names} (their paths in the block)
+   * @param owner the manager that keeps the momentum buffers (the model's)
+   */
+  public Sgd(List<Parameter> params, List<String> names, double momentum, boolean nesterov, double weightDecay, NDManager owner) {
+    this.params = List.copyOf(params);
+    this.names = List.copyOf(names);
+    this.momentum = momentum;
+    this.nesterov = nesterov;
+    this.weightDecay = weightDecay;
+    this.owner = owner;
+    this.buffers = new NDArray[params.size()];
+  }
+
+  public List<Parameter> parameters() {
+    return params;
+  }
+
+  /**
+   * One step with learning rate {@code lr} on every parameter {@code i} with {@code skip == null ||
+   * !skip[i]}; clears their gradients. Temporaries go to {@code step}, a manager closed by the caller.
+   */
+  public void step(NDManager step, float lr, boolean[] skip) {
+    if (muScalar == null) {
+      muScalar = owner.create((float) momentum);
+      wdScalar = owner.create((float) weightDecay);
+    }
+    // scalar tensors: DJL turns every op with a Number into create + op + close
+    NDArray lrScalar = step.create(lr);
+    boolean withMomentum = momentum != 0;
+    for (int i = 0; i < params.size(); i++) {
+      if (skip != null && skip[i]) {
+        continue;
+      }
+      NDArray w = params.get(i).getArray();
+      NDArray g = w.getGradient();
+      g.attach(step); // the gradient handle would otherwise pile up in the model's manager
+      // d = g + wd*w;  buf = mu*buf + d;  w -= lr * (nesterov ? d + mu*buf : buf)
+      if (weightDecay != 0) {
+        try (NDArray decay = w.mul(wdScalar)) {
+          g.addi(decay);
+        }
+      }
+      if (withMomentum) {
+        if (buffers[i] == null) {
+          buffers[i] = w.zerosLike();
+        }
+        NDArray buf = buffers[i];
+        buf.muli(muScalar).addi(g);
+        if (nesterov) {
+          try (NDArray look = buf.mul(muScalar)) {
+            g.addi(look);
+          }
+        } else {
+          try (NDArray delta = buf.mul(lrScalar)) {
+            w.subi(delta);
+          }
+          JniUtils.zeroGrad((PtNDArray) w);
+          continue;
+        }
+      }
+      w.subi(g.muli(lrScalar));
+      JniUtils.zeroGrad((PtNDArray) w);
+    }
+  }
+
+  /**
+   * Each parameter's momentum buffer by name (empty before the first step or without momentum).
+   * The arrays are the live buffers; read them, do not keep them.
+   */
+  public Map<String, NDArray> state() {
+    Map<String, NDArray> state = new LinkedHashMap<>();
+    for (int i = 0; i < buffers.length; i++) {
+      if (buffers[i] != null) {
+        state.put(names.get(i), buffers[i]);
+      }
+    }
+    return state;
+  }
+
+  /**
+   * Continues from saved momentum buffers (copied: the caller keeps ownership of {@code saved}).
+   *
+   * @throws IllegalArgumentException when a buffer names no parameter or has another shape
+   */
+  public void restore(Map<String, NDArray> saved) {
+    int[] index = new int[saved.size()];
+    int k = 0;
+    for (var e : saved.entrySet()) { // check all before changing anything
+      int i = names.indexOf(e.getKey());
+      if (i < 0) {
+        throw new IllegalArgumentException("momentum of an unknown parameter " + e.getKey());
+      }
+      Shape shape = params.get(i).getArray().getShape();
+      if (!shape.equals(e.getValue().getShape())) {
+        throw new IllegalArgumentException(
+            "momentum of " + e.getKey() + " has shape " + e.getValue().getShape() + ", the parameter " + shape);
+      }
+      index[k++] = i;
+    }
+    boolean gradModeBefore = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      k = 0;
+      for (NDArray b : saved.values()) {
+        int i = index[k++];
+        if (buffers[i] == null) {
+          buffers[i] = params.get(i).getArray().zerosLike();
+        }
+        buffers[i].set(new NDIndex("..."), b);
+      }
+    } finally {
+      JniUtils.setGradMode(gradModeBefore);
+    }
+  }
+}

@@ -150,7 +150,7 @@ final class LatencyTableCommand implements Callable<Integer> {
     });
     startEngine(n);
     PrintWriter o = spec.commandLine().getOut();
-    o.printf(Locale.ROOT, "latency table %s: %s, input %s, batch %d, measured with %d threads on %s, %s%n",
+    o.printf(Locale.ROOT, "latency table %s: %s, input %s, batch %d, threads %d, %s, measured %s%n",
         table, meta.space(), dims(meta.inputShape()), meta.batch(), meta.threads(), meta.device(), meta.measuredAt());
     predictions(o, t, net, s, measurer, archs);
     return 0;
@@ -220,7 +220,7 @@ final class LatencyTableCommand implements Callable<Integer> {
 
   private static void summary(PrintWriter o, LatencyTable t) {
     LatencyTable.Meta m = t.meta();
-    o.printf(Locale.ROOT, "latency table of %s %s: input %s, batch %d, %d threads, %s, %s%n",
+    o.printf(Locale.ROOT, "latency table of %s %s: input %s, batch %d, threads %d, %s, %s%n",
         m.space(), m.spaceParams(), dims(m.inputShape()), m.batch(), m.threads(), m.device(), m.engine());
     int candidates = t.ops().stream().mapToInt(op -> op.latencyMs().size()).sum();
     o.printf(Locale.ROOT,

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TabularCommand.class,
       BenchCommand.class,
       NeedsDataCommand.class,
+      LatencyTableCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -28,7 +29,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (search, resume, list, show, tabular, bench)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (search, resume, list, show, tabular, bench, latency-table)");
   }
 
   public static void main(String[] args) {

@@ -66,6 +66,15 @@ public final class TrainingBenchmark {
       return id;
     }
 
+    /** One image's shape {@code (C, H, W)}. */
+    public Shape imageShape() {
+      return new Shape(channels, height, width);
+    }
+
+    public int classes() {
+      return classes;
+    }
+
     public static DatasetShape parse(String name) {
       for (DatasetShape d : values()) {
         if (d.id.equals(name)) {

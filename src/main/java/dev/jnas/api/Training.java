@@ -12,6 +12,7 @@ import dev.jnas.experiment.ExperimentListener;
 import dev.jnas.experiment.FinalTrainer;
 import dev.jnas.experiment.OneShotRunner;
 import dev.jnas.model.ModelBuilder;
+import dev.jnas.oneshot.LatencyTable;
 import dev.jnas.oneshot.OneShotStrategy;
 import dev.jnas.oneshot.SupernetSearch;
 import dev.jnas.space.SearchSpace;
@@ -83,14 +84,29 @@ final class Training {
       throw dev.jnas.util.ConfigException.invalid(
           "evaluator.training.val_fraction", "leaves no validation images, which one-shot strategy " + strategy.name() + " learns from");
     }
+    var params = strategy.params();
     SupernetSearch search =
-        new SupernetSearch(space, strategy.params(), evaluator.searchTrainData(), evaluator.searchValData(), settings, null);
+        new SupernetSearch(space, params, evaluator.searchTrainData(), evaluator.searchValData(), settings, null);
+    dev.jnas.model.Supernet net;
     try {
-      search.supernet(); // cheap: the blocks are not initialised
+      net = search.supernet(); // cheap: the blocks are not initialised
     } catch (dev.jnas.util.BadInputException e) {
       throw dev.jnas.util.ConfigException.within("strategy", e);
     }
-    return search;
+    if (params.latencyWeight() > 0 && params.latencyTable() == null) {
+      throw dev.jnas.util.ConfigException.invalid(
+          "strategy.params.latency_weight", "needs latency_table (a file written by jnas latency-table)");
+    }
+    if (params.latencyTable() == null) {
+      return search;
+    }
+    LatencyTable table;
+    try {
+      table = LatencyTable.load(config.resolve(params.latencyTable()), net);
+    } catch (dev.jnas.util.BadInputException e) {
+      throw dev.jnas.util.ConfigException.within("strategy.params.latency_table", e);
+    }
+    return new SupernetSearch(space, params, evaluator.searchTrainData(), evaluator.searchValData(), settings, table);
   }
 
   private static TrialListener forward(ExperimentListener l) {

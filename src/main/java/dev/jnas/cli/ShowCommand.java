@@ -1,5 +1,6 @@
 package dev.jnas.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.evaluate.EpochMetrics;
@@ -87,6 +88,10 @@ final class ShowCommand implements Callable<Integer> {
             j.putNull("error");
           }
         }
+        JsonNode oneShot = oneShot(info.config(), s);
+        if (oneShot != null) {
+          o.set("one_shot", oneShot);
+        }
         out.println(Json.MAPPER.writeValueAsString(o));
         return 0;
       }
@@ -101,8 +106,41 @@ final class ShowCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%5d  %-9s  %8s  %8s  %,10d  %s%n", t.id(), t.status(),
             r == null ? "-" : fmt(r.reward()), r == null ? "-" : fmt(r.valAccuracy()), r == null ? 0 : r.params(), tail);
       }
+      JsonNode oneShot = oneShot(info.config(), s);
+      if (oneShot != null) {
+        List<EpochMetrics> metrics = trials.isEmpty() ? List.of() : s.epochs(trials.get(0).id());
+        out.printf(Locale.ROOT, "one-shot search (%s), supernet epochs:%n", oneShot.path("method").asText());
+        out.printf(Locale.ROOT, "%6s  %8s  %8s  %5s  %7s  %s%n", "epoch", "loss", "val_acc", "skips", "entropy", "derived architecture");
+        int i = 0;
+        for (JsonNode e : oneShot.path("epochs")) {
+          EpochMetrics m = i < metrics.size() ? metrics.get(i) : null;
+          i++;
+          out.printf(Locale.ROOT, "%6d  %8s  %8s  %5d  %7s  %s%s%n", e.path("epoch").asInt(),
+              m == null ? "-" : fmt(m.trainLoss()), m == null ? "-" : fmt(m.valAccuracy()), e.path("skips").asInt(),
+              e.has("mean_entropy") ? fmt(e.path("mean_entropy").asDouble()) : "-", e.path("architecture").asText(),
+              e.has("stopped") ? "  (stopped: " + e.path("stopped").asText() + ")" : "");
+        }
+        if (oneShot.has("latency")) {
+          JsonNode l = oneShot.path("latency");
+          out.printf(Locale.ROOT, "latency of the derived network: %.3f ms predicted by the table, %.3f ms measured%n",
+              l.path("predicted_ms").asDouble(), l.path("measured_ms").asDouble());
+        }
+      }
       ExperimentRunner.best(trials).ifPresent(b -> out.println("best: trial " + b.id() + " " + b.architecture()));
       return 0;
+    }
+  }
+
+  /** A one-shot search's record (the strategy snapshot: method, labels, every epoch), or null. */
+  private static JsonNode oneShot(String config, SqliteTrialStore s) {
+    try {
+      if (!dev.jnas.experiment.ExperimentConfig.fromJson(config).isOneShot()) {
+        return null;
+      }
+      var snapshot = s.strategySnapshot();
+      return snapshot.isEmpty() ? null : Json.MAPPER.readTree(snapshot.get());
+    } catch (java.io.IOException | RuntimeException e) {
+      return null; // show what can be shown; the trials above stand on their own
     }
   }
 

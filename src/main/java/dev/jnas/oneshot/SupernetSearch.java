@@ -42,16 +42,16 @@ public final class SupernetSearch implements OneShotRunner {
   private final ImageDataset train;
   private final ImageDataset val;
   private final TrainingSettings settings;
-  private final LatencyTerm latency;
+  private final LatencyTable latency;
 
   /**
    * @param train the training split the search trains weights on
    * @param val the validation split (architecture steps, rewards, measurements)
-   * @param latency ProxylessNAS's latency per label and option, or null
+   * @param latency ProxylessNAS's latency table (checked against the supernet), or null
    */
   public SupernetSearch(
       SearchSpace space, OneShotParams params, ImageDataset train, ImageDataset val, TrainingSettings settings,
-      LatencyTerm latency) {
+      LatencyTable latency) {
     this.space = space;
     this.params = params;
     this.train = train;
@@ -59,9 +59,6 @@ public final class SupernetSearch implements OneShotRunner {
     this.settings = settings;
     this.latency = latency;
   }
-
-  /** ProxylessNAS's latency term: per label and option the latency (ms) its mixed ops add, and the rest. */
-  public record LatencyTerm(double[][] perOption, double fixed) {}
 
   /** The supernet for this search's data (also for the latency table and tests). */
   public Supernet supernet() {
@@ -131,6 +128,16 @@ public final class SupernetSearch implements OneShotRunner {
       ObjectNode snapshot = snapshot(search);
       snapshot.put("derived", space.encode(arch));
       snapshot.put("stopped", outcome.stopReason());
+      if (latency != null) {
+        // the table's prediction against the derived network measured end to end, as the table was
+        ObjectNode l = snapshot.putObject("latency");
+        l.put("predicted_ms", latency.predictedLatency(arch, net));
+        var m = latency.meta();
+        l.put("measured_ms", new LatencyMeasurer(new LatencyMeasurer.Settings(m.batch(), m.warmup(), m.repeats(), 1))
+            .measureStandalone(net, arch));
+        l.put("batch", m.batch());
+        l.put("table_threads", m.threads());
+      }
       TrialRecord finished =
           new TrialRecord(trial.id(), space.encode(arch), seed, TrialStatus.COMPLETE, result, trial.startedAt(),
               System.currentTimeMillis(), trial.askSeq(), 1);
@@ -150,7 +157,7 @@ public final class SupernetSearch implements OneShotRunner {
     return switch (params.method()) {
       case OneShotParams.DARTS -> new Darts(trainer, params, t, v, e, seed, settings.learningRate());
       case OneShotParams.PROXYLESS ->
-          new Proxyless(trainer, params, t, v, e, seed, latency == null ? null : latency.perOption(), latency == null ? 0 : latency.fixed());
+          new Proxyless(trainer, params, t, v, e, seed, latency == null ? null : latency.latencySums(), latency == null ? 0 : latency.fixedMs());
       case OneShotParams.ENAS -> new Enas(trainer, params, t, v, e, seed);
       default -> throw new IllegalArgumentException("unknown one-shot method " + params.method());
     };

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * DJL, so they can be used and tested without an engine (NNI's space/strategy/execution split).
  */
 class EngineFreeLayoutTest {
-  private static final List<String> ENGINE_FREE = List.of("space", "strategy", "evaluate", "experiment", "store", "util");
+  private static final List<String> ENGINE_FREE =
+      List.of("space", "strategy", "evaluate", "experiment", "store", "util", "report");
   /** Sub-packages allowed to use the engine (the RL controller is a DJL network). */
   private static final List<String> ENGINE_ALLOWED = List.of("strategy/rl");
 

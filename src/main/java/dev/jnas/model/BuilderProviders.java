@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jnas.space.CellSpace;
 import dev.jnas.space.NasBench201Space;
 import dev.jnas.space.NasRlMacroSpace;
+import dev.jnas.space.ResNetScopeSpace;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Params;
@@ -75,6 +76,13 @@ public final class BuilderProviders {
   public static final class Cell extends Own<CellSpace> {
     public Cell() {
       super(CellSpace.NAME, CellSpace.class, CellBuilder::new);
+    }
+  }
+
+  /** {@code resnet50-scope}: ResNet-50 with the architecture's search blocks. */
+  public static final class ResNetScope extends Own<ResNetScopeSpace> {
+    public ResNetScope() {
+      super(ResNetScopeSpace.NAME, ResNetScopeSpace.class, ResNetScopeBuilder::new);
     }
   }
 

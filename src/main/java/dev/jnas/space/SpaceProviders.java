@@ -111,6 +111,37 @@ public final class SpaceProviders {
     }
   }
 
+  /** {@code resnet50-scope}: {@code scope}, {@code width}, {@code blocks}. */
+  public static final class ResNetScope extends Builtin {
+    record Settings(String scope, Double width, List<Integer> blocks) {}
+
+    public ResNetScope() {
+      super(ResNetScopeSpace.NAME, "ResNet-50 whose bottlenecks in the search scope choose kernel 3/5 and ReLU,"
+          + " LeakyReLU or Mish (seed 002): scope (s, m, l, f; default " + ResNetScopeSpace.DEFAULT_SCOPE.letter()
+          + "), width (default " + ResNetScopeSpace.DEFAULT_WIDTH + "), blocks (default [3, 4, 6, 3])");
+    }
+
+    @Override
+    public SearchSpace create(JsonNode params) {
+      String c = component();
+      Settings s = Params.bind(c, params, Settings.class);
+      ResNetScopeSpace.Scope scope =
+          s.scope() == null ? ResNetScopeSpace.DEFAULT_SCOPE : ResNetScopeSpace.Scope.ofLetter(s.scope());
+      if (scope == null) {
+        throw Params.bad(c, "scope", "one of s, m, l, f (the deepest 1, 2, 3 or 4 stages)", "'" + s.scope() + "'");
+      }
+      double width = s.width() == null ? ResNetScopeSpace.DEFAULT_WIDTH : s.width();
+      if (!(width > 0 && width <= 4)) {
+        throw Params.bad(c, "width", "a number in (0, 4], the channel multiplier", s.width());
+      }
+      List<Integer> blocks = s.blocks() == null ? ResNetScopeSpace.RESNET50_BLOCKS : s.blocks();
+      if (blocks.size() != ResNetScopeSpace.STAGES || blocks.stream().anyMatch(b -> b == null || b < 1)) {
+        throw Params.bad(c, "blocks", "four positive integers, the bottleneck blocks per stage", blocks);
+      }
+      return new ResNetScopeSpace(scope, width, blocks);
+    }
+  }
+
   /** {@code table}: {@code positions}, the option characters of each key position. */
   public static final class Table extends Builtin {
     record Settings(List<String> positions) {}

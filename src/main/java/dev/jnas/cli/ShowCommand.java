@@ -134,7 +134,7 @@ final class ShowCommand implements Callable<Integer> {
   /** A one-shot search's record (the strategy snapshot: method, labels, every epoch), or null. */
   private static JsonNode oneShot(String config, SqliteTrialStore s) {
     try {
-      if (!dev.jnas.experiment.ExperimentConfig.fromJson(config).isOneShot()) {
+      if (!dev.jnas.experiment.ExperimentConfig.fromJson(config).oneShotStrategy()) {
         return null;
       }
       var snapshot = s.strategySnapshot();

@@ -111,7 +111,8 @@ public record ExperimentConfig(
   }
 
   /** Whether the strategy is a one-shot search (an unknown name is not: it fails elsewhere). */
-  public boolean isOneShot() {
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean oneShotStrategy() {
     var p = dev.jnas.strategy.Strategies.providers().get(strategyName());
     return p != null && p.oneShot();
   }
@@ -155,7 +156,7 @@ public record ExperimentConfig(
     if (evaluator == null || !evaluator.isObject()) {
       throw ConfigException.invalid("evaluator", "is missing: an object with 'type: training' or 'type: tabular'");
     }
-    boolean oneShot = isOneShot();
+    boolean oneShot = oneShotStrategy();
     if (oneShot && budget != null && budget.maxTrials() != null) {
       throw ConfigException.invalid(
           "budget.max_trials", "does not apply to one-shot strategy " + strategyName()

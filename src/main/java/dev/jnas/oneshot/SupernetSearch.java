@@ -12,6 +12,7 @@ import dev.jnas.experiment.OneShotRunner;
 import dev.jnas.experiment.RunSettings;
 import dev.jnas.model.Supernet;
 import dev.jnas.model.Supernets;
+import dev.jnas.report.TrajectoryChart;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.store.TrialRecord;
@@ -33,6 +34,7 @@ import java.util.Optional;
  * <checkpoints>/supernet}.
  */
 public final class SupernetSearch implements OneShotRunner {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SupernetSearch.class);
   /** The supernet's checkpoint folder under the experiment's checkpoint root. */
   public static final String CHECKPOINT_FOLDER = "supernet";
   private static final int EVAL_BATCH = 256;
@@ -74,6 +76,7 @@ public final class SupernetSearch implements OneShotRunner {
       return known;
     }
     long t0 = System.nanoTime();
+    double rssBefore = dev.jnas.train.TrialMemoryBenchmark.rssMib();
     Supernet net = supernet();
     TrialRecord trial =
         known.isEmpty()
@@ -128,6 +131,9 @@ public final class SupernetSearch implements OneShotRunner {
       ObjectNode snapshot = snapshot(search);
       snapshot.put("derived", space.encode(arch));
       snapshot.put("stopped", outcome.stopReason());
+      // the process's peak against its size before the supernet existed: what the method costs
+      snapshot.put("peak_rss_mib", dev.jnas.train.TrainingBenchmark.peakRssMib());
+      snapshot.put("rss_before_mib", rssBefore);
       if (latency != null) {
         // the table's prediction against the derived network measured end to end, as the table was
         ObjectNode l = snapshot.putObject("latency");
@@ -177,8 +183,38 @@ public final class SupernetSearch implements OneShotRunner {
     return o;
   }
 
-  /** Hook for the trajectory charts (drawn once a chart writer is available). */
-  private void drawCharts(Path dir, OneShotSearch search) {}
+  /** The chart of softmax(alpha) per decision over the epochs so far (the seed's Fig. 3). */
+  public static final String CHART = "alphas";
+
+  /**
+   * Draws {@value #CHART}.png and .svg into the experiment folder from every epoch's recorded
+   * probabilities; a chart that cannot be drawn costs a warning, not the search.
+   */
+  private static void drawCharts(Path dir, OneShotSearch search) {
+    if (dir == null || search.history().isEmpty() || !search.history().get(0).has("probabilities")) {
+      return;
+    }
+    List<Supernet.Label> labels = search.net.labels();
+    List<List<float[]>> perEpoch = new java.util.ArrayList<>();
+    for (var record : search.history()) {
+      List<float[]> rows = new java.util.ArrayList<>();
+      for (var row : record.path("probabilities")) {
+        float[] p = new float[row.size()];
+        for (int k = 0; k < p.length; k++) {
+          p[k] = (float) row.get(k).asDouble();
+        }
+        rows.add(p);
+      }
+      perEpoch.add(rows);
+    }
+    try {
+      TrajectoryChart.writePerLabel(
+          dir, CHART, labels.stream().map(Supernet.Label::name).toList(),
+          labels.stream().map(Supernet.Label::options).toList(), perEpoch);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot draw the architecture-parameter chart: {}", e.getMessage());
+    }
+  }
 
   /**
    * What identifies the search for its checkpoint: another space, method, seed, data or setting

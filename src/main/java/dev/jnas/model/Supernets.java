@@ -1,6 +1,7 @@
 package dev.jnas.model;
 
 import ai.djl.ndarray.types.Shape;
+import dev.jnas.space.CellSpace;
 import dev.jnas.space.NasBench201Space;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.util.BadInputException;
@@ -10,7 +11,7 @@ public final class Supernets {
   private Supernets() {}
 
   /** Names of the spaces that have a supernet, for messages. */
-  public static final String SUPPORTED = "nasbench201";
+  public static final String SUPPORTED = "nasbench201, cell";
 
   /**
    * An uninitialised supernet of {@code space} for examples of {@code inputShape}.
@@ -20,6 +21,9 @@ public final class Supernets {
   public static Supernet create(SearchSpace space, Shape inputShape, int numClasses) {
     if (space instanceof NasBench201Space s) {
       return new NasBench201Supernet(s, inputShape, numClasses);
+    }
+    if (space instanceof CellSpace s) {
+      return new CellSupernet(s, inputShape, numClasses);
     }
     throw new BadInputException(
         "search space '" + space.name() + "' has no supernet: one-shot strategies (enas, darts, proxyless) search "

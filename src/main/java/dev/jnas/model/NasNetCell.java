@@ -131,7 +131,7 @@ public final class NasNetCell extends FixedShapeBlock {
   }
 
   /** ReLU, depthwise k x k (dilated when dilation > 1), pointwise 1x1, BN. */
-  private static Built separable(Shape in, int filters, int k, int stride, int dilation) {
+  static Built separable(Shape in, int filters, int k, int stride, int dilation) {
     int pad = dilation * (k - 1) / 2;
     Built depthwise = Ops.conv(in, Ops.channels(in), k, k, stride, stride, pad, pad, dilation, Ops.channels(in));
     Built pointwise = Ops.conv(depthwise.output(), filters, 1, 1);

@@ -3,6 +3,7 @@ package dev.jnas.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -202,9 +203,9 @@ public final class CellSupernet extends Supernet {
     }
     boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
     ai.djl.pytorch.jni.JniUtils.setGradMode(false); // in-place writes to leaves that need gradients
-    try {
+    try (NDManager slices = to.get(0).getValue().getArray().getManager().newSubManager()) {
       for (int i = 0; i < from.size(); i++) {
-        NDArray src = from.get(i).value();
+        NDArray src = from.get(i).value(slices);
         NDArray dst = to.get(i).getValue().getArray();
         if (!src.getShape().equals(dst.getShape())) {
           throw new IllegalArgumentException(
@@ -212,9 +213,6 @@ public final class CellSupernet extends Supernet {
                   + src.getShape() + " in the supernet");
         }
         dst.set(new NDIndex("..."), src);
-        if (src != from.get(i).parameter().getArray()) {
-          src.close(); // a gathered slice of the projection
-        }
       }
     } finally {
       ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
@@ -223,8 +221,8 @@ public final class CellSupernet extends Supernet {
 
   /** A parameter of the path; the projection's keeps only the unused blocks' input channels. */
   private record Source(Parameter parameter, int[] blocks, int filters) {
-    NDArray value() {
-      return blocks == null ? parameter.getArray() : gather(parameter.getArray(), blocks, filters);
+    NDArray value(NDManager manager) {
+      return blocks == null ? parameter.getArray() : gather(parameter.getArray(), blocks, filters, manager);
     }
   }
 
@@ -243,11 +241,16 @@ public final class CellSupernet extends Supernet {
     return out;
   }
 
-  /** The input channels of {@code blocks} (each {@code filters} wide) of a 1x1 projection weight. */
-  private static NDArray gather(NDArray weight, int[] blocks, int filters) {
+  /**
+   * The input channels of {@code blocks} (each {@code filters} wide) of a 1x1 projection weight,
+   * in {@code manager} (slices would otherwise live as long as the weight).
+   */
+  private static NDArray gather(NDArray weight, int[] blocks, int filters, NDManager manager) {
     NDList parts = new NDList();
     for (int b : blocks) {
-      parts.add(weight.get(new NDIndex(":, {}:{}", b * filters, (b + 1) * filters)));
+      NDArray part = weight.get(new NDIndex(":, {}:{}", b * filters, (b + 1) * filters));
+      part.attach(manager);
+      parts.add(part);
     }
     return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
   }
@@ -406,7 +409,7 @@ public final class CellSupernet extends Supernet {
         }
       } else {
         outs = unused(consumed);
-        weight = gather(weight, outs, filters);
+        weight = gather(weight, outs, filters, values[0].getManager());
       }
       NDList parts = new NDList();
       for (int b : outs) {

@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.engine.Engine;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.CellSpace;
@@ -72,6 +75,37 @@ class CellSupernetTest {
           assertThat(used[k]).isTrue();
         }
       }
+    }
+  }
+
+  @Test
+  void aSubNetworkTrainsOnlyItsUnusedBlocksChannelsOfTheProjection() {
+    CellSupernet net = new CellSupernet(space, new Shape(1, 8, 8), 10);
+    // normal cell: block 0 feeds block 1; blocks 1 and 2 are concatenated
+    Architecture a = space.decode(
+        "normal:0,sep_conv_3x3,1,conv_1x1/2,avg_pool_3x3,0,identity/1,max_pool_3x3,0,conv_1x1;"
+            + "reduce:0,identity,1,identity/1,sep_conv_3x3,0,conv_1x1/2,avg_pool_3x3,3,identity");
+    try (Model m = Model.newInstance("supernet");
+        NDManager sub = m.getNDManager().newSubManager()) {
+      SupernetChecks.initialize(net, m.getNDManager());
+      net.useArchitecture(a);
+      net.beginPass(false);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray out =
+            net.block().forward(new ParameterStore(sub, false), new NDList(sub.randomNormal(new Shape(2, 1, 8, 8))), true)
+                .singletonOrThrow();
+        gc.backward(out.sum());
+      }
+      Parameter project =
+          net.block().getParameters().stream()
+              .filter(p -> p.getKey().contains("normal_0_0") && p.getKey().contains("project"))
+              .findFirst().orElseThrow().getValue();
+      NDArray grad = project.getArray().getGradient().abs();
+      int f = space.filters();
+      assertThat(grad.getShape()).isEqualTo(new Shape(f, 3L * f, 1, 1));
+      assertThat(grad.get(":, 0:" + f).sum().getFloat()).isZero();
+      assertThat(grad.get(":, " + f + ":" + 2 * f).min().getFloat()).isPositive();
+      assertThat(grad.get(":, " + 2 * f + ":").min().getFloat()).isPositive();
     }
   }
 

@@ -28,7 +28,8 @@ import java.util.List;
  * <p>An architecture's sub-network (ENAS): block b's op1 on edge (b, in1) and op2 on edge (b,
  * in2), one weight per (node, input, op). A block whose two slots name the same input and op
  * applies that op once and doubles it, which is what the stand-alone block computes with that
- * weight in both slots (see {@link #pathParameters}). As in {@link NasNetCell}, the blocks no
+ * weight in both slots (see {@link #pathParameters}); likewise, under {@link #useActive}, a block
+ * node with exactly one active (input, op) reads as that block. As in {@link NasNetCell}, the blocks no
  * active edge reads are concatenated and projected back to the cell's width by one 1x1 convolution
  * whose weight covers every block (ENAS): a sub-network uses the input channels of its unused
  * blocks, {@link #copyTo} copies those. Under mixing weights (DARTS) every block is concatenated

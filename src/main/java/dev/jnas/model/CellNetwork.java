@@ -23,6 +23,12 @@ public final class CellNetwork extends FixedShapeBlock {
   private final Block classifier;
   private final long flops;
 
+  /** Builds one cell over h[-2], h[-1] of the given per-example shapes at {@code filters} channels. */
+  @FunctionalInterface
+  interface CellFactory {
+    Built cell(Shape prevPrev, Shape prev, int filters, boolean reduction);
+  }
+
   public CellNetwork(
       List<CellSpace.Block> normal,
       List<CellSpace.Block> reduction,
@@ -31,6 +37,20 @@ public final class CellNetwork extends FixedShapeBlock {
       int filters,
       Shape input,
       int numClasses) {
+    this(
+        (prevPrev, prev, width, isReduction) -> {
+          NasNetCell c = new NasNetCell(isReduction ? reduction : normal, prevPrev, prev, width, isReduction);
+          return new Built(c, c.output(), c.flops());
+        },
+        cellsPerStack,
+        stacks,
+        filters,
+        input,
+        numClasses);
+  }
+
+  /** The network around the cells that {@code factory} builds (shared with the supernet). */
+  CellNetwork(CellFactory factory, int cellsPerStack, int stacks, int filters, Shape input, int numClasses) {
     Built s = Ops.conv(input, filters, 3, 1);
     Built stemBuilt = Ops.chain(List.of(s, Ops.batchNorm(s.output())));
     stem = child("stem", stemBuilt, input);
@@ -41,13 +61,13 @@ public final class CellNetwork extends FixedShapeBlock {
     for (int stack = 0; stack < stacks; stack++) {
       if (stack > 0) {
         width *= 2;
-        NasNetCell r = new NasNetCell(reduction, prevPrev, prev, width, true);
+        Built r = factory.cell(prevPrev, prev, width, true);
         total += addCell("reduce_" + stack, r, prevPrev, prev);
         prevPrev = prev;
         prev = r.output();
       }
       for (int n = 0; n < cellsPerStack; n++) {
-        NasNetCell c = new NasNetCell(normal, prevPrev, prev, width, false);
+        Built c = factory.cell(prevPrev, prev, width, false);
         total += addCell("normal_" + stack + "_" + n, c, prevPrev, prev);
         prevPrev = prev;
         prev = c.output();
@@ -61,7 +81,7 @@ public final class CellNetwork extends FixedShapeBlock {
     setExampleOutput(linear.output());
   }
 
-  private long addCell(String name, NasNetCell cell, Shape prevPrev, Shape prev) {
+  private long addCell(String name, Built cell, Shape prevPrev, Shape prev) {
     cells.add(child(name, cell, prevPrev, prev));
     return cell.flops();
   }

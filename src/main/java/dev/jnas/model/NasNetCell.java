@@ -37,14 +37,8 @@ public final class NasNetCell extends FixedShapeBlock {
     this.blocks = List.copyOf(blocks);
     long total = 0;
     Shape in = new Shape(filters, Ops.height(prev), Ops.width(prev));
-    Built p0;
-    if (Ops.height(prevPrev) != Ops.height(prev) || Ops.width(prevPrev) != Ops.width(prev)) {
-      FactorizedReduce fr = new FactorizedReduce(prevPrev, filters);
-      p0 = new Built(fr, fr.output(), fr.flops());
-    } else {
-      p0 = Ops.reluConvBn(prevPrev, filters, 1, 1);
-    }
-    Built p1 = Ops.reluConvBn(prev, filters, 1, 1);
+    Built p0 = preprocess0(prevPrev, prev, filters);
+    Built p1 = preprocess1(prev, filters);
     pre0 = child("pre0", p0, prevPrev);
     pre1 = child("pre1", p1, prev);
     total += p0.flops() + p1.flops();
@@ -54,8 +48,8 @@ public final class NasNetCell extends FixedShapeBlock {
     boolean[] consumed = new boolean[blocks.size() + 2];
     for (int b = 0; b < blocks.size(); b++) {
       CellSpace.Block k = blocks.get(b);
-      Built o1 = op(k.op1(), nodes.get(k.input1()), filters, reduction && k.input1() < 2 ? 2 : 1);
-      Built o2 = op(k.op2(), nodes.get(k.input2()), filters, reduction && k.input2() < 2 ? 2 : 1);
+      Built o1 = op(k.op1(), nodes.get(k.input1()), filters, stride(reduction, k.input1()));
+      Built o2 = op(k.op2(), nodes.get(k.input2()), filters, stride(reduction, k.input2()));
       ops1.add(child("b" + b + "_op1", o1, nodes.get(k.input1())));
       ops2.add(child("b" + b + "_op2", o2, nodes.get(k.input2())));
       if (!o1.output().equals(o2.output())) {
@@ -75,13 +69,37 @@ public final class NasNetCell extends FixedShapeBlock {
     }
     Shape last = nodes.get(nodes.size() - 1);
     Shape concat = new Shape(concatChannels, last.get(1), last.get(2));
-    Built project = Ops.conv(concat, filters, 1, 1);
+    Built project = projection(concat, filters);
     Built c = Ops.chain(List.of(project, Ops.batchNorm(project.output())));
     combine = child("combine", c, concat);
     total += c.flops();
     flops = total;
     output = c.output();
     setExampleOutput(output);
+  }
+
+  /** h[-2] brought to {@code filters} channels at h[-1]'s size (shared with the supernet). */
+  static Built preprocess0(Shape prevPrev, Shape prev, int filters) {
+    if (Ops.height(prevPrev) != Ops.height(prev) || Ops.width(prevPrev) != Ops.width(prev)) {
+      FactorizedReduce fr = new FactorizedReduce(prevPrev, filters);
+      return new Built(fr, fr.output(), fr.flops());
+    }
+    return Ops.reluConvBn(prevPrev, filters, 1, 1);
+  }
+
+  /** h[-1] brought to {@code filters} channels. */
+  static Built preprocess1(Shape prev, int filters) {
+    return Ops.reluConvBn(prev, filters, 1, 1);
+  }
+
+  /** The stride of an op reading node {@code input}: 2 on a reduction cell's inputs, else 1. */
+  static int stride(boolean reduction, int input) {
+    return reduction && input < 2 ? 2 : 1;
+  }
+
+  /** The 1x1 convolution mapping the concatenated unused blocks back to {@code filters} channels (BN follows). */
+  static Built projection(Shape concat, int filters) {
+    return Ops.conv(concat, filters, 1, 1);
   }
 
   /** One op at {@code filters} channels; stride 2 halves the size (rounding up). */
@@ -113,7 +131,7 @@ public final class NasNetCell extends FixedShapeBlock {
   }
 
   /** ReLU, depthwise k x k (dilated when dilation > 1), pointwise 1x1, BN. */
-  private static Built separable(Shape in, int filters, int k, int stride, int dilation) {
+  static Built separable(Shape in, int filters, int k, int stride, int dilation) {
     int pad = dilation * (k - 1) / 2;
     Built depthwise = Ops.conv(in, Ops.channels(in), k, k, stride, stride, pad, pad, dilation, Ops.channels(in));
     Built pointwise = Ops.conv(depthwise.output(), filters, 1, 1);

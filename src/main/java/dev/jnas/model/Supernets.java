@@ -1,7 +1,9 @@
 package dev.jnas.model;
 
 import ai.djl.ndarray.types.Shape;
+import dev.jnas.space.CellSpace;
 import dev.jnas.space.NasBench201Space;
+import dev.jnas.space.NasRlMacroSpace;
 import dev.jnas.space.ResNetScopeSpace;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.util.BadInputException;
@@ -11,7 +13,7 @@ public final class Supernets {
   private Supernets() {}
 
   /** Names of the spaces that have a supernet, for messages. */
-  public static final String SUPPORTED = "nasbench201, resnet50-scope";
+  public static final String SUPPORTED = "nasbench201, cell, nasrl-macro (with ENAS's macro ops), resnet50-scope";
 
   /**
    * An uninitialised supernet of {@code space} for examples of {@code inputShape}.
@@ -24,6 +26,12 @@ public final class Supernets {
     }
     if (space instanceof ResNetScopeSpace s) {
       return new ResNetScopeSupernet(s, inputShape, numClasses);
+    }
+    if (space instanceof CellSpace s) {
+      return new CellSupernet(s, inputShape, numClasses);
+    }
+    if (space instanceof NasRlMacroSpace s) {
+      return new NasRlMacroSupernet(s, inputShape, numClasses); // throws for the filter-size layers
     }
     throw new BadInputException(
         "search space '" + space.name() + "' has no supernet: one-shot strategies (enas, darts, proxyless) search "

@@ -2,6 +2,7 @@ package dev.jnas.space;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jnas.util.BadInputException;
+import dev.jnas.util.ConfigException;
 import dev.jnas.util.Params;
 import java.util.HashSet;
 import java.util.List;
@@ -59,24 +60,50 @@ public final class SpaceProviders {
     }
   }
 
-  /** {@code nasrl-macro}: {@code layers}, {@code filter_sizes}, {@code filters}, {@code strides}. */
+  /**
+   * {@code nasrl-macro}: {@code layers}, {@code filter_sizes}, {@code filters}, {@code strides};
+   * or, with {@code ops} (names from ENAS's six macro ops), {@code layers} and one {@code filters}
+   * count, the width of every layer.
+   */
   public static final class NasRlMacro extends Builtin {
-    record Settings(Integer layers, List<Integer> filterSizes, List<Integer> filters, Boolean strides) {}
+    record Settings(Integer layers, List<Integer> filterSizes, List<Integer> filters, Boolean strides, List<String> ops) {}
 
     public NasRlMacro() {
-      super(NasRlMacroSpace.NAME, "NAS-RL's macro CNN (Zoph & Le 2017): layers, filter_sizes, filters, strides");
+      super(NasRlMacroSpace.NAME, "NAS-RL's macro CNN (Zoph & Le 2017): layers, filter_sizes, filters, strides;"
+          + " or ENAS's macro ops: ops (from " + String.join(", ", NasRlMacroSpace.ENAS_OPS) + "), layers, filters"
+          + " (one width, default " + NasRlMacroSpace.DEFAULT_WIDTH + ")");
     }
 
     @Override
     public SearchSpace create(JsonNode params) {
       String c = component();
       Settings s = Params.bind(c, params, Settings.class);
+      if (s.ops() != null) {
+        return withOps(c, s);
+      }
       return new NasRlMacroSpace(
           Params.atLeast(c, "layers", s.layers(), NasRlMacroSpace.DEFAULT_LAYERS, 1),
           distinct(c, "filter_sizes", s.filterSizes(), NasRlMacroSpace.DEFAULT_FILTER_SIZES,
               k -> k > 0 && k % 2 == 1, "odd positive integers"),
           distinct(c, "filters", s.filters(), NasRlMacroSpace.DEFAULT_FILTERS, f -> f > 0, "positive integers"),
           s.strides() != null && s.strides());
+    }
+
+    private static NasRlMacroSpace withOps(String c, Settings s) {
+      if (s.filterSizes() != null || s.strides() != null) {
+        String other = s.filterSizes() != null ? "filter_sizes" : "strides";
+        throw ConfigException.sentence(
+            other, c + ": parameter '" + other + "' applies to NAS-RL's filter-size layers, not with 'ops' (ENAS's macro ops)");
+      }
+      List<String> ops =
+          distinct(c, "ops", s.ops(), NasRlMacroSpace.ENAS_OPS, NasRlMacroSpace.ENAS_OPS::contains,
+              "names from " + String.join(", ", NasRlMacroSpace.ENAS_OPS));
+      List<Integer> width =
+          distinct(c, "filters", s.filters(), List.of(NasRlMacroSpace.DEFAULT_WIDTH), f -> f > 0, "positive integers");
+      if (width.size() != 1) {
+        throw Params.bad(c, "filters", "one count with 'ops' (every layer has the same width), e.g. [36]", width);
+      }
+      return NasRlMacroSpace.withOps(Params.atLeast(c, "layers", s.layers(), NasRlMacroSpace.DEFAULT_LAYERS, 1), ops, width.get(0));
     }
   }
 

@@ -52,4 +52,22 @@ class NasRlMacroBuilderTest {
     Architecture wider = strided.decode("3x3x4s1;1x1x6s2<0;1x1x4s1<1;5x5x6s1");
     assertThat(b.flops(wider, in, 5)).isGreaterThan(b.flops(a, in, 5));
   }
+
+  @Test
+  void enasOpNetworksTrainAndCountTheirOps() {
+    NasRlMacroSpace ops = NasRlMacroSpace.withOps(3, NasRlMacroSpace.ENAS_OPS, 4);
+    Rng rng = Rng.of(2);
+    for (int i = 0; i < 2; i++) {
+      NetworkChecks.forwardAndStep(new NasRlMacroBuilder(ops), ops.sample(rng), NetworkChecks.MNIST, 10);
+    }
+    Shape in = new Shape(1, 8, 8);
+    NasRlMacroBuilder b = new NasRlMacroBuilder(ops);
+    long expected =
+        9L * 1 * 4 * 64 // stem conv3x3 to 4 channels
+            + 9L * 4 * 4 * 64 // conv3x3
+            + (25L * 4 + 4L * 4) * 64 // sep5x5: depthwise then pointwise
+            + 0 // max3x3 with skips from 0 and 1: additions are not counted
+            + 4L * 5; // classifier
+    assertThat(b.flops(ops.decode("conv3x3;sep5x5<0;max3x3<0,1"), in, 5)).isEqualTo(expected);
+  }
 }

@@ -37,14 +37,13 @@ import java.util.List;
  */
 public final class CellSupernet extends Supernet {
   private final CellSpace space;
-  private final CellNetwork block;
   private final List<SuperCell> cells = new ArrayList<>();
 
   public CellSupernet(CellSpace space, Shape inputShape, int numClasses) {
-    super(edgeLabels(space), inputShape, numClasses);
+    super(space, new CellBuilder(space), edgeLabels(space), inputShape, numClasses);
     this.space = space;
     Builders.checkArguments(space, space.sample(dev.jnas.util.Rng.of(0)), inputShape, numClasses);
-    this.block =
+    setBlock(
         new CellNetwork(
             (prevPrev, prev, filters, reduction) -> {
               SuperCell c = new SuperCell(this, prevPrev, prev, filters, reduction);
@@ -55,7 +54,7 @@ public final class CellSupernet extends Supernet {
             space.stacks(),
             space.filters(),
             inputShape,
-            numClasses);
+            numClasses));
   }
 
   /** The options of every edge: {@code none}, then the space's ops. */
@@ -84,20 +83,8 @@ public final class CellSupernet extends Supernet {
     return cell * perCell + b * (b + 3) / 2 + from;
   }
 
-  @Override
-  public SearchSpace space() {
-    return space;
-  }
 
-  @Override
-  public Block block() {
-    return block;
-  }
 
-  @Override
-  public ModelBuilder builder() {
-    return new CellBuilder(space);
-  }
 
   @Override
   public boolean[][] activeFor(Architecture arch) {
@@ -194,30 +181,14 @@ public final class CellSupernet extends Supernet {
     return out;
   }
 
+  /** The projection's value holds only the unused blocks' input channels, as the stand-alone one. */
   @Override
-  public void copyTo(Architecture arch, Block standalone) {
-    List<Source> from = path(arch);
-    List<Pair<String, Parameter>> to = standalone.getParameters().stream().toList();
-    if (from.size() != to.size()) {
-      throw new IllegalArgumentException(
-          "the sub-network of " + arch + " has " + from.size() + " parameters, the stand-alone network " + to.size());
+  protected List<NDArray> pathArrays(Architecture arch, NDManager scratch) {
+    List<NDArray> out = new ArrayList<>();
+    for (Source s : path(arch)) {
+      out.add(s.value(scratch));
     }
-    boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
-    ai.djl.pytorch.jni.JniUtils.setGradMode(false); // in-place writes to leaves that need gradients
-    try (NDManager slices = to.get(0).getValue().getArray().getManager().newSubManager()) {
-      for (int i = 0; i < from.size(); i++) {
-        NDArray src = from.get(i).value(slices);
-        NDArray dst = to.get(i).getValue().getArray();
-        if (!src.getShape().equals(dst.getShape())) {
-          throw new IllegalArgumentException(
-              "parameter " + to.get(i).getKey() + " has shape " + dst.getShape() + " in the stand-alone network, "
-                  + src.getShape() + " in the supernet");
-        }
-        dst.set(new NDIndex("..."), src);
-      }
-    } finally {
-      ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
-    }
+    return out;
   }
 
   /** A parameter of the path; the projection's keeps only the unused blocks' input channels. */
@@ -229,7 +200,7 @@ public final class CellSupernet extends Supernet {
 
   private List<Source> path(Architecture arch) {
     List<Source> out = new ArrayList<>();
-    for (Pair<String, Block> child : block.getChildren()) {
+    for (Pair<String, Block> child : block().getChildren()) {
       if (child.getValue() instanceof SuperCell c) {
         List<CellSpace.Block> blocks = c.reduction ? space.reductionCell(arch) : space.normalCell(arch);
         c.path(blocks, out);

@@ -19,17 +19,16 @@ import java.util.List;
  */
 public final class NasBench201Supernet extends Supernet {
   private final NasBench201Space space;
-  private final Block block;
 
   public NasBench201Supernet(NasBench201Space space, Shape inputShape, int numClasses) {
-    super(edgeLabels(), inputShape, numClasses);
+    super(space, new NasBench201Builder(space), edgeLabels(), inputShape, numClasses);
     this.space = space;
     Builders.checkArguments(space, space.sample(dev.jnas.util.Rng.of(0)), inputShape, numClasses);
-    this.block =
+    setBlock(
         NasBench201Builder.skeleton(space, inputShape, numClasses, shape -> {
           SuperCell cell = new SuperCell(state, shape);
           return new Built(cell, shape, 0);
-        }).block();
+        }).block());
   }
 
   private static List<Label> edgeLabels() {
@@ -42,34 +41,10 @@ public final class NasBench201Supernet extends Supernet {
     return out; // edgeIndex order
   }
 
-  @Override
-  public SearchSpace space() {
-    return space;
-  }
 
-  @Override
-  public Block block() {
-    return block;
-  }
 
-  @Override
-  public ModelBuilder builder() {
-    return new NasBench201Builder(space);
-  }
 
-  @Override
-  public boolean[][] activeFor(Architecture arch) {
-    boolean[][] a = new boolean[arch.size()][NasBench201Space.OPS.size()];
-    for (int e = 0; e < arch.size(); e++) {
-      a[e][arch.get(e)] = true;
-    }
-    return a;
-  }
 
-  @Override
-  public Architecture fromChoices(int[] choices) {
-    return space.canonical(new Architecture(space.name(), choices.clone()));
-  }
 
   /** A cell whose edges are mixed ops; sums node inputs in the stand-alone cell's order. */
   private static final class SuperCell extends FixedShapeBlock {

@@ -23,22 +23,21 @@ import java.util.List;
  */
 public final class NasRlMacroSupernet extends Supernet {
   private final NasRlMacroSpace space;
-  private final Block block;
 
   /**
    * @throws BadInputException when the space picks filter sizes rather than ENAS's ops
    */
   public NasRlMacroSupernet(NasRlMacroSpace space, Shape inputShape, int numClasses) {
-    super(labels(space), inputShape, numClasses);
+    super(space, new NasRlMacroBuilder(space), labels(space), inputShape, numClasses);
     this.space = space;
     Builders.checkArguments(space, space.sample(dev.jnas.util.Rng.of(0)), inputShape, numClasses);
-    this.block =
+    setBlock(
         new EnasMacroNetwork(
             (i, shape) -> new Built(new SuperLayer(state, i, space, shape), shape, 0),
             space.layers(),
             space.width(),
             inputShape,
-            numClasses);
+            numClasses));
   }
 
   private static List<Label> labels(NasRlMacroSpace space) {
@@ -62,36 +61,6 @@ public final class NasRlMacroSupernet extends Supernet {
   /** The label of layer {@code i}'s first decision: layers before it have k + 1 each. */
   private static int first(int i) {
     return i * (i + 1) / 2;
-  }
-
-  @Override
-  public SearchSpace space() {
-    return space;
-  }
-
-  @Override
-  public Block block() {
-    return block;
-  }
-
-  @Override
-  public ModelBuilder builder() {
-    return new NasRlMacroBuilder(space);
-  }
-
-  @Override
-  public boolean[][] activeFor(Architecture arch) {
-    boolean[][] a = new boolean[labels().size()][];
-    for (int l = 0; l < a.length; l++) {
-      a[l] = new boolean[labels().get(l).options().size()];
-      a[l][arch.get(l)] = true;
-    }
-    return a;
-  }
-
-  @Override
-  public Architecture fromChoices(int[] choices) {
-    return space.canonical(new Architecture(space.name(), choices.clone()));
   }
 
   /** A layer whose op and skip connections are mixed ops; sums as {@link EnasMacroNetwork} does. */

@@ -28,15 +28,14 @@ import java.util.List;
  */
 public final class ResNetScopeSupernet extends Supernet {
   private final ResNetScopeSpace space;
-  private final Block block;
 
   public ResNetScopeSupernet(ResNetScopeSpace space, Shape inputShape, int numClasses) {
-    super(labels(space), inputShape, numClasses);
+    super(space, new ResNetScopeBuilder(space), labels(space), inputShape, numClasses);
     this.space = space;
     Architecture first = new Architecture(space.name(), new int[space.decisions().size()]);
     Builders.checkArguments(space, first, inputShape, numClasses);
-    this.block =
-        ResNetScopeBuilder.skeleton(space, space.bottlenecks(first), inputShape, numClasses, this::bottleneck).block();
+    setBlock(
+        ResNetScopeBuilder.skeleton(space, space.bottlenecks(first), inputShape, numClasses, this::bottleneck).block());
   }
 
   private static List<Label> labels(ResNetScopeSpace space) {
@@ -68,32 +67,8 @@ public final class ResNetScopeSupernet extends Supernet {
     return ResNetScopeBuilder.residual(input, new Built(branch, out, 0), new Built(activation, out, 0), stride);
   }
 
-  @Override
-  public SearchSpace space() {
-    return space;
-  }
 
-  @Override
-  public Block block() {
-    return block;
-  }
 
-  @Override
-  public ModelBuilder builder() {
-    return new ResNetScopeBuilder(space);
-  }
 
-  @Override
-  public boolean[][] activeFor(Architecture arch) {
-    boolean[][] a = new boolean[arch.size()][ResNetScopeSpace.OPS.size()];
-    for (int l = 0; l < arch.size(); l++) {
-      a[l][arch.get(l)] = true;
-    }
-    return a;
-  }
 
-  @Override
-  public Architecture fromChoices(int[] choices) {
-    return new Architecture(space.name(), choices.clone());
-  }
 }

@@ -37,24 +37,44 @@ public abstract class Supernet {
   public record Probe(MixedOp op, NDArray input, NDArray output, NDArray leaf) {}
 
   final PathState state = new PathState();
+  private final SearchSpace space;
+  private final ModelBuilder builder;
   private final List<Label> labels;
   private final Shape inputShape;
   private final int numClasses;
+  private Block block;
 
-  protected Supernet(List<Label> labels, Shape inputShape, int numClasses) {
+  /** A supernet whose subclass builds its network (with {@link #state}'s mixed ops) and sets it. */
+  protected Supernet(SearchSpace space, ModelBuilder builder, List<Label> labels, Shape inputShape, int numClasses) {
+    this.space = space;
+    this.builder = builder;
     this.labels = List.copyOf(labels);
     this.inputShape = inputShape;
     this.numClasses = numClasses;
   }
 
+  /** Sets the network, once, from the subclass's constructor. */
+  protected final void setBlock(Block block) {
+    if (this.block != null) {
+      throw new IllegalStateException("the supernet's network is set already");
+    }
+    this.block = block;
+  }
+
   /** The space whose architectures this supernet holds. */
-  public abstract SearchSpace space();
+  public final SearchSpace space() {
+    return space;
+  }
 
   /** The network: a batch {@code (N, C, H, W)} to logits {@code (N, numClasses)}. */
-  public abstract Block block();
+  public final Block block() {
+    return block;
+  }
 
   /** The stand-alone networks' builder: {@code builder().build(arch, ...)} is arch's network. */
-  public abstract ModelBuilder builder();
+  public final ModelBuilder builder() {
+    return builder;
+  }
 
   public final List<Label> labels() {
     return labels;
@@ -72,14 +92,28 @@ public abstract class Supernet {
     return Collections.unmodifiableList(state.ops);
   }
 
-  /** The candidates per label that make up {@code arch}'s sub-network. */
-  public abstract boolean[][] activeFor(Architecture arch);
+  /**
+   * The candidates per label that make up {@code arch}'s sub-network. The default is for
+   * supernets whose labels are the space's decisions in order: option {@code arch.get(l)} of
+   * label l.
+   */
+  public boolean[][] activeFor(Architecture arch) {
+    boolean[][] a = new boolean[labels.size()][];
+    for (int l = 0; l < a.length; l++) {
+      a[l] = new boolean[labels.get(l).options().size()];
+      a[l][arch.get(l)] = true;
+    }
+    return a;
+  }
 
   /**
    * The architecture that takes option {@code choices[l]} of every label (the argmax of a
-   * ProxylessNAS or DARTS search where the labels are the space's decisions).
+   * ProxylessNAS or DARTS search); the default, for labels that are the space's decisions, is
+   * that architecture in canonical form.
    */
-  public abstract Architecture fromChoices(int[] choices);
+  public Architecture fromChoices(int[] choices) {
+    return space.canonical(new Architecture(space.name(), choices.clone()));
+  }
 
   /**
    * The architecture a differentiable search ends in, from each label's option probabilities:
@@ -186,25 +220,33 @@ public abstract class Supernet {
    *
    * @throws IllegalArgumentException when the networks do not correspond
    */
-  public void copyTo(Architecture arch, Block standalone) {
-    List<Parameter> from = pathParameters(arch);
+  public final void copyTo(Architecture arch, Block standalone) {
     List<Pair<String, Parameter>> to = standalone.getParameters().stream().toList();
-    if (from.size() != to.size()) {
-      throw new IllegalArgumentException(
-          "the sub-network of " + arch + " has " + from.size() + " parameters, the stand-alone network " + to.size());
-    }
     boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
     ai.djl.pytorch.jni.JniUtils.setGradMode(false); // in-place writes to leaves that need gradients
-    try {
-      copyParameters(from, to);
+    try (ai.djl.ndarray.NDManager scratch = block.getParameters().get(0).getValue().getArray().getManager().newSubManager()) {
+      List<NDArray> from = pathArrays(arch, scratch);
+      if (from.size() != to.size()) {
+        throw new IllegalArgumentException(
+            "the sub-network of " + arch + " has " + from.size() + " parameters, the stand-alone network " + to.size());
+      }
+      copyArrays(from, to);
     } finally {
       ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
     }
   }
 
-  private static void copyParameters(List<Parameter> from, List<Pair<String, Parameter>> to) {
+  /**
+   * The values of {@link #pathParameters} as the stand-alone network holds them; a supernet whose
+   * parameter is wider than the stand-alone one's (a cell's projection) slices it into {@code scratch}.
+   */
+  protected List<NDArray> pathArrays(Architecture arch, ai.djl.ndarray.NDManager scratch) {
+    return pathParameters(arch).stream().map(Parameter::getArray).toList();
+  }
+
+  private static void copyArrays(List<NDArray> from, List<Pair<String, Parameter>> to) {
     for (int i = 0; i < from.size(); i++) {
-      NDArray src = from.get(i).getArray();
+      NDArray src = from.get(i);
       NDArray dst = to.get(i).getValue().getArray();
       if (!src.getShape().equals(dst.getShape())) {
         throw new IllegalArgumentException(

@@ -158,6 +158,35 @@ final class ArchParameters {
     steps++;
   }
 
+  /**
+   * One Adam step that changes only the logits in {@code involved[label]}, shifted afterwards so
+   * that their summed softmax mass is what it was (ProxylessNAS's two-path rescaling).
+   */
+  void stepKeepingOthers(List<double[]> gradients, int[][] involved, NDManager step) {
+    List<float[]> before = new ArrayList<>();
+    for (NDArray a : alphas) {
+      before.add(a.toFloatArray());
+    }
+    step(gradients, step);
+    for (int l = 0; l < alphas.size(); l++) {
+      float[] old = before.get(l);
+      float[] now = alphas.get(l).toFloatArray();
+      boolean[] in = new boolean[old.length];
+      double oldMass = 0;
+      double newMass = 0;
+      for (int i : involved[l]) {
+        in[i] = true;
+        oldMass += Math.exp(old[i]);
+        newMass += Math.exp(now[i]);
+      }
+      double offset = Math.log(newMass / oldMass);
+      for (int i = 0; i < now.length; i++) {
+        now[i] = in[i] ? (float) (now[i] - offset) : old[i];
+      }
+      alphas.get(l).set(new ai.djl.ndarray.index.NDIndex("..."), step.create(now));
+    }
+  }
+
   /** The logits, Adam's moments and step count as JSON. */
   ObjectNode toJson() {
     ObjectNode o = Json.MAPPER.createObjectNode();

@@ -18,14 +18,12 @@ import java.util.List;
  * unrolled gradient with the finite-difference Hessian-vector product. The architecture is the
  * supernet's discretisation of softmax(alpha) ({@link dev.jnas.model.Supernet#derive}).
  */
-final class Darts extends OneShotSearch {
-  private final ArchParameters alpha;
+final class Darts extends DifferentiableSearch {
   private final double xi; // the unrolled step's learning rate (the weights')
 
   Darts(SupernetTrainer trainer, OneShotParams params, BatchLoader train, BatchLoader val, BatchLoader eval, long seed,
       double weightLearningRate) {
-    super(trainer, params, train, val, eval, seed);
-    this.alpha = new ArchParameters(net, params, 1e-3, dev.jnas.util.Rng.derive(seed, 11), trainer.manager());
+    super(trainer, params, train, val, eval, seed, 1e-3); // DARTS: alpha ~ 1e-3 * N(0, 1)
     this.xi = weightLearningRate;
   }
 
@@ -139,31 +137,19 @@ final class Darts extends OneShotSearch {
     return alpha.takeGradients(step);
   }
 
+  /**
+   * The supernet itself, softmax(alpha)-weighted: its ops co-adapt inside the mixture, so a
+   * discrete sub-network read out of DARTS's weights scores far below what it reaches when trained
+   * (the discretisation gap), and the mixture is what DARTS optimises.
+   */
   @Override
-  protected Architecture current(int epoch) {
-    return net.derive(alpha.probabilities());
+  protected void useForEvaluation(Architecture arch) {
+    // Arrays in the model's manager, replaced at the next call: a handful of (K) vectors per epoch.
+    net.useWeights(alpha.softmaxArrays(trainer.manager()));
   }
 
   @Override
-  protected Architecture deriveFinal() {
-    return net.derive(alpha.probabilities());
+  protected void describeEpoch(ObjectNode record) {
+    record.put("val_measure", "supernet (softmax(alpha)-weighted)");
   }
-
-  @Override
-  protected List<float[]> probabilities() {
-    return alpha.probabilities();
-  }
-
-  @Override
-  protected JsonNode state() {
-    return alpha.toJson();
-  }
-
-  @Override
-  protected void restore(JsonNode state) {
-    alpha.restore(state);
-  }
-
-  @Override
-  protected void describeEpoch(ObjectNode record) {}
 }

@@ -41,7 +41,10 @@ abstract class OneShotSearch implements AutoCloseable {
   }
 
   /** The search's outcome: the architecture and what the supernet says of it. */
-  record Outcome(Architecture architecture, double valAccuracy, double valLoss, List<EpochMetrics> epochs, String stopReason) {}
+  /** @param deriveSeconds the time of deriving and measuring after the last epoch */
+  record Outcome(
+      Architecture architecture, double valAccuracy, double valLoss, List<EpochMetrics> epochs, String stopReason,
+      double deriveSeconds) {}
 
   protected final SupernetTrainer trainer;
   protected final Supernet net;
@@ -84,6 +87,14 @@ abstract class OneShotSearch implements AutoCloseable {
   /** The final architecture. */
   protected abstract Architecture deriveFinal();
 
+  /**
+   * Sets the path whose validation accuracy is the search's measure: by default {@code arch}'s
+   * sub-network with the shared weights.
+   */
+  protected void useForEvaluation(Architecture arch) {
+    net.useArchitecture(arch);
+  }
+
   /** The method's state to continue from (architecture parameters, controller). */
   protected abstract JsonNode state();
 
@@ -116,7 +127,7 @@ abstract class OneShotSearch implements AutoCloseable {
         long t0 = System.nanoTime();
         double[] t = trainEpoch(e, deadline, listener);
         Architecture arch = current(e);
-        net.useArchitecture(arch);
+        useForEvaluation(arch);
         double[] v = trainer.evaluate(eval, params.evalImages());
         EpochMetrics m =
             new EpochMetrics(e, t[2] == 0 ? Double.NaN : t[0] / t[2], t[2] == 0 ? Double.NaN : t[1] / t[2], v[0], v[1],
@@ -147,10 +158,12 @@ abstract class OneShotSearch implements AutoCloseable {
         listener.onEpoch(m, record, totalEpochs);
         stop = stopReason(record);
       }
+      long derive0 = System.nanoTime();
       Architecture fin = deriveFinal();
-      net.useArchitecture(fin);
+      useForEvaluation(fin);
       double[] v = trainer.evaluate(eval, 0);
-      return new Outcome(fin, v[1], v[0], List.copyOf(epochs), stop == null ? "budget.epochs reached" : stop);
+      return new Outcome(fin, v[1], v[0], List.copyOf(epochs), stop == null ? "budget.epochs reached" : stop,
+          (System.nanoTime() - derive0) / 1e9);
     } finally {
       JniUtils.setGradMode(grad);
     }

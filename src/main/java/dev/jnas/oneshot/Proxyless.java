@@ -20,9 +20,13 @@ import java.util.List;
  * candidates run without gradients only for that. With a latency table and {@code latency_weight}
  * lambda the loss adds {@code lambda * sum_i p_i latency_i} per decision, whose gradient {@code
  * lambda p_i (latency_i - E[latency])} is exact. The architecture is the argmax of alpha.
+ *
+ * <p>{@code paths: 2} is the official code's two-path mode: each architecture step draws two
+ * options per decision, the gradient runs over those two (their probabilities renormalised), and
+ * after the Adam step the two logits are shifted so that their total probability is what it was:
+ * the options not drawn keep their share.
  */
-final class Proxyless extends OneShotSearch {
-  private final ArchParameters alpha;
+final class Proxyless extends DifferentiableSearch {
   /** Per label and option, the latency (ms) its mixed ops add; null without a table. */
   private final double[][] latency;
   private final double fixedLatency;
@@ -32,8 +36,7 @@ final class Proxyless extends OneShotSearch {
    */
   Proxyless(SupernetTrainer trainer, OneShotParams params, BatchLoader train, BatchLoader val, BatchLoader eval, long seed,
       double[][] latency, double fixedLatency) {
-    super(trainer, params, train, val, eval, seed);
-    this.alpha = new ArchParameters(net, params, 0, Rng.derive(seed, 11), trainer.manager());
+    super(trainer, params, train, val, eval, seed, 0); // ProxylessNAS: alpha = 0, uniform
     this.latency = latency;
     this.fixedLatency = fixedLatency;
   }
@@ -79,10 +82,12 @@ final class Proxyless extends OneShotSearch {
 
   private void archStep(BatchLoader.HostBatch batch, Rng rng) {
     try (NDManager step = trainer.manager().newSubManager()) {
-      int[] path = alpha.sample(rng, step);
+      List<float[]> p = alpha.probabilities();
+      // two-path mode: per decision two distinct candidates, the active one drawn between them
+      int[][] pairs = params.paths() == 2 ? pairs(rng, step) : null;
+      int[] path = pairs == null ? alpha.sample(rng, step) : active(pairs, p, rng);
       net.useActive(oneHot(path));
       trainer.forwardBackward(batch, step, true);
-      List<float[]> p = alpha.probabilities();
       List<double[]> grad = new ArrayList<>();
       for (float[] row : p) {
         grad.add(new double[row.length]);
@@ -92,19 +97,20 @@ final class Proxyless extends OneShotSearch {
         int l = op.label();
         NDArray dy = probe.leaf().getGradient();
         dy.attach(step);
-        int k = op.candidates().size();
-        double[] g = new double[k];
-        for (int j = 0; j < k; j++) {
+        int[] involved = pairs == null ? all(op.candidates().size()) : pairs[l];
+        float[] pl = pairs == null ? p.get(l) : renormalised(p.get(l), involved);
+        double[] g = new double[involved.length];
+        for (int a = 0; a < involved.length; a++) {
+          int j = involved[a];
           NDArray o = j == path[l] ? probe.output() : op.candidateOutput(j, trainer.store(), probe.input(), true);
-          g[j] = o == null ? 0 : o.mul(dy).sum().getFloat();
+          g[a] = o == null ? 0 : o.mul(dy).sum().getFloat();
         }
-        float[] pl = p.get(l);
-        for (int i = 0; i < k; i++) {
+        for (int a = 0; a < involved.length; a++) {
           double d = 0;
-          for (int j = 0; j < k; j++) {
-            d += g[j] * pl[j] * ((i == j ? 1 : 0) - pl[i]);
+          for (int b = 0; b < involved.length; b++) {
+            d += g[b] * pl[involved[b]] * ((a == b ? 1 : 0) - pl[involved[a]]);
           }
-          grad.get(l)[i] += d;
+          grad.get(l)[involved[a]] += d;
         }
       }
       if (latency != null && params.latencyWeight() > 0) {
@@ -120,8 +126,78 @@ final class Proxyless extends OneShotSearch {
         }
       }
       trainer.discardWeightGradients();
-      alpha.step(grad, step);
+      if (pairs == null) {
+        alpha.step(grad, step);
+      } else {
+        alpha.stepKeepingOthers(grad, pairs, step);
+      }
     }
+  }
+
+  private static int[] all(int k) {
+    int[] a = new int[k];
+    for (int i = 0; i < k; i++) {
+      a[i] = i;
+    }
+    return a;
+  }
+
+  /** Two distinct options per decision drawn from softmax(alpha) without replacement. */
+  private int[][] pairs(Rng rng, NDManager step) {
+    int[] first = alpha.sample(rng, step);
+    int[][] out = new int[first.length][];
+    List<float[]> p = alpha.probabilities();
+    for (int l = 0; l < first.length; l++) {
+      float[] pl = p.get(l);
+      if (pl.length < 2) {
+        out[l] = new int[] {first[l]};
+        continue;
+      }
+      // the second from the others, in proportion to their probabilities
+      double rest = 1 - pl[first[l]];
+      double u = rng.nextDouble() * rest;
+      int second = -1;
+      for (int k = 0; k < pl.length; k++) {
+        if (k == first[l]) {
+          continue;
+        }
+        second = k;
+        u -= pl[k];
+        if (u < 0) {
+          break;
+        }
+      }
+      out[l] = new int[] {first[l], second};
+    }
+    return out;
+  }
+
+  /** The active option of each pair, drawn by the pair's renormalised probabilities. */
+  private static int[] active(int[][] pairs, List<float[]> p, Rng rng) {
+    int[] a = new int[pairs.length];
+    for (int l = 0; l < pairs.length; l++) {
+      int[] pair = pairs[l];
+      if (pair.length == 1) {
+        a[l] = pair[0];
+        continue;
+      }
+      float[] r = renormalised(p.get(l), pair);
+      a[l] = rng.nextDouble() < r[pair[0]] ? pair[0] : pair[1];
+    }
+    return a;
+  }
+
+  /** {@code p} restricted to {@code involved} and renormalised there (zero elsewhere). */
+  private static float[] renormalised(float[] p, int[] involved) {
+    float[] r = new float[p.length];
+    double sum = 0;
+    for (int i : involved) {
+      sum += p[i];
+    }
+    for (int i : involved) {
+      r[i] = (float) (p[i] / sum);
+    }
+    return r;
   }
 
   /** The latency the table predicts for the current probabilities (ms), or NaN without a table. */
@@ -137,32 +213,6 @@ final class Proxyless extends OneShotSearch {
       }
     }
     return total;
-  }
-
-  @Override
-  protected Architecture current(int epoch) {
-    return deriveFinal();
-  }
-
-  /** The most probable option of every decision (NNI 3.0's export returned a sample instead). */
-  @Override
-  protected Architecture deriveFinal() {
-    return net.derive(alpha.probabilities());
-  }
-
-  @Override
-  protected List<float[]> probabilities() {
-    return alpha.probabilities();
-  }
-
-  @Override
-  protected JsonNode state() {
-    return alpha.toJson();
-  }
-
-  @Override
-  protected void restore(JsonNode state) {
-    alpha.restore(state);
   }
 
   @Override

@@ -124,7 +124,8 @@ public final class SupernetSearch implements OneShotRunner {
         }
       }
       long flops = net.builder().flops(arch, net.inputShape(), net.numClasses());
-      double seconds = outcome.epochs().stream().mapToDouble(EpochMetrics::seconds).sum();
+      // every epoch's time (restored ones included) and the derivation: the search's wall time
+      double seconds = outcome.epochs().stream().mapToDouble(EpochMetrics::seconds).sum() + outcome.deriveSeconds();
       TrialResult result =
           new TrialResult(TrialStatus.COMPLETE, outcome.epochs(), outcome.valAccuracy(), Double.NaN, outcome.valAccuracy(),
               parameters, flops, seconds, null);

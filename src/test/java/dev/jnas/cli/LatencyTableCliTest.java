@@ -63,7 +63,7 @@ class LatencyTableCliTest {
     assertBad(run("--space", "nasbench201", "--input-shape", "1,8,8", "--out", out), "needs --classes");
     assertBad(run("--space", "nasbench201", "--dataset", "mnist", "--out", out), "unknown dataset 'mnist'");
     assertBad(run("--space", "nope", "--out", out), "unknown search space 'nope'");
-    assertBad(run("--space", "nasrl-macro", "--out", out), "has no supernet");
+    assertBad(run("--space", "nasrl-macro", "--out", out), "has a supernet only with ENAS's macro ops");
     assertBad(run(concat(tiny, "--out", out, "--predict", "|conv~0|")), "NAS-Bench-201 cell string");
     assertBad(run(concat(tiny, "--out", dir.toString())), "is a folder");
     assertBad(run(concat(tiny, "--out", out, "--frobnicate")), "--frobnicate");

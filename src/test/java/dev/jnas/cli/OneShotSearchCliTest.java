@@ -74,6 +74,9 @@ class OneShotSearchCliTest {
   void proxylessRunsAndEnasRuns() throws Exception {
     JsonNode p = search("proxyless", "{name: proxyless, params: {steps_per_epoch: 4}}");
     assertThat(p.path("one_shot").path("epochs").get(1).path("mean_entropy").asDouble()).isBetween(0.0, 1.0);
+    JsonNode two = search("proxyless2", "{name: proxyless, params: {steps_per_epoch: 4, paths: 2}}");
+    // the two-path mode moves only the two drawn logits per step, keeping the others' share
+    assertThat(two.path("one_shot").path("epochs").get(1).path("probabilities").get(0)).hasSize(5);
     JsonNode e = search("enas", "{name: enas, params: {steps_per_epoch: 4, controller_steps: 2, derive_samples: 4}}");
     assertThat(e.path("one_shot").path("epochs").get(1).path("controller_updates").asInt()).isEqualTo(4);
   }

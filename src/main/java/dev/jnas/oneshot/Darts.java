@@ -20,6 +20,7 @@ import java.util.List;
  */
 final class Darts extends DifferentiableSearch {
   private final double xi; // the unrolled step's learning rate (the weights')
+  private NDManager evaluation; // holds the weights of the last measurement
 
   Darts(SupernetTrainer trainer, OneShotParams params, BatchLoader train, BatchLoader val, BatchLoader eval, long seed,
       double weightLearningRate) {
@@ -144,8 +145,18 @@ final class Darts extends DifferentiableSearch {
    */
   @Override
   protected void useForEvaluation(Architecture arch) {
-    // Arrays in the model's manager, replaced at the next call: a handful of (K) vectors per epoch.
-    net.useWeights(alpha.softmaxArrays(trainer.manager()));
+    if (evaluation != null) {
+      evaluation.close(); // the previous measurement's weights
+    }
+    evaluation = trainer.manager().newSubManager();
+    net.useWeights(alpha.softmaxArrays(evaluation));
+  }
+
+  @Override
+  public void close() {
+    if (evaluation != null) {
+      evaluation.close();
+    }
   }
 
   @Override

@@ -82,12 +82,58 @@ class OneShotSearchCliTest {
   }
 
   @Test
+  void proxylessWithALatencyTableReportsPredictedAgainstMeasuredLatency() throws Exception {
+    Path table = dir.resolve("latency.json");
+    var t = CliRunner.run("latency-table", "--space", "nasbench201", "--space-params", "{\"cells_per_stage\":1,\"channels\":4}",
+        "--input-shape", "1,8,8", "--classes", "10", "--repeats", "3", "--warmup", "1", "--out", table.toString());
+    assertThat(t.exitCode()).as(t.err()).isZero();
+    JsonNode show = search("latency", "{name: proxyless, params: {steps_per_epoch: 4, latency_table: " + table + ", latency_weight: 0.5}}");
+    JsonNode latency = show.path("one_shot").path("latency");
+    assertThat(latency.path("predicted_ms").asDouble()).isFinite();
+    assertThat(latency.path("measured_ms").asDouble()).isPositive();
+    assertThat(show.path("one_shot").path("epochs").get(0).path("expected_latency_ms").asDouble()).isPositive();
+    String text = CliRunner.run("show", dir.resolve("latency").toString()).out();
+    assertThat(text).contains("predicted by the table").contains("measured");
+    // a latency term that outweighs everything drives every edge to an op that costs nothing
+    JsonNode fast = search("fast", "{name: proxyless, params: {steps_per_epoch: 6, arch_learning_rate: 0.2,"
+        + " latency_table: " + table + ", latency_weight: 1000}}");
+    assertThat(fast.path("one_shot").path("derived").asText()).doesNotContain("conv").doesNotContain("pool");
+  }
+
+  @Test
   void theSameSeedGivesTheSameSearch() throws Exception {
     JsonNode a = search("same-a", "{name: proxyless, params: {steps_per_epoch: 3}}");
     JsonNode b = search("same-b", "{name: proxyless, params: {steps_per_epoch: 3}}");
     assertThat(b.path("one_shot").path("epochs")).isEqualTo(a.path("one_shot").path("epochs"));
     assertThat(b.path("trials").get(0).path("metrics").path("val_accuracy"))
         .isEqualTo(a.path("trials").get(0).path("metrics").path("val_accuracy"));
+  }
+
+  /** Every space with a supernet, each under one method: a valid architecture of that space. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {
+    "cell; {blocks: 2, cells_per_stack: 1, filters: 4, stacks: 2}; darts",
+    "cell; {blocks: 2, cells_per_stack: 1, filters: 4, stacks: 2}; enas",
+    "nasrl-macro; {layers: 3, ops: [conv3x3, sep3x3, max3x3, avg3x3], filters: [4]}; proxyless",
+    "nasrl-macro; {layers: 3, ops: [conv3x3, sep5x5, avg3x3], filters: [4]}; enas",
+    "resnet50-scope; {scope: m, width: 0.0625, blocks: [1, 1, 2, 1]}; proxyless",
+    "resnet50-scope; {scope: s, width: 0.0625, blocks: [1, 1, 1, 2]}; darts",
+  })
+  void everySpaceWithASupernetIsSearched(String space, String params, String method) throws Exception {
+    String name = space + "-" + method;
+    Path cfg = dir.resolve(name + ".yaml");
+    Files.writeString(cfg, config(name, "{name: " + method + ", params: {steps_per_epoch: 2, controller_steps: 1, derive_samples: 2}}"
+            .replace(", controller_steps: 1, derive_samples: 2", method.equals("enas") ? ", controller_steps: 1, derive_samples: 2" : ""),
+        "{epochs: 1}").replace("{name: nasbench201, params: {cells_per_stage: 1, channels: 4}}", "{name: " + space + ", params: " + params + "}"));
+    Path out = dir.resolve(name);
+    var r = CliRunner.run("search", "--config", cfg.toString(), "--output", out.toString(), "--quiet");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+    var s = dev.jnas.space.SearchSpaces.create(space, Json.MAPPER.readTree(
+        new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(params).toString()));
+    String arch = summary.path("best").path("architecture").asText();
+    assertThat(s.isValid(s.decode(arch))).as(arch).isTrue();
+    assertThat(s.encode(s.decode(arch))).isEqualTo(arch);
   }
 
   @Test

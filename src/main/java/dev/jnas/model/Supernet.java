@@ -117,26 +117,31 @@ public abstract class Supernet {
 
   /**
    * The architecture a differentiable search ends in, from each label's option probabilities:
-   * the default takes every label's most probable option ({@link #fromChoices}); cell spaces keep
-   * the strongest inputs per node instead.
+   * the default takes every label's most probable option other than {@code none} ({@link
+   * #fromChoices}), as DARTS discretises: the zero op's weight only scales an edge in the
+   * mixture, and choosing it can cut every path from input to output (a NAS-Bench-201 cell whose
+   * edges out of the input are all {@code none} classifies at chance). Cell spaces keep the
+   * strongest inputs per node instead.
    */
   public Architecture derive(List<float[]> probabilities) {
     int[] c = new int[labels.size()];
     for (int l = 0; l < c.length; l++) {
-      c[l] = argMax(probabilities.get(l));
+      c[l] = argMaxExcept(probabilities.get(l), labels.get(l).options().indexOf("none"));
     }
     return fromChoices(c);
   }
 
-  static int argMax(float[] v) {
-    int best = 0;
-    for (int k = 1; k < v.length; k++) {
-      if (v[k] > v[best]) {
+  /** The index of the largest of {@code v} other than {@code excluded} (-1: none excluded; ties: the first). */
+  static int argMaxExcept(float[] v, int excluded) {
+    int best = -1;
+    for (int k = 0; k < v.length; k++) {
+      if (k != excluded && (best < 0 || v[k] > v[best])) {
         best = k;
       }
     }
-    return best;
+    return best < 0 ? 0 : best;
   }
+
 
   /** The next forward passes compute {@code arch}'s sub-network. */
   public final void useArchitecture(Architecture arch) {

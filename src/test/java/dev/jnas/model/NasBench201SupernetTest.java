@@ -38,4 +38,18 @@ class NasBench201SupernetTest {
     Architecture a = space.sample(Rng.of(1));
     assertThat(net.fromChoices(a.choices())).isEqualTo(a);
   }
+
+  @Test
+  void discretisationNeverPicksNone() {
+    NasBench201Supernet net = new NasBench201Supernet(space, new Shape(3, 8, 8), 10);
+    java.util.List<float[]> p = new java.util.ArrayList<>();
+    for (int e = 0; e < 6; e++) {
+      // none strongest everywhere; then conv3x3 on even edges, skip on odd ones
+      p.add(e % 2 == 0 ? new float[] {0.4f, 0.1f, 0.1f, 0.3f, 0.1f} : new float[] {0.4f, 0.3f, 0.1f, 0.1f, 0.1f});
+    }
+    Architecture d = net.derive(p);
+    for (int e = 0; e < 6; e++) {
+      assertThat(NasBench201Space.OPS.get(d.get(e))).isEqualTo(e % 2 == 0 ? "nor_conv_3x3" : "skip_connect");
+    }
+  }
 }

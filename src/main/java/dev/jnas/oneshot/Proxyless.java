@@ -102,8 +102,17 @@ final class Proxyless extends DifferentiableSearch {
         double[] g = new double[involved.length];
         for (int a = 0; a < involved.length; a++) {
           int j = involved[a];
-          NDArray o = j == path[l] ? probe.output() : op.candidateOutput(j, trainer.store(), probe.input(), true);
-          g[a] = o == null ? 0 : o.mul(dy).sum().getFloat();
+          if (j == path[l]) {
+            g[a] = probe.output().mul(dy).sum().getFloat();
+            continue;
+          }
+          // each other candidate in its own manager (ops land in their input's): one at a time in memory
+          try (NDManager candidate = step.newSubManager()) {
+            NDArray x = probe.input().duplicate();
+            x.attach(candidate);
+            NDArray o = op.candidateOutput(j, trainer.store(), x, true);
+            g[a] = o == null ? 0 : o.mul(dy).sum().getFloat();
+          }
         }
         for (int a = 0; a < involved.length; a++) {
           double d = 0;

@@ -131,14 +131,31 @@ final class SupernetTrainer implements AutoCloseable {
    */
   BatchResult forwardBackward(BatchLoader.HostBatch batch, NDManager step, boolean probing) {
     net.beginPass(probing);
-    NDArray x = batch.images(step);
-    NDArray target = step.create(oneHot(batch), new Shape(batch.size(), numClasses));
-    JniUtils.setGradMode(true);
     NDArray loss;
     NDArray logits;
+    // The forward pass's arrays live in their own manager, closed before the backward pass:
+    // autograd holds what backward needs, so each activation is freed as soon as backward has
+    // used it instead of at the step's end (a supernet's activations are K times a network's).
+    try (NDManager forward = step.newSubManager()) {
+      NDArray x = batch.images(forward);
+      NDArray target = forward.create(oneHot(batch), new Shape(batch.size(), numClasses));
+      JniUtils.setGradMode(true);
+      try {
+        logits = net.block().forward(store, new NDList(x), true).singletonOrThrow();
+        loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
+      } finally {
+        JniUtils.setGradMode(false);
+      }
+      logits.attach(step);
+      loss.attach(step);
+      for (Supernet.Probe p : net.probes()) { // ProxylessNAS reads them after the backward pass
+        p.input().attach(step);
+        p.output().attach(step);
+        p.leaf().attach(step);
+      }
+    }
+    JniUtils.setGradMode(true);
     try {
-      logits = net.block().forward(store, new NDList(x), true).singletonOrThrow();
-      loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
       JniUtils.backward((PtNDArray) loss, (PtNDArray) step.ones(loss.getShape()), false, false);
     } finally {
       JniUtils.setGradMode(false);

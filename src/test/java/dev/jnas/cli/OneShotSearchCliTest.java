@@ -100,10 +100,13 @@ class OneShotSearchCliTest {
     assertThat(fast.path("one_shot").path("derived").asText()).doesNotContain("conv").doesNotContain("pool");
   }
 
-  @Test
-  void theSameSeedGivesTheSameSearch() throws Exception {
-    JsonNode a = search("same-a", "{name: proxyless, params: {steps_per_epoch: 3}}");
-    JsonNode b = search("same-b", "{name: proxyless, params: {steps_per_epoch: 3}}");
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"darts", "proxyless", "enas"})
+  void theSameSeedGivesTheSameSearch(String method) throws Exception {
+    String strategy = "{name: " + method + ", params: {steps_per_epoch: 3"
+        + (method.equals("enas") ? ", controller_steps: 2, derive_samples: 3" : "") + "}}";
+    JsonNode a = search(method + "-a", strategy);
+    JsonNode b = search(method + "-b", strategy);
     assertThat(b.path("one_shot").path("epochs")).isEqualTo(a.path("one_shot").path("epochs"));
     assertThat(b.path("trials").get(0).path("metrics").path("val_accuracy"))
         .isEqualTo(a.path("trials").get(0).path("metrics").path("val_accuracy"));

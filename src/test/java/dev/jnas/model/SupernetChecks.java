@@ -54,4 +54,17 @@ final class SupernetChecks {
       }
     }
   }
+
+  /** Asserts, for every architecture, that its sub-network computes the stand-alone network's output (< 1e-5). */
+  static void assertSubNetworksMatchStandalone(Supernet net, java.util.List<Architecture> archs) {
+    try (Model m = Model.newInstance("supernet")) {
+      initialize(net, m.getNDManager());
+      for (int i = 0; i < archs.size(); i++) {
+        Architecture a = archs.get(i);
+        assertThat(maxDifferenceFromStandalone(net, a, m.getNDManager(), i))
+            .as("sub-network of %s", net.space().encode(a))
+            .isLessThan(1e-5);
+      }
+    }
+  }
 }

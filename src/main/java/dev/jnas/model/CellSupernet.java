@@ -382,6 +382,10 @@ public final class CellSupernet extends Supernet {
       } else {
         outs = unused(consumed);
         weight = gather(weight, outs, filters, values[0].getManager());
+        boolean[] read = state.partial.computeIfAbsent(projectWeight, k -> new boolean[blocks * filters]);
+        for (int b : outs) {
+          java.util.Arrays.fill(read, b * filters, (b + 1) * filters, true);
+        }
       }
       NDList parts = new NDList();
       for (int b : outs) {

@@ -22,6 +22,11 @@ final class PathState {
   boolean[][] used;
   boolean probing;
   final List<Probe> probes = new ArrayList<>();
+  /**
+   * Parameters outside mixed ops that the pass used only in part: per parameter, which indices
+   * of its axis 1 (a projection's input channels) it read; the rest had no gradient.
+   */
+  final java.util.Map<ai.djl.nn.Parameter, boolean[]> partial = new java.util.IdentityHashMap<>();
 
   int register(MixedOp op) {
     ops.add(op);
@@ -40,5 +45,6 @@ final class PathState {
       }
     }
     probes.clear();
+    partial.clear();
   }
 }

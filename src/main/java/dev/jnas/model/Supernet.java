@@ -182,6 +182,15 @@ public abstract class Supernet {
     return state.used;
   }
 
+  /**
+   * Parameters outside the mixed ops that the last pass read only in part (a cell's projection
+   * reads the input channels of the blocks nothing else consumed): per parameter, the indices of
+   * its axis 1 that were read since {@link #beginPass}. An optimiser leaves the others as they are.
+   */
+  public final java.util.Map<Parameter, boolean[]> partiallyUsed() {
+    return java.util.Collections.unmodifiableMap(state.partial);
+  }
+
   public final List<Probe> probes() {
     List<Probe> out = new ArrayList<>();
     for (PathState.Probe p : state.probes) {

@@ -169,7 +169,17 @@ final class SupernetTrainer implements AutoCloseable {
 
   /** An SGD step on the parameters of the last pass (the others are left exactly as they are). */
   void updateWeights(NDManager step) {
-    sgd.step(step, learningRate.getNewValue(steps), unused());
+    java.util.Map<Integer, boolean[]> partial = new java.util.HashMap<>();
+    List<Parameter> ps = sgd.parameters();
+    if (!net.partiallyUsed().isEmpty()) {
+      for (int i = 0; i < ps.size(); i++) {
+        boolean[] slice = net.partiallyUsed().get(ps.get(i));
+        if (slice != null) {
+          partial.put(i, slice);
+        }
+      }
+    }
+    sgd.step(step, learningRate.getNewValue(steps), unused(), partial);
     steps++;
   }
 

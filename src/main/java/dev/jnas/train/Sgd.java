@@ -53,11 +53,25 @@ public final class Sgd {
     return params;
   }
 
+  /** The parameters' names, parallel to {@link #parameters()}. */
+  public List<String> names() {
+    return names;
+  }
+
   /**
    * One step with learning rate {@code lr} on every parameter {@code i} with {@code skip == null ||
    * !skip[i]}; clears their gradients. Temporaries go to {@code step}, a manager closed by the caller.
    */
   public void step(NDManager step, float lr, boolean[] skip) {
+    step(step, lr, skip, java.util.Map.of());
+  }
+
+  /**
+   * As {@link #step(NDManager, float, boolean[])}, where parameter {@code i} in {@code partial}
+   * changes (weights and momentum) only at the indices of its axis 1 marked true: the others had
+   * no gradient in this step (a supernet read a slice of it) and stay exactly as they were.
+   */
+  public void step(NDManager step, float lr, boolean[] skip, java.util.Map<Integer, boolean[]> partial) {
     if (muScalar == null) {
       muScalar = owner.create((float) momentum);
       wdScalar = owner.create((float) weightDecay);
@@ -70,6 +84,17 @@ public final class Sgd {
         continue;
       }
       NDArray w = params.get(i).getArray();
+      boolean[] slice = partial.get(i);
+      NDArray keep = null;
+      NDArray keepBuffer = null;
+      if (slice != null) {
+        keep = w.duplicate();
+        keep.attach(step);
+        if (buffers[i] != null) {
+          keepBuffer = buffers[i].duplicate();
+          keepBuffer.attach(step);
+        }
+      }
       NDArray g = w.getGradient();
       g.attach(step); // the gradient handle would otherwise pile up in the model's manager
       // d = g + wd*w;  buf = mu*buf + d;  w -= lr * (nesterov ? d + mu*buf : buf)
@@ -92,12 +117,35 @@ public final class Sgd {
           try (NDArray delta = buf.mul(lrScalar)) {
             w.subi(delta);
           }
+          restoreOutside(i, slice, keep, keepBuffer, step);
           JniUtils.zeroGrad((PtNDArray) w);
           continue;
         }
       }
       w.subi(g.muli(lrScalar));
+      restoreOutside(i, slice, keep, keepBuffer, step);
       JniUtils.zeroGrad((PtNDArray) w);
+    }
+  }
+
+  /** Puts back parameter {@code i}'s weights and momentum outside {@code slice} (axis 1). */
+  private void restoreOutside(int i, boolean[] slice, NDArray keep, NDArray keepBuffer, NDManager step) {
+    if (slice == null) {
+      return;
+    }
+    NDArray w = params.get(i).getArray();
+    long[] shape = new long[(int) w.getShape().dimension()];
+    java.util.Arrays.fill(shape, 1);
+    shape[1] = slice.length;
+    float[] m = new float[slice.length];
+    for (int k = 0; k < m.length; k++) {
+      m[k] = slice[k] ? 1f : 0f;
+    }
+    NDArray inside = step.create(m, new Shape(shape)).broadcast(w.getShape()).toType(ai.djl.ndarray.types.DataType.BOOLEAN, false);
+    w.set(new NDIndex("..."), ai.djl.ndarray.NDArrays.where(inside, w, keep));
+    if (buffers[i] != null) {
+      NDArray old = keepBuffer != null ? keepBuffer : buffers[i].zerosLike();
+      buffers[i].set(new NDIndex("..."), ai.djl.ndarray.NDArrays.where(inside, buffers[i], old));
     }
   }
 

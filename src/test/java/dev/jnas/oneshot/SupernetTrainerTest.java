@@ -78,7 +78,60 @@ class SupernetTrainerTest {
     }
   }
 
-  private static void step(SupernetTrainer trainer, NasBench201Supernet net, Architecture arch, BatchLoader.HostBatch b) {
+  @Test
+  void aCellsProjectionChangesOnlyInTheChannelsThePassRead() {
+    dev.jnas.space.CellSpace cells = new dev.jnas.space.CellSpace(2, dev.jnas.space.CellSpace.ENAS_OPS, 1, 4, 2);
+    dev.jnas.model.CellSupernet net = new dev.jnas.model.CellSupernet(cells, new Shape(1, 8, 8), 10);
+    ImageDataset data = ImageDataset.synthetic(64, 1, 8, 8, 10, 3);
+    BatchLoader loader = new BatchLoader(data, 16, true, false, 1);
+    ai.djl.engine.Engine.getInstance();
+    boolean grad = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (SupernetTrainer trainer = new SupernetTrainer(net, settings, 7, 10);
+        OneShotSearch.Endless batches = new OneShotSearch.Endless(loader, 0)) {
+      // block 1 reads block 0: only block 1 is projected; then both blocks read the cell inputs
+      Architecture chain = cells.decode(
+          "normal:0,sep_conv_3x3,1,avg_pool_3x3/2,identity,0,max_pool_3x3;reduce:0,identity,1,sep_conv_3x3/2,avg_pool_3x3,1,identity");
+      Architecture both = cells.decode(
+          "normal:0,sep_conv_3x3,1,avg_pool_3x3/1,identity,0,max_pool_3x3;reduce:0,identity,1,sep_conv_3x3/0,avg_pool_3x3,1,identity");
+      step(trainer, net, both, batches.next()); // every projection channel has momentum now
+      Map<Parameter, float[]> before = values(net);
+      Map<String, float[]> momentumBefore = momentum(trainer);
+      step(trainer, net, chain, batches.next());
+      assertThat(net.partiallyUsed()).isNotEmpty();
+      Map<String, float[]> momentumAfter = momentum(trainer);
+      for (var e : net.partiallyUsed().entrySet()) {
+        Parameter p = e.getKey();
+        boolean[] read = e.getValue();
+        float[] b = before.get(p);
+        float[] a = p.getArray().toFloatArray();
+        long[] shape = p.getArray().getShape().getShape(); // (out, in, 1, 1)
+        int in = (int) shape[1];
+        boolean changed = false;
+        for (int i = 0; i < a.length; i++) {
+          int channel = (i / (int) (shape[2] * shape[3])) % in;
+          if (!read[channel]) {
+            assertThat(a[i]).as("unread channel %d", channel).isEqualTo(b[i]);
+          } else {
+            changed |= a[i] != b[i];
+          }
+        }
+        assertThat(changed).isTrue();
+        String name = trainer.sgd().names().get(trainer.sgd().parameters().indexOf(p));
+        float[] mb = momentumBefore.get(name);
+        float[] ma = momentumAfter.get(name);
+        for (int i = 0; i < ma.length; i++) {
+          if (!read[(i / (int) (shape[2] * shape[3])) % in]) {
+            assertThat(ma[i]).isEqualTo(mb[i]);
+          }
+        }
+      }
+    } finally {
+      JniUtils.setGradMode(grad);
+    }
+  }
+
+  private static void step(SupernetTrainer trainer, dev.jnas.model.Supernet net, Architecture arch, BatchLoader.HostBatch b) {
     try (NDManager step = trainer.manager().newSubManager()) {
       net.useArchitecture(arch);
       trainer.forwardBackward(b, step, false);
@@ -86,7 +139,7 @@ class SupernetTrainerTest {
     }
   }
 
-  private static Map<Parameter, float[]> values(NasBench201Supernet net) {
+  private static Map<Parameter, float[]> values(dev.jnas.model.Supernet net) {
     Map<Parameter, float[]> m = new IdentityHashMap<>();
     for (var p : net.block().getParameters()) {
       m.put(p.getValue(), p.getValue().getArray().toFloatArray());

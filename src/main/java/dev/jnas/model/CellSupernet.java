@@ -32,7 +32,8 @@ import java.util.List;
  * node with exactly one active (input, op) reads as that block. As in {@link NasNetCell}, the blocks no
  * active edge reads are concatenated and projected back to the cell's width by one 1x1 convolution
  * whose weight covers every block (ENAS): a sub-network uses the input channels of its unused
- * blocks, {@link #copyTo} copies those. Under mixing weights (DARTS) every block is concatenated
+ * blocks, {@link #copyTo} copies those, and {@link #partiallyUsed()} names them so that training
+ * leaves the other channels untouched. Under mixing weights (DARTS) every block is concatenated
  * and the whole projection is used.
  */
 public final class CellSupernet extends Supernet {

@@ -249,6 +249,11 @@ public final class Experiment implements AutoCloseable {
     if (moreTrials == null && minutes == null) {
       throw new BadInputException("--extend needs trials=N and/or minutes=M");
     }
+    if (config.oneShotStrategy()) {
+      throw new BadInputException(
+          "--extend: experiment " + name() + " is a one-shot search (" + config.strategyName() + "), which trains one"
+              + " supernet for budget.epochs: start a new experiment with more epochs instead");
+    }
     var b = config.budget();
     Integer trials = b.maxTrials();
     if (moreTrials != null) {

@@ -66,8 +66,11 @@ class OneShotSearchCliTest {
   }
 
   @Test
-  void secondOrderDartsRuns() throws Exception {
+  void secondOrderDartsRunsAndAFinishedSearchIsNotExtended() throws Exception {
     search("darts2", "{name: darts, params: {steps_per_epoch: 3, order: 2}}");
+    var r = CliRunner.run("resume", dir.resolve("darts2").toString(), "--extend", "minutes=1", "--quiet");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("one-shot search");
   }
 
   @Test

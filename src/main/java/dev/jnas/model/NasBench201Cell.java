@@ -65,20 +65,36 @@ public final class NasBench201Cell extends FixedShapeBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(nodes(inputs.singletonOrThrow(), (e, x) -> {
+      if (ops[e].equals("none")) {
+        return null;
+      }
+      return edges[e] == null ? x : run(edges[e], store, x, training);
+    }));
+  }
+
+  /** One edge's output for its input node, or null when the edge computes nothing. */
+  interface Edge {
+    NDArray apply(int edge, NDArray input);
+  }
+
+  /**
+   * The cell's output: node i sums its incoming edges' outputs in order of their source; a node
+   * with none outputs zeros (shared with the supernet's cell, so both sum in the same order).
+   */
+  static NDArray nodes(NDArray input, Edge edge) {
     NDArray[] nodes = new NDArray[NasBench201Space.NODES];
-    nodes[0] = inputs.singletonOrThrow();
+    nodes[0] = input;
     for (int to = 1; to < NasBench201Space.NODES; to++) {
       NDArray sum = null;
       for (int from = 0; from < to; from++) {
-        int e = NasBench201Space.edgeIndex(to, from);
-        if (ops[e].equals("none")) {
-          continue;
+        NDArray v = edge.apply(NasBench201Space.edgeIndex(to, from), nodes[from]);
+        if (v != null) {
+          sum = sum == null ? v : sum.add(v);
         }
-        NDArray v = edges[e] == null ? nodes[from] : run(edges[e], store, nodes[from], training);
-        sum = sum == null ? v : sum.add(v);
       }
       nodes[to] = sum == null ? nodes[0].zerosLike() : sum;
     }
-    return new NDList(nodes[NasBench201Space.NODES - 1]);
+    return nodes[NasBench201Space.NODES - 1];
   }
 }

@@ -67,20 +67,8 @@ public final class NasBench201Supernet extends Supernet {
     @Override
     protected NDList forwardInternal(
         ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-      NDArray[] nodes = new NDArray[NasBench201Space.NODES];
-      nodes[0] = inputs.singletonOrThrow();
-      for (int to = 1; to < NasBench201Space.NODES; to++) {
-        NDArray sum = null;
-        for (int from = 0; from < to; from++) {
-          int e = NasBench201Space.edgeIndex(to, from);
-          NDArray v = MixedOp.outputOrNull(edges[e].forward(store, new NDList(nodes[from]), training));
-          if (v != null) {
-            sum = sum == null ? v : sum.add(v);
-          }
-        }
-        nodes[to] = sum == null ? nodes[0].zerosLike() : sum;
-      }
-      return new NDList(nodes[NasBench201Space.NODES - 1]);
+      return new NDList(NasBench201Cell.nodes(inputs.singletonOrThrow(),
+          (e, x) -> MixedOp.outputOrNull(edges[e].forward(store, new NDList(x), training))));
     }
   }
 }

@@ -85,11 +85,12 @@ final class Training {
           "evaluator.training.val_fraction", "leaves no validation images, which one-shot strategy " + strategy.name() + " learns from");
     }
     var params = strategy.params();
-    SupernetSearch search =
-        new SupernetSearch(space, params, evaluator.searchTrainData(), evaluator.searchValData(), settings, null);
+    dev.jnas.data.ImageDataset train = evaluator.searchTrainData();
     dev.jnas.model.Supernet net;
     try {
-      net = search.supernet(); // cheap: the blocks are not initialised
+      // cheap: the blocks are not initialised; the search builds its own when it runs
+      net = dev.jnas.model.Supernets.create(
+          space, new Shape(train.channels(), train.height(), train.width()), train.numClasses());
     } catch (dev.jnas.util.BadInputException e) {
       throw dev.jnas.util.ConfigException.within("strategy", e);
     }
@@ -97,14 +98,13 @@ final class Training {
       throw dev.jnas.util.ConfigException.invalid(
           "strategy.params.latency_weight", "needs latency_table (a file written by jnas latency-table)");
     }
-    if (params.latencyTable() == null) {
-      return search;
-    }
-    LatencyTable table;
-    try {
-      table = LatencyTable.load(config.resolve(params.latencyTable()), net);
-    } catch (dev.jnas.util.BadInputException e) {
-      throw dev.jnas.util.ConfigException.within("strategy.params.latency_table", e);
+    LatencyTable table = null;
+    if (params.latencyTable() != null) {
+      try {
+        table = LatencyTable.load(config.resolve(params.latencyTable()), net);
+      } catch (dev.jnas.util.BadInputException e) {
+        throw dev.jnas.util.ConfigException.within("strategy.params.latency_table", e);
+      }
     }
     return new SupernetSearch(space, params, evaluator.searchTrainData(), evaluator.searchValData(), settings, table);
   }

@@ -72,8 +72,8 @@ abstract class OneShotSearch implements AutoCloseable {
     this.seed = seed;
   }
 
-  /** Weight steps per epoch. */
-  final int stepsPerEpoch() {
+  /** Weight steps per epoch: {@code steps_per_epoch}, at most (and by default) a pass over {@code train}. */
+  static int stepsPerEpoch(OneShotParams params, BatchLoader train) {
     int all = train.batchesPerEpoch();
     return params.stepsPerEpoch() > 0 ? Math.min(params.stepsPerEpoch(), all) : all;
   }
@@ -190,16 +190,10 @@ abstract class OneShotSearch implements AutoCloseable {
     for (JsonNode h : r.extra().path("history")) {
       history.add(h);
     }
-    unchanged = 0;
     for (int i = 0; i < epochs.size(); i++) {
-      ObjectNode rec = (ObjectNode) history.get(i);
-      if (i > 0 && rec.path("architecture").equals(history.get(i - 1).path("architecture"))) {
-        unchanged++;
-      } else {
-        unchanged = 0;
-      }
-      listener.onEpoch(epochs.get(i), rec, totalEpochs);
+      listener.onEpoch(epochs.get(i), (ObjectNode) history.get(i), totalEpochs);
     }
+    unchanged = history.isEmpty() ? 0 : history.get(history.size() - 1).path("unchanged_epochs").asInt();
     return epochs.size();
   }
 
@@ -337,7 +331,7 @@ abstract class OneShotSearch implements AutoCloseable {
     double lossSum = 0;
     double correct = 0;
     double seen = 0;
-    int steps = stepsPerEpoch();
+    int steps = stepsPerEpoch(params, train);
     try (Endless batches = new Endless(train, epoch)) {
       for (int s = 0; s < steps && !deadline.passed(); s++) {
         BatchLoader.HostBatch b = batches.next();

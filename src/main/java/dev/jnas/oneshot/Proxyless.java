@@ -27,18 +27,18 @@ import java.util.List;
  * the options not drawn keep their share.
  */
 final class Proxyless extends DifferentiableSearch {
-  /** Per label and option, the latency (ms) its mixed ops add; null without a table. */
+  private final LatencyTable table; // null: no latency term
+  /** Per label and option, the latency (ms) its mixed ops add (the table's sums); null without a table. */
   private final double[][] latency;
-  private final double fixedLatency;
 
   /**
-   * @param latency per label and option, the summed latency of that label's mixed ops; null: none
+   * @param table the measured latencies (checked against the supernet), or null
    */
   Proxyless(SupernetTrainer trainer, OneShotParams params, BatchLoader train, BatchLoader val, BatchLoader eval, long seed,
-      double[][] latency, double fixedLatency) {
+      LatencyTable table) {
     super(trainer, params, train, val, eval, seed, 0); // ProxylessNAS: alpha = 0, uniform
-    this.latency = latency;
-    this.fixedLatency = fixedLatency;
+    this.table = table;
+    this.latency = table == null ? null : table.latencySums();
   }
 
   @Override
@@ -84,7 +84,7 @@ final class Proxyless extends DifferentiableSearch {
     try (NDManager step = trainer.manager().newSubManager()) {
       List<float[]> p = alpha.probabilities();
       // two-path mode: per decision two distinct candidates, the active one drawn between them
-      int[][] pairs = params.paths() == 2 ? pairs(rng, step) : null;
+      int[][] pairs = params.paths() == 2 ? pairs(rng, step, p) : null;
       int[] path = pairs == null ? alpha.sample(rng, step) : active(pairs, p, rng);
       net.useActive(oneHot(path));
       trainer.forwardBackward(batch, step, true);
@@ -152,10 +152,9 @@ final class Proxyless extends DifferentiableSearch {
   }
 
   /** Two distinct options per decision drawn from softmax(alpha) without replacement. */
-  private int[][] pairs(Rng rng, NDManager step) {
+  private int[][] pairs(Rng rng, NDManager step, List<float[]> p) {
     int[] first = alpha.sample(rng, step);
     int[][] out = new int[first.length][];
-    List<float[]> p = alpha.probabilities();
     for (int l = 0; l < first.length; l++) {
       float[] pl = p.get(l);
       if (pl.length < 2) {
@@ -211,17 +210,7 @@ final class Proxyless extends DifferentiableSearch {
 
   /** The latency the table predicts for the current probabilities (ms), or NaN without a table. */
   double expectedLatency() {
-    if (latency == null) {
-      return Double.NaN;
-    }
-    double total = fixedLatency;
-    List<float[]> p = alpha.probabilities();
-    for (int l = 0; l < p.size(); l++) {
-      for (int i = 0; i < p.get(l).length; i++) {
-        total += p.get(l)[i] * latency[l][i];
-      }
-    }
-    return total;
+    return table == null ? Double.NaN : table.expectedLatency(alpha.probabilities());
   }
 
   @Override

@@ -94,8 +94,7 @@ public final class SupernetSearch implements OneShotRunner {
     BatchLoader trainLoader = new BatchLoader(train, settings.batchSize(), true, settings.augment(), Rng.derive(seed, 1));
     BatchLoader valLoader = new BatchLoader(val, settings.batchSize(), true, false, Rng.derive(seed, 2));
     BatchLoader evalLoader = new BatchLoader(val, EVAL_BATCH, false, false, 0);
-    int stepsPerEpoch =
-        params.stepsPerEpoch() > 0 ? Math.min(params.stepsPerEpoch(), trainLoader.batchesPerEpoch()) : trainLoader.batchesPerEpoch();
+    int stepsPerEpoch = OneShotSearch.stepsPerEpoch(params, trainLoader);
     try (SupernetTrainer trainer = new SupernetTrainer(net, settings, engineSeed(seed), epochs * stepsPerEpoch);
         OneShotSearch search = method(trainer, trainLoader, valLoader, evalLoader, seed)) {
       Path dir = run.checkpointRoot() == null ? null : run.checkpointRoot().resolve(CHECKPOINT_FOLDER);
@@ -164,7 +163,7 @@ public final class SupernetSearch implements OneShotRunner {
     return switch (params.method()) {
       case OneShotParams.DARTS -> new Darts(trainer, params, t, v, e, seed, settings.learningRate());
       case OneShotParams.PROXYLESS ->
-          new Proxyless(trainer, params, t, v, e, seed, latency == null ? null : latency.latencySums(), latency == null ? 0 : latency.fixedMs());
+          new Proxyless(trainer, params, t, v, e, seed, latency);
       case OneShotParams.ENAS -> new Enas(trainer, params, t, v, e, seed);
       default -> throw new IllegalArgumentException("unknown one-shot method " + params.method());
     };

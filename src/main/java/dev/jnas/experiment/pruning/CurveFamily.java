@@ -10,7 +10,7 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
  */
 enum CurveFamily {
   /** {@code c - a * x^-alpha}. */
-  POW3(3) {
+  POW3(3, 2) {
     @Override
     DerivativeStructure value(double x, DerivativeStructure[] p) {
       return p[0].subtract(p[1].multiply(DerivativeStructure.pow(x, p[2].negate())));
@@ -19,11 +19,6 @@ enum CurveFamily {
     @Override
     double[] start(double y0, double top) {
       return new double[] {top, top - y0, 1};
-    }
-
-    @Override
-    int[] positive() {
-      return new int[] {2};
     }
   },
   /** {@code a / (1 + (x / e^b)^c)}. */
@@ -40,7 +35,7 @@ enum CurveFamily {
     }
   },
   /** {@code c - exp(-a * x + b)}. */
-  EXP3(3) {
+  EXP3(3, 1) {
     @Override
     DerivativeStructure value(double x, DerivativeStructure[] p) {
       return p[0].subtract(p[1].multiply(-x).add(p[2]).exp());
@@ -49,11 +44,6 @@ enum CurveFamily {
     @Override
     double[] start(double y0, double top) {
       return new double[] {top, 0.5, 0.5 + Math.log(Math.max(top - y0, 1e-3))};
-    }
-
-    @Override
-    int[] positive() {
-      return new int[] {1};
     }
   },
   /** {@code c - a / log(x + 1)}. */
@@ -69,7 +59,7 @@ enum CurveFamily {
     }
   },
   /** {@code alpha - (alpha - beta) * exp(-kappa * x^delta)}. */
-  JANOSCHEK(4) {
+  JANOSCHEK(4, 2, 3) {
     @Override
     DerivativeStructure value(double x, DerivativeStructure[] p) {
       DerivativeStructure decay = p[2].negate().multiply(DerivativeStructure.pow(x, p[3])).exp();
@@ -78,16 +68,11 @@ enum CurveFamily {
 
     @Override
     double[] start(double y0, double top) {
-      return new double[] {top, y0 - (top - y0) * 0.5, 0.5, 1};
-    }
-
-    @Override
-    int[] positive() {
-      return new int[] {2, 3};
+      return sigmoidal(y0, top, 0.5);
     }
   },
   /** {@code alpha - (alpha - beta) * exp(-(kappa * x)^delta)}. */
-  WEIBULL(4) {
+  WEIBULL(4, 2, 3) {
     @Override
     DerivativeStructure value(double x, DerivativeStructure[] p) {
       DerivativeStructure decay = p[2].multiply(x).log().multiply(p[3]).exp().negate().exp();
@@ -96,16 +81,11 @@ enum CurveFamily {
 
     @Override
     double[] start(double y0, double top) {
-      return new double[] {top, y0 - (top - y0) * 0.5, 0.5, 1};
-    }
-
-    @Override
-    int[] positive() {
-      return new int[] {2, 3};
+      return sigmoidal(y0, top, 0.5);
     }
   },
   /** Morgan-Mercer-Flodin: {@code alpha - (alpha - beta) / (1 + (kappa * x)^delta)}. */
-  MMF(4) {
+  MMF(4, 2, 3) {
     @Override
     DerivativeStructure value(double x, DerivativeStructure[] p) {
       DerivativeStructure growth = p[2].multiply(x).log().multiply(p[3]).exp();
@@ -114,12 +94,7 @@ enum CurveFamily {
 
     @Override
     double[] start(double y0, double top) {
-      return new double[] {top, y0 - (top - y0) * 0.5, 1, 1};
-    }
-
-    @Override
-    int[] positive() {
-      return new int[] {2, 3};
+      return sigmoidal(y0, top, 1);
     }
   },
   /** Vapor pressure: {@code exp(a + b / x + c * log(x))}. */
@@ -142,9 +117,12 @@ enum CurveFamily {
   static final double MAX_POSITIVE = 1e3;
 
   private final int parameters;
+  private final int[] positive;
 
-  CurveFamily(int parameters) {
+  /** @param positive indices of the parameters that must stay positive (exponents, rates) */
+  CurveFamily(int parameters, int... positive) {
     this.parameters = parameters;
+    this.positive = positive;
   }
 
   int parameters() {
@@ -162,7 +140,15 @@ enum CurveFamily {
 
   /** Indices of the parameters that must stay positive. */
   int[] positive() {
-    return new int[0];
+    return positive.clone();
+  }
+
+  /**
+   * A start for the sigmoidal families {@code alpha - (alpha - beta) * g(kappa, delta, x)}: level
+   * {@code top}, a value at x = 0 below the first, rate {@code kappa}, shape 1.
+   */
+  private static double[] sigmoidal(double y0, double top, double kappa) {
+    return new double[] {top, y0 - (top - y0) * 0.5, kappa, 1};
   }
 
   /** The curve's value at {@code x} for parameters {@code p}. */

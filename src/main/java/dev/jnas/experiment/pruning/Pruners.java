@@ -108,6 +108,9 @@ public final class Pruners {
    */
   private static int range(String component, String name, Integer value, int def, int min, int max, String why, int maxEpochs) {
     int v = value == null ? def : value;
+    if (why != null && maxEpochs > 0 && max < min) {
+      throw Params.bad(component, name, "in [" + min + ", " + max + "], which no value is (" + why + ")", v);
+    }
     if (v < min) {
       throw Params.bad(component, name, "an integer >= " + min, v);
     }

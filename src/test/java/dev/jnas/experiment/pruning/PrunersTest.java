@@ -63,6 +63,13 @@ class PrunersTest {
   }
 
   @Test
+  void curvesNeedTrialsLongerThanThreeEpochs() {
+    assertThatThrownBy(() -> Pruners.create(yaml("curve"), 3))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'start_epoch' must be in [3, 2], which no value is (trials train 3 epochs");
+  }
+
+  @Test
   void oneEpochTrialsHaveNothingToStop() {
     assertThatThrownBy(() -> Pruners.create(yaml("median"), 1))
         .isInstanceOf(ConfigException.class)

@@ -7,7 +7,7 @@ import java.util.List;
  * Hyperband (Li et al. 2018) in Optuna's asynchronous form ({@code HyperbandPruner}): several
  * brackets of {@link SuccessiveHalvingPruner}, bracket {@code i} with its first rung at {@code
  * minEpochs * eta^i} epochs; there are {@code floor(log_eta(maxEpochs / minEpochs)) + 1}, the last
- * one without early stopping. It hedges successive halving's bet that early values rank trials
+ * with the fewest rungs (none when {@code maxEpochs = minEpochs * eta^k}). It hedges successive halving's bet that early values rank trials
  * well. A trial's bracket follows from its seed, weighted by the number of configurations
  * Hyperband gives each bracket ({@code ceil((s_max + 1) / (s + 1) * eta^s)} for {@code s = s_max -
  * i}), so the aggressive brackets get the most trials; trials compete only within their bracket.

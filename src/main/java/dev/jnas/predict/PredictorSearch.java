@@ -81,10 +81,10 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   public PredictorSearch(SearchSpace space, JsonNode params, long seed) {
     StrategyParams<Given> p = StrategyParams.bind(NAME, params, Given.class);
     Given g = p.values();
-    this.initial = p.integer("initial", g.initial(), 10, 2, 1_000_000);
+    this.initial = p.integer("initial", g.initial(), 20, 2, 1_000_000);
     this.batch = p.integer("batch", g.batch(), 10, 1, 100_000);
     this.candidates = p.integer("candidates", g.candidates(), 1000, 0, 1_000_000);
-    this.mutateTop = p.integer("mutate_top", g.mutateTop(), 10, 0, 100_000);
+    this.mutateTop = p.integer("mutate_top", g.mutateTop(), 3, 0, 100_000);
     this.acquisition = p.choice("acquisition", g.acquisition(), "its", ACQUISITIONS);
     this.kappa = p.number("kappa", g.kappa(), 0.5, 0, 100);
     this.target = p.choice("target", g.target(), "raw", List.of("raw", "rank"));
@@ -93,7 +93,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
             p.integer("members", g.members(), 5, 1, 100),
             p.integer("hidden", g.hidden(), 64, 1, 4096),
             2,
-            p.integer("steps", g.steps(), 300, 1, 100_000),
+            p.integer("steps", g.steps(), 150, 1, 100_000),
             p.number("learning_rate", g.learningRate(), 0.01, 1e-6, 10));
     this.params = p.resolved();
     this.space = space;

@@ -93,7 +93,8 @@ public final class TrialLedger {
 
   /** Tells the strategy {@code result} of an asked trial and records the finished trial. */
   public TrialRecord finish(TrialRecord trial, Architecture arch, TrialResult result) {
-    strategy.tell(arch, result.isComplete() ? OptionalDouble.of(result.reward()) : OptionalDouble.empty());
+    strategy.tell(
+        arch, result.isComplete() ? OptionalDouble.of(result.reward()) : OptionalDouble.empty(), result.wallSeconds());
     seq++;
     TrialRecord f = trial.finish(result, System.currentTimeMillis(), seq);
     store.recordFinished(f, dueSnapshot());
@@ -185,7 +186,8 @@ public final class TrialLedger {
         TrialResult r = t.result();
         strategy.tell(
             space.decode(t.architecture()),
-            r != null && r.isComplete() ? OptionalDouble.of(r.reward()) : OptionalDouble.empty());
+            r != null && r.isComplete() ? OptionalDouble.of(r.reward()) : OptionalDouble.empty(),
+            r != null ? r.wallSeconds() : Double.NaN);
       }
     }
   }

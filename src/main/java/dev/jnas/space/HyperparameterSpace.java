@@ -75,6 +75,7 @@ public final class HyperparameterSpace implements ConditionalSpace {
 
   private final DeclarativeSpace inner;
   private final Map<Integer, Distribution> distributions;
+  private final List<String> fields;
   private final FixedArchitecture architecture;
   private final JsonNode params;
 
@@ -94,9 +95,11 @@ public final class HyperparameterSpace implements ConditionalSpace {
   record Settings(JsonNode parameters, Integer quantiles, JsonNode architecture) {}
 
   private HyperparameterSpace(
-      DeclarativeSpace inner, Map<Integer, Distribution> distributions, FixedArchitecture architecture, JsonNode params) {
+      DeclarativeSpace inner, Map<Integer, Distribution> distributions, List<String> fields, FixedArchitecture architecture,
+      JsonNode params) {
     this.inner = inner;
     this.distributions = Map.copyOf(distributions);
+    this.fields = List.copyOf(fields);
     this.architecture = architecture;
     this.params = params.deepCopy();
   }
@@ -124,7 +127,7 @@ public final class HyperparameterSpace implements ConditionalSpace {
     declared.set("decisions", b.decisions);
     DeclarativeSpace inner = DeclarativeSpace.fromParams(NAME, declared);
     FixedArchitecture fixed = s.architecture() == null ? null : fixed(s.architecture());
-    return new HyperparameterSpace(inner, b.distributions, fixed, params == null ? Json.MAPPER.createObjectNode() : params);
+    return new HyperparameterSpace(inner, b.distributions, b.fields, fixed, params == null ? Json.MAPPER.createObjectNode() : params);
   }
 
   /** {@code architecture: {space: <a space section>, string: <its canonical string>}}. */
@@ -160,6 +163,7 @@ public final class HyperparameterSpace implements ConditionalSpace {
     final int quantiles;
     final ArrayNode decisions = Json.MAPPER.createArrayNode();
     final Map<Integer, Distribution> distributions = new HashMap<>();
+    final List<String> fields = new ArrayList<>();
 
     Builder(int quantiles) {
       this.quantiles = quantiles;
@@ -185,6 +189,7 @@ public final class HyperparameterSpace implements ConditionalSpace {
     void parameter(JsonNode spec, String where, String name, ObjectNode when) {
       ObjectNode d = decisions.addObject();
       d.put("name", name);
+      fields.add(where);
       if (when != null) {
         d.set("when", when);
       }
@@ -369,6 +374,11 @@ public final class HyperparameterSpace implements ConditionalSpace {
   /** The architecture a hyperparameter trial trains, when the config gives one. */
   public Optional<FixedArchitecture> architecture() {
     return Optional.ofNullable(architecture);
+  }
+
+  /** Where decision {@code decision} is written in the params, e.g. {@code parameters.optimizer.choice.sgd.momentum}. */
+  public String field(int decision) {
+    return fields.get(decision);
   }
 
   /** The params this space was made from. */

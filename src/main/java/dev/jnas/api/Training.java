@@ -11,6 +11,7 @@ import dev.jnas.evaluate.TrialListener;
 import dev.jnas.experiment.ExperimentConfig;
 import dev.jnas.experiment.ExperimentListener;
 import dev.jnas.experiment.FinalTrainer;
+import dev.jnas.experiment.FinalTuner;
 import dev.jnas.experiment.OneShotRunner;
 import dev.jnas.model.ModelBuilder;
 import dev.jnas.oneshot.LatencyTable;
@@ -81,21 +82,34 @@ final class Training {
           TrainedModel m = hpe != null
               ? hpe.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener))
               : evaluator.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener));
-          List<String> files;
-          try (Stream<Path> s = Files.list(dir)) {
-            files = s.map(p -> dir.getFileName() + "/" + p.getFileName()).sorted().toList();
-          } catch (IOException e) {
-            files = List.of();
-          }
-          return new FinalTrainer.FinalModel(
-              m.testAccuracy(), m.trainAccuracy(), epochs, m.wallSeconds(), m.params(), m.flops(), files);
+          return finalModel(m, epochs, dir);
         };
     OneShotRunner oneShot = null;
     if (strategy instanceof OneShotStrategy os) {
       oneShot = oneShot(config, space, os, evaluator, settings);
     }
+    FinalTuner tuner = null;
+    if (config.finalTraining() != null && config.finalTraining().tune() != null) {
+      if (hp != null) {
+        throw dev.jnas.util.ConfigException.invalid(
+            "final.tune", "tunes the best architecture of an architecture search; this search is itself a hyperparameter search");
+      }
+      tuner = Tuning.create(config, netSpace, netSection, evaluator);
+    }
     return new Components(
-        space, strategy, hpEvaluator != null ? hpEvaluator : evaluator, finalTrainer, settings.epochs(), true, oneShot);
+        space, strategy, hpEvaluator != null ? hpEvaluator : evaluator, finalTrainer, settings.epochs(), true, oneShot, tuner);
+  }
+
+  /** What {@link FinalTrainer} reports of a trained model saved in {@code dir}. */
+  static FinalTrainer.FinalModel finalModel(TrainedModel m, int epochs, Path dir) {
+    List<String> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.map(p -> dir.getFileName() + "/" + p.getFileName()).sorted().toList();
+    } catch (IOException e) {
+      files = List.of();
+    }
+    return new FinalTrainer.FinalModel(
+        m.testAccuracy(), m.trainAccuracy(), epochs, m.wallSeconds(), m.params(), m.flops(), files);
   }
 
   /** The supernet search of a one-shot strategy; checks that the space has a supernet. */
@@ -135,7 +149,7 @@ final class Training {
     return new SupernetSearch(space, params, evaluator.searchTrainData(), evaluator.searchValData(), settings, table);
   }
 
-  private static TrialListener forward(ExperimentListener l) {
+  static TrialListener forward(ExperimentListener l) {
     return new TrialListener() {
       @Override
       public void onEpoch(long trialId, dev.jnas.evaluate.EpochMetrics metrics, int totalEpochs) {

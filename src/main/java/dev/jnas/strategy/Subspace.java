@@ -140,15 +140,14 @@ public record Subspace(int index, String key, Architecture base, List<Integer> d
   /** Grid points of the domains (the size without constraints), saturating at Long.MAX_VALUE. */
   public long gridSize(SearchSpace space) {
     long s = 1;
-    for (int d : domains) {
-      s = Math.multiplyHigh(s, space.decisions().get(d).cardinality()) != 0
-          ? Long.MAX_VALUE
-          : s * space.decisions().get(d).cardinality();
-      if (s < 0) {
-        return Long.MAX_VALUE;
+    try {
+      for (int d : domains) {
+        s = Math.multiplyExact(s, space.decisions().get(d).cardinality());
       }
+      return s;
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
     }
-    return s;
   }
 
   /** Every valid architecture of this subspace, in odometer order; call only when {@link #gridSize} is small. */

@@ -169,4 +169,51 @@ class ShadhoTest extends StrategyContract {
     assertThat(fastest).containsExactly(subs.get("optimizer=sgd").key());
     assertThat(slowest).containsExactly(subs.get("optimizer=plain").key());
   }
+
+  @Test
+  void aReplayedAskThatDiffersAdoptsTheStoredArchitectures() {
+    HyperparameterSpace space = nested();
+    Shadho original = (Shadho) Strategies.create("shadho", space, Json.MAPPER.createObjectNode(), 2);
+    var snapshot = original.snapshot();
+    List<Architecture> stored = List.of(space.sample(dev.jnas.util.Rng.of(5)),
+        space.sample(dev.jnas.util.Rng.of(6)));
+    Shadho resumed = (Shadho) Strategies.create("shadho", space, Json.MAPPER.createObjectNode(), 2);
+    resumed.restore(snapshot);
+    assertThat(resumed.replayAsk(stored)).isEqualTo(stored);
+    // they are in flight now, in their subspaces' counts, and never asked again
+    assertThat(resumed.snapshot().get("in_flight")).hasSize(2);
+    int asks = 0;
+    for (Subspace sub : resumed.scheduler().subspaces()) {
+      asks += resumed.scheduler().asks(sub.index());
+    }
+    assertThat(asks).isEqualTo(2);
+    for (Architecture a : stored) {
+      resumed.tell(a, OptionalDouble.of(0.5), 3.0);
+    }
+    assertThat(resumed.snapshot().get("in_flight")).isEmpty();
+    for (int k = 0; k < 200; k++) {
+      assertThat(stored).doesNotContain(resumed.ask(1).get(0));
+    }
+  }
+
+  @Test
+  void theExperimentLoopTellsTrialTimesSoConcurrentTrialsGetAssignedSubspaces() {
+    HyperparameterSpace space = nested();
+    Shadho s = (Shadho) Strategies.create("shadho", space, Json.MAPPER.createObjectNode(), 1);
+    // plain SGD trials take 1 s, the others 4 s: the times the evaluator reports reach the strategy
+    dev.jnas.evaluate.Evaluator e = (arch, ctx) -> {
+      boolean plain = space.values(arch).get("optimizer").equals("plain");
+      double r = 0.5 + (arch.hashCode() & 0xff) / 1000.0;
+      return new dev.jnas.evaluate.TrialResult(dev.jnas.evaluate.TrialStatus.COMPLETE, List.of(), r, Double.NaN, r, 0, 0,
+          plain ? 1.0 : 4.0, null);
+    };
+    var store = new dev.jnas.store.InMemoryTrialStore();
+    store.createExperiment("hp", "{}", "{}");
+    var trials = new dev.jnas.experiment.ExperimentRunner(space, s, e, store,
+        new dev.jnas.experiment.RunSettings(40, null, 3, 1, 1), null).run();
+    assertThat(trials).hasSize(40).allSatisfy(t -> assertThat(t.status()).isEqualTo(dev.jnas.evaluate.TrialStatus.COMPLETE));
+    var snapshot = s.snapshot();
+    assertThat(snapshot.get("timing").size()).isBetween(2, 3);
+    assertThat(snapshot.get("assignment").size()).isEqualTo(snapshot.get("timing").size());
+  }
 }

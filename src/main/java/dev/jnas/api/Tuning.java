@@ -157,7 +157,7 @@ final class Tuning implements FinalTuner {
     ExperimentConfig own = new ExperimentConfig(
         config.name() + "-tune", seed, spaceSection, strategySection, config.evaluator(),
         new ExperimentConfig.Budget(trials, null, epochs), config.concurrency(),
-        new ExperimentConfig.FinalTraining(false, null, null), config.model(), config.baseDir());
+        new ExperimentConfig.FinalTraining(false, null, null), config.model(), config.baseDir(), null);
     SqliteTrialStore store = Files.isDirectory(dir)
         ? SqliteTrialStore.openExisting(dir)
         : SqliteTrialStore.create(dir, own.name(), own.toJson().toString(), Provenance.json(seed, true).toString());

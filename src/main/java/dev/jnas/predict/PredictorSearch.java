@@ -306,15 +306,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     ObjectNode s = Json.MAPPER.createObjectNode();
     s.put("strategy", NAME);
     s.set("params", params.deepCopy());
-    ArrayNode evaluated = s.putArray("seen");
-    seen.forEach((k, v) -> {
-      ObjectNode e = evaluated.addObject().put("arch", k);
-      if (v.isNaN()) {
-        e.putNull("reward");
-      } else {
-        e.put("reward", v);
-      }
-    });
+    StrategyParams.putRewards(s, "seen", seen);
     ArrayNode o = s.putArray("outstanding");
     outstanding.forEach(o::add);
     ArrayNode q = s.putArray("queue");
@@ -328,11 +320,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   @Override
   public void restore(ObjectNode snapshot) {
     StrategyParams.checkSnapshot(NAME, params, snapshot);
-    Map<String, Double> s = new LinkedHashMap<>();
-    for (JsonNode e : StrategyParams.field(snapshot, "seen")) {
-      String arch = space.encode(space.decode(e.path("arch").asText()));
-      s.put(arch, e.path("reward").isNumber() ? e.path("reward").doubleValue() : Double.NaN);
-    }
+    Map<String, Double> s = StrategyParams.rewards(snapshot, "seen", space);
     List<String> o = new ArrayList<>();
     for (JsonNode a : StrategyParams.field(snapshot, "outstanding")) {
       o.add(space.encode(space.decode(a.asText())));

@@ -68,6 +68,9 @@ public final class LstmPredictor implements Predictor {
     }
   }
 
+  /** Sequences scored per forward pass in {@link #predict}. */
+  private static final int PREDICT_CHUNK = 4096;
+
   /** Half-width of the uniform initialisation (PyTorch's 1/sqrt(hidden) for hidden = 100). */
   private static final float INIT_RANGE = 0.1f;
 
@@ -314,12 +317,18 @@ public final class LstmPredictor implements Predictor {
     }
     boolean gradModeBefore = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
-    try (NDManager round = manager.newSubManager()) {
-      for (Group g : groups(round, sequences)) {
-        for (int m = 0; m < ensemble.size(); m++) {
-          float[] p = ensemble.get(m).forward(round, g.oneHot(), g.rows().length, g.length(), false).toFloatArray();
-          for (int k = 0; k < p.length; k++) {
-            out[m][g.rows()[k]] = (p[k] - offset) / scale;
+    try {
+      // in chunks: PNAS scores up to K x (b+2)^2 x ops^2 expansions, too many for one one-hot array
+      for (int from = 0; from < sequences.size(); from += PREDICT_CHUNK) {
+        int to = Math.min(sequences.size(), from + PREDICT_CHUNK);
+        try (NDManager round = manager.newSubManager()) {
+          for (Group g : groups(round, sequences.subList(from, to))) {
+            for (int m = 0; m < ensemble.size(); m++) {
+              float[] p = ensemble.get(m).forward(round, g.oneHot(), g.rows().length, g.length(), false).toFloatArray();
+              for (int k = 0; k < p.length; k++) {
+                out[m][from + g.rows()[k]] = (p[k] - offset) / scale;
+              }
+            }
           }
         }
       }

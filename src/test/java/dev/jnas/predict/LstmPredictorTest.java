@@ -142,4 +142,17 @@ class LstmPredictorTest {
           .hasMessageContaining("multiple of 4");
     }
   }
+
+  @Test
+  void largeCandidateSetsArePredictedInChunksWithTheSameResults() {
+    List<int[]> train = cells(30, 10);
+    List<int[]> many = cells(9000, 11);
+    try (LstmPredictor p = predictor(1, 5)) {
+      p.fit(train, scores(train), 2);
+      double[] all = p.predict(many)[0];
+      for (int i : new int[] {0, 4095, 4096, 8999}) {
+        assertThat(all[i]).isCloseTo(p.predict(List.of(many.get(i)))[0][0], org.assertj.core.data.Offset.offset(1e-5));
+      }
+    }
+  }
 }

@@ -102,4 +102,12 @@ class CellBuilderTest {
     assertThat(new CellBuilder(shared).flops(s, in, 3)).isEqualTo(new CellBuilder(twoStacks).flops(e, in, 3));
     NetworkChecks.forwardAndStep(new CellBuilder(shared), s, in, 3);
   }
+
+  @Test
+  void oneShotSearchRefusesASharedCell() {
+    CellSpace shared = new CellSpace(2, CellSpace.ENAS_OPS, 1, 4, 2, true, false);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Supernets.create(shared, new Shape(1, 9, 9), 3))
+        .isInstanceOf(dev.jnas.util.BadInputException.class)
+        .hasMessageContaining("shared_cell");
+  }
 }

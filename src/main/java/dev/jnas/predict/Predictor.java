@@ -18,8 +18,9 @@ public interface Predictor extends AutoCloseable {
 
   /**
    * Fits to {@code targets[i]} for {@code sequences.get(i)}. A first call trains from fresh
-   * weights; later calls continue from the current ones (PNAS's fine-tuning). All randomness
-   * (initialisation, shuffling, the members' data shares) flows from {@code seed}.
+   * weights; whether later calls start afresh or continue from the current weights (PNAS's
+   * fine-tuning) is the implementation's to say. All randomness (initialisation, shuffling, the
+   * members' data shares) flows from {@code seed}.
    */
   void fit(List<int[]> sequences, double[] targets, long seed);
 

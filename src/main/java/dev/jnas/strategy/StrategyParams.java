@@ -13,7 +13,7 @@ import dev.jnas.util.Params;
  *
  * @param <T> the strategy's parameter record (boxed fields: null = absent)
  */
-final class StrategyParams<T> {
+public final class StrategyParams<T> {
   private final String component;
   private final T values;
   private final ObjectNode resolved = Json.MAPPER.createObjectNode();
@@ -24,18 +24,18 @@ final class StrategyParams<T> {
   }
 
   /** Binds {@code params} (null or absent: all defaults) to {@code type}. */
-  static <T> StrategyParams<T> bind(String strategy, JsonNode params, Class<T> type) {
+  public static <T> StrategyParams<T> bind(String strategy, JsonNode params, Class<T> type) {
     String component = "strategy " + strategy;
     return new StrategyParams<>(component, Params.bind(component, params, type));
   }
 
   /** The bound record. */
-  T values() {
+  public T values() {
     return values;
   }
 
   /** {@code value} (or {@code def} when absent), which must lie in [min, max]. */
-  int integer(String name, Integer value, int def, int min, int max) {
+  public int integer(String name, Integer value, int def, int min, int max) {
     int v = value == null ? def : value;
     if (v < min || v > max) {
       throw Params.bad(component, name, "an integer in [" + min + ", " + max + "]", v);
@@ -45,7 +45,7 @@ final class StrategyParams<T> {
   }
 
   /** {@code value} (or {@code def} when absent), which must lie in (0, 1]. */
-  double probability(String name, Double value, double def) {
+  public double probability(String name, Double value, double def) {
     double v = value == null ? def : value;
     if (!(v > 0 && v <= 1)) {
       throw Params.bad(component, name, "a number in (0, 1]", v);
@@ -54,19 +54,39 @@ final class StrategyParams<T> {
     return v;
   }
 
-  boolean bool(String name, Boolean value, boolean def) {
+  /** {@code value} (or {@code def} when absent), which must lie in [min, max]. */
+  public double number(String name, Double value, double def, double min, double max) {
+    double v = value == null ? def : value;
+    if (!(v >= min && v <= max)) {
+      throw Params.bad(component, name, "a number in [" + min + ", " + max + "]", v);
+    }
+    resolved.put(name, v);
+    return v;
+  }
+
+  /** {@code value} (or {@code def} when absent), which must be one of {@code valid}. */
+  public String choice(String name, String value, String def, java.util.List<String> valid) {
+    String v = value == null ? def : value;
+    if (!valid.contains(v)) {
+      throw Params.bad(component, name, "one of " + String.join(", ", valid), v);
+    }
+    resolved.put(name, v);
+    return v;
+  }
+
+  public boolean bool(String name, Boolean value, boolean def) {
     boolean v = value == null ? def : value;
     resolved.put(name, v);
     return v;
   }
 
   /** The parameters with defaults filled in, in the order they were read. */
-  ObjectNode resolved() {
+  public ObjectNode resolved() {
     return resolved.deepCopy();
   }
 
   /** Rejects a snapshot of another strategy or of other parameters. */
-  static void checkSnapshot(String strategy, ObjectNode expectedParams, ObjectNode snapshot) {
+  public static void checkSnapshot(String strategy, ObjectNode expectedParams, ObjectNode snapshot) {
     JsonNode name = snapshot.get("strategy");
     if (name == null || !name.asText().equals(strategy)) {
       throw new BadInputException(
@@ -81,7 +101,7 @@ final class StrategyParams<T> {
   }
 
   /** The text field {@code name} of a snapshot, or an exception naming it. */
-  static JsonNode field(ObjectNode snapshot, String name) {
+  public static JsonNode field(ObjectNode snapshot, String name) {
     JsonNode v = snapshot.get(name);
     if (v == null || v.isNull()) {
       throw new BadInputException("strategy snapshot lacks field '" + name + "'");

@@ -1,0 +1,388 @@
+package dev.jnas.predict;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.space.Architecture;
+import dev.jnas.space.SearchSpace;
+import dev.jnas.strategy.Strategy;
+import dev.jnas.strategy.StrategyParams;
+import dev.jnas.strategy.StrategyProvider;
+import dev.jnas.util.Json;
+import dev.jnas.util.Rng;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.apache.commons.math3.distribution.NormalDistribution;
+
+/**
+ * Sequential model-based search with a learned predictor (BANANAS-style, White et al. 2021): after
+ * {@code initial} random architectures, fit the predictor on every result so far, score a pool of
+ * candidates (every unevaluated neighbour of the {@code mutate_top} best architectures, plus
+ * {@code candidates} random samples, or the whole rest of the space when that is smaller), and
+ * evaluate the {@code batch} best by the acquisition function; repeat.
+ *
+ * <p>Acquisitions over the ensemble's mean mu and spread sigma: {@code greedy} (mu), {@code ucb}
+ * (mu + kappa sigma), {@code ei} (expected improvement over the best reward so far), {@code its}
+ * (independent Thompson sampling: one draw from N(mu, sigma) per candidate, BANANAS's default).
+ *
+ * <p>Architectures are tokens of their decisions ({@link DecisionTokens}), so the search runs on
+ * any space. The predictor is refitted from scratch with a seed derived from the experiment's at
+ * every round (its seed drawn from the strategy's generator, which snapshots carry), so a
+ * restored search predicts what the original did. A failed trial counts as
+ * evaluated (never asked again) but is left out of the fit.
+ */
+public final class PredictorSearch implements Strategy, AutoCloseable {
+  public static final String NAME = "predictor";
+  static final List<String> ACQUISITIONS = List.of("greedy", "ucb", "ei", "its");
+
+  /** The parameters a config may give. */
+  record Given(
+      Integer initial,
+      Integer batch,
+      Integer candidates,
+      @JsonProperty("mutate_top") Integer mutateTop,
+      String acquisition,
+      Double kappa,
+      String target,
+      Integer members,
+      Integer hidden,
+      Integer steps,
+      @JsonProperty("learning_rate") Double learningRate) {}
+
+  private final SearchSpace space;
+  private final ObjectNode params;
+  private final int initial;
+  private final int batch;
+  private final int candidates;
+  private final int mutateTop;
+  private final String acquisition;
+  private final double kappa;
+  private final String target;
+  private final MlpEnsemble.Settings settings;
+  private final Rng rng;
+  private final DecisionTokens tokens;
+  private MlpEnsemble predictor;
+  /** Every evaluated architecture's reward (NaN: failed), by canonical string, in tell order. */
+  private final Map<String, Double> seen = new LinkedHashMap<>();
+  private final Set<String> outstanding = new LinkedHashSet<>();
+  private final Deque<Architecture> queue = new ArrayDeque<>();
+  private int fits;
+  private boolean exhausted;
+
+  public PredictorSearch(SearchSpace space, JsonNode params, long seed) {
+    StrategyParams<Given> p = StrategyParams.bind(NAME, params, Given.class);
+    Given g = p.values();
+    this.initial = p.integer("initial", g.initial(), 10, 2, 1_000_000);
+    this.batch = p.integer("batch", g.batch(), 10, 1, 100_000);
+    this.candidates = p.integer("candidates", g.candidates(), 1000, 0, 1_000_000);
+    this.mutateTop = p.integer("mutate_top", g.mutateTop(), 10, 0, 100_000);
+    this.acquisition = p.choice("acquisition", g.acquisition(), "its", ACQUISITIONS);
+    this.kappa = p.number("kappa", g.kappa(), 0.5, 0, 100);
+    this.target = p.choice("target", g.target(), "raw", List.of("raw", "rank"));
+    this.settings =
+        new MlpEnsemble.Settings(
+            p.integer("members", g.members(), 5, 1, 100),
+            p.integer("hidden", g.hidden(), 64, 1, 4096),
+            2,
+            p.integer("steps", g.steps(), 300, 1, 100_000),
+            p.number("learning_rate", g.learningRate(), 0.01, 1e-6, 10));
+    this.params = p.resolved();
+    this.space = space;
+    this.rng = Rng.of(Rng.derive(seed, 0));
+    this.tokens = new DecisionTokens(space);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<Architecture> ask(int n) {
+    List<Architecture> out = new ArrayList<>();
+    while (out.size() < n && !exhausted) {
+      Architecture next;
+      if (!queue.isEmpty()) {
+        next = queue.poll();
+        if (isKnown(space.encode(next))) {
+          continue;
+        }
+      } else if (seen.size() + outstanding.size() < initial || validCount() < 2 && outstanding.isEmpty()) {
+        next = freshSample();
+        if (next == null) {
+          exhausted = true;
+          break;
+        }
+      } else if (seen.size() < initial || validCount() < 2) {
+        break; // the random start is being evaluated: its results make the first fit
+      } else {
+        refill();
+        continue;
+      }
+      outstanding.add(space.encode(next));
+      out.add(next);
+    }
+    return out;
+  }
+
+  @Override
+  public List<Architecture> replayAsk(List<Architecture> stored) {
+    // The predictor runs on libtorch, whose sums may differ in the last bits in another process
+    // (another thread count): take the stored proposals as this ask's, as the controller does.
+    for (Architecture a : ask(stored.size())) {
+      outstanding.remove(space.encode(a));
+    }
+    for (Architecture a : stored) {
+      outstanding.add(space.encode(a));
+      queue.remove(a);
+    }
+    return stored;
+  }
+
+  @Override
+  public void tell(Architecture arch, OptionalDouble reward) {
+    String key = space.encode(arch);
+    outstanding.remove(key);
+    seen.put(key, reward.isPresent() ? reward.getAsDouble() : Double.NaN);
+  }
+
+  @Override
+  public boolean isExhausted() {
+    return exhausted;
+  }
+
+  private boolean isKnown(String key) {
+    return seen.containsKey(key) || outstanding.contains(key);
+  }
+
+  private int validCount() {
+    return (int) seen.values().stream().filter(v -> !v.isNaN()).count();
+  }
+
+  /** A random architecture not evaluated or asked yet, or null when 1,000 draws found none. */
+  private Architecture freshSample() {
+    for (int i = 0; i < 1000; i++) {
+      Architecture a = space.sample(rng);
+      if (!isKnown(space.encode(a))) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** Fits the predictor on every result and queues the best {@code batch} candidates. */
+  private void refill() {
+    List<Architecture> pool = pool();
+    if (pool.isEmpty()) {
+      exhausted = true;
+      return;
+    }
+    List<int[]> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    seen.forEach((k, v) -> {
+      if (!v.isNaN()) {
+        x.add(tokens.tokens(space.decode(k)));
+        y.add(v);
+      }
+    });
+    if (predictor == null) {
+      predictor = new MlpEnsemble(tokens.spec(), settings);
+    }
+    double[] fitTo = y.stream().mapToDouble(Double::doubleValue).toArray();
+    if (target.equals("rank")) {
+      fitTo = normalScores(fitTo);
+    }
+    predictor.fit(x, fitTo, rng.nextLong());
+    fits++;
+    double[][] p = predictor.predict(pool.stream().map(tokens::tokens).toList());
+    double best = java.util.Arrays.stream(fitTo).max().orElse(Double.NaN);
+    double[] score = new double[pool.size()];
+    for (int i = 0; i < pool.size(); i++) {
+      score[i] = acquire(p, i, best);
+    }
+    Integer[] order = new Integer[pool.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    // ties keep pool order, which is deterministic, so equal scores cannot reorder a resumed search
+    java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -score[i]));
+    for (int i = 0; i < Math.min(batch, order.length); i++) {
+      queue.add(pool.get(order[i]));
+    }
+  }
+
+  /**
+   * Each value's rank as a standard normal quantile: the predictor then spends its capacity on the
+   * order, the same among the best as among the worst, however skewed the rewards are.
+   */
+  static double[] normalScores(double[] v) {
+    double[] ranks = new org.apache.commons.math3.stat.ranking.NaturalRanking().rank(v);
+    NormalDistribution unit = new NormalDistribution(null, 0, 1);
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = unit.inverseCumulativeProbability((ranks[i] - 0.5) / v.length);
+    }
+    return out;
+  }
+
+  private double acquire(double[][] p, int i, double best) {
+    int m = p.length;
+    double mean = 0;
+    for (double[] member : p) {
+      mean += member[i];
+    }
+    mean /= m;
+    double var = 0;
+    for (double[] member : p) {
+      var += (member[i] - mean) * (member[i] - mean);
+    }
+    double sd = m > 1 ? Math.sqrt(var / (m - 1)) : 0;
+    switch (acquisition) {
+      case "greedy":
+        return mean;
+      case "ucb":
+        return mean + kappa * sd;
+      case "its":
+        return mean + sd * gaussian();
+      default: // ei
+        if (sd <= 0) {
+          return Math.max(mean - best, 0);
+        }
+        double z = (mean - best) / sd;
+        NormalDistribution unit = new NormalDistribution(null, 0, 1);
+        return (mean - best) * unit.cumulativeProbability(z) + sd * unit.density(z);
+    }
+  }
+
+  private double gaussian() {
+    double u = 1 - rng.nextDouble();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextDouble());
+  }
+
+  /**
+   * Candidates not evaluated, asked or queued: the neighbours of the best architectures (in
+   * order of their reward), then random samples; the whole remaining space when it is enumerable
+   * and no larger than the pool would be.
+   */
+  private List<Architecture> pool() {
+    LinkedHashMap<String, Architecture> pool = new LinkedHashMap<>();
+    if (space.isEnumerable() && space.size().compareTo(java.math.BigInteger.valueOf(candidates)) <= 0) {
+      space.enumerate().forEach(a -> addCandidate(pool, a));
+      return new ArrayList<>(pool.values());
+    }
+    List<Map.Entry<String, Double>> ranked = new ArrayList<>(seen.entrySet());
+    ranked.removeIf(e -> e.getValue().isNaN());
+    ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+    for (int i = 0; i < Math.min(mutateTop, ranked.size()); i++) {
+      for (Architecture a : space.neighbours(space.decode(ranked.get(i).getKey()))) {
+        addCandidate(pool, a);
+      }
+    }
+    int target = pool.size() + candidates;
+    for (int draws = 0; pool.size() < target && draws < 10 * candidates; draws++) {
+      addCandidate(pool, space.sample(rng));
+    }
+    return new ArrayList<>(pool.values());
+  }
+
+  private void addCandidate(Map<String, Architecture> pool, Architecture a) {
+    String key = space.encode(a);
+    if (!isKnown(key) && !queue.contains(a)) {
+      pool.putIfAbsent(key, a);
+    }
+  }
+
+  @Override
+  public ObjectNode snapshot() {
+    ObjectNode s = Json.MAPPER.createObjectNode();
+    s.put("strategy", NAME);
+    s.set("params", params.deepCopy());
+    ArrayNode evaluated = s.putArray("seen");
+    seen.forEach((k, v) -> {
+      ObjectNode e = evaluated.addObject().put("arch", k);
+      if (v.isNaN()) {
+        e.putNull("reward");
+      } else {
+        e.put("reward", v);
+      }
+    });
+    ArrayNode o = s.putArray("outstanding");
+    outstanding.forEach(o::add);
+    ArrayNode q = s.putArray("queue");
+    queue.forEach(a -> q.add(space.encode(a)));
+    s.put("fits", fits);
+    s.put("exhausted", exhausted);
+    s.put("rng", rng.saveState());
+    return s;
+  }
+
+  @Override
+  public void restore(ObjectNode snapshot) {
+    StrategyParams.checkSnapshot(NAME, params, snapshot);
+    Map<String, Double> s = new LinkedHashMap<>();
+    for (JsonNode e : StrategyParams.field(snapshot, "seen")) {
+      String arch = space.encode(space.decode(e.path("arch").asText()));
+      s.put(arch, e.path("reward").isNumber() ? e.path("reward").doubleValue() : Double.NaN);
+    }
+    List<String> o = new ArrayList<>();
+    for (JsonNode a : StrategyParams.field(snapshot, "outstanding")) {
+      o.add(space.encode(space.decode(a.asText())));
+    }
+    List<Architecture> q = new ArrayList<>();
+    for (JsonNode a : StrategyParams.field(snapshot, "queue")) {
+      q.add(space.decode(a.asText()));
+    }
+    int f = StrategyParams.field(snapshot, "fits").asInt();
+    String state = StrategyParams.field(snapshot, "rng").asText();
+    seen.clear();
+    seen.putAll(s);
+    outstanding.clear();
+    outstanding.addAll(o);
+    queue.clear();
+    queue.addAll(q);
+    fits = f;
+    exhausted = snapshot.path("exhausted").asBoolean(false);
+    rng.restoreState(state);
+  }
+
+  @Override
+  public void close() {
+    if (predictor != null) {
+      predictor.close();
+      predictor = null;
+    }
+  }
+
+  /** Registers {@code predictor}. */
+  public static final class Provider implements StrategyProvider {
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return "model-based search with an MLP-ensemble predictor (BANANAS-style): initial, batch, candidates,"
+          + " mutate_top, acquisition (greedy|ucb|ei|its), kappa, members, hidden, steps, learning_rate";
+    }
+
+    @Override
+    public boolean usesEngine() {
+      return true;
+    }
+
+    @Override
+    public Strategy create(SearchSpace space, JsonNode params, long seed) {
+      return new PredictorSearch(space, params, seed);
+    }
+  }
+}

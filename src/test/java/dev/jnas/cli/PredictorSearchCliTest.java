@@ -1,0 +1,60 @@
+package dev.jnas.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jnas.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code strategy: predictor} as a user runs it: on the NAS-Bench-201 table, extended, and with bad parameters. */
+class PredictorSearchCliTest {
+  @TempDir Path dir;
+
+  private Path config(String strategy, int trials) throws Exception {
+    Path cfg = dir.resolve("c-" + trials + ".yaml");
+    Files.writeString(cfg, TabularSearchCliTest.config(strategy, trials, 0));
+    return cfg;
+  }
+
+  private JsonNode trials(Path out) throws Exception {
+    var show = CliRunner.run("show", out.toString(), "--json");
+    assertThat(show.exitCode()).as(show.err()).isZero();
+    return Json.MAPPER.readTree(show.out()).path("trials");
+  }
+
+  @Test
+  void findsAStrongCellAndAnExtendedRunContinuesAsAnUninterruptedOne() throws Exception {
+    assertThat(TabularSearchCliTest.NB201).as("NAS-Bench-201 table in ../shared").isRegularFile();
+    String strategy = "{name: predictor, params: {steps: 100}}";
+    Path whole = dir.resolve("whole");
+    var r = CliRunner.run("search", "-c", config(strategy, 60).toString(), "-o", whole.toString(), "--quiet");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode summary = Json.MAPPER.readTree(whole.resolve("summary.json").toFile());
+    // random search's mean best after 60 of the 15,625 cells is about 83.3 (the table's README)
+    assertThat(summary.path("best").path("val_accuracy").asDouble()).isGreaterThan(84.0);
+
+    Path part = dir.resolve("part");
+    assertThat(CliRunner.run("search", "-c", config(strategy, 35).toString(), "-o", part.toString(), "--quiet").exitCode())
+        .isZero();
+    var more = CliRunner.run("resume", part.toString(), "--quiet", "--extend", "trials=25");
+    assertThat(more.exitCode()).as(more.err()).isZero();
+    JsonNode a = trials(whole);
+    JsonNode b = trials(part);
+    assertThat(b).hasSize(60);
+    for (int i = 0; i < 60; i++) {
+      assertThat(b.get(i).path("architecture")).as("trial %d", i).isEqualTo(a.get(i).path("architecture"));
+    }
+  }
+
+  @Test
+  void badParametersAreRefusedByName() throws Exception {
+    var r = CliRunner.run("search", "-c", config("{name: predictor, params: {acquisition: best}}", 10).toString(),
+        "-o", dir.resolve("x").toString(), "--quiet");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("acquisition").contains("greedy, ucb, ei, its");
+    assertThat(dir.resolve("x").resolve("experiment.db")).doesNotExist();
+  }
+}

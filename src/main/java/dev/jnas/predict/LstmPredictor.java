@@ -44,27 +44,27 @@ import java.util.random.RandomGenerator;
 public final class LstmPredictor implements Predictor {
   /** PNAS's sizes: embeddings and LSTM state of 100. */
   public static final int DEFAULT_HIDDEN = 100;
+  public static final int DEFAULT_LAYERS = 1;
   public static final int DEFAULT_MEMBERS = 1;
   public static final int DEFAULT_EPOCHS = 200;
   public static final double DEFAULT_LEARNING_RATE = 0.01;
 
   /**
    * @param hidden size of the token embeddings and of the LSTM state
+   * @param layers stacked LSTM layers
    * @param members ensemble members
    * @param epochs full-batch Adam steps per {@link #fit}
    * @param learningRate Adam's step size
    */
-  public record Settings(int hidden, int members, int epochs, double learningRate) {
+  public record Settings(int hidden, int layers, int members, int epochs, double learningRate) {
     public Settings {
-      if (hidden < 1 || members < 1 || epochs < 1 || !(learningRate > 0 && Double.isFinite(learningRate))) {
-        throw new IllegalArgumentException(
-            "LSTM predictor needs hidden, members, epochs >= 1 and a learning rate > 0, got " + hidden + ", "
-                + members + ", " + epochs + ", " + learningRate);
+      if (hidden < 1 || layers < 1 || members < 1 || epochs < 1 || !(learningRate > 0 && Double.isFinite(learningRate))) {
+        throw new IllegalArgumentException("LSTM predictor settings must be positive: " + this);
       }
     }
 
     public static Settings defaults() {
-      return new Settings(DEFAULT_HIDDEN, DEFAULT_MEMBERS, DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE);
+      return new Settings(DEFAULT_HIDDEN, DEFAULT_LAYERS, DEFAULT_MEMBERS, DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE);
     }
   }
 
@@ -110,7 +110,7 @@ public final class LstmPredictor implements Predictor {
               .build();
       embedding.initialize(manager, DataType.FLOAT32);
       parameters.add(embedding);
-      lstm = LSTM.builder().setNumLayers(1).setStateSize(settings.hidden()).optBatchFirst(true).optReturnState(true).build();
+      lstm = LSTM.builder().setNumLayers(settings.layers()).setStateSize(settings.hidden()).optBatchFirst(true).optReturnState(true).build();
       init(lstm, uniform, new Shape(1, 1, settings.hidden()));
       head = Linear.builder().setUnits(1).build();
       init(head, uniform, new Shape(1, settings.hidden()));
@@ -125,8 +125,9 @@ public final class LstmPredictor implements Predictor {
     /** Sigmoid outputs [n] for {@code oneHot} [n * length, vocabulary] of n sequences of one length. */
     NDArray forward(NDManager m, NDArray oneHot, int n, int length, boolean training) {
       NDArray x = oneHot.matMul(embedding.getArray()).reshape(n, length, settings.hidden());
-      NDArray zeros = m.zeros(new Shape(1, n, settings.hidden()));
-      NDArray h = lstm.forward(store, new NDList(x, zeros, zeros), training).get(1).reshape(n, settings.hidden());
+      NDArray zeros = m.zeros(new Shape(settings.layers(), n, settings.hidden()));
+      // the last layer's final hidden state
+      NDArray h = lstm.forward(store, new NDList(x, zeros, zeros), training).get(1).get(settings.layers() - 1);
       return Activation.sigmoid(head.forward(store, new NDList(h), training).singletonOrThrow().reshape(n));
     }
   }

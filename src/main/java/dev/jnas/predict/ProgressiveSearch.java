@@ -7,17 +7,16 @@ import dev.jnas.space.Architecture;
 import dev.jnas.space.CellSpace;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.strategy.Strategy;
+import dev.jnas.strategy.StrategyParams;
 import dev.jnas.strategy.StrategyProvider;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Json;
-import dev.jnas.util.Params;
 import dev.jnas.util.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -58,12 +57,15 @@ import org.slf4j.LoggerFactory;
 public final class ProgressiveSearch implements Strategy, AutoCloseable {
   public static final String NAME = "pnas";
   public static final int DEFAULT_K = 32;
-  public static final List<String> PREDICTORS = List.of("lstm");
+  public static final List<String> PREDICTORS = List.of("mlp", "lstm");
+  /** PNAS's own choice for its main results: the MLP ensemble. */
+  public static final String DEFAULT_PREDICTOR = "mlp";
   private static final String COMPONENT = "strategy " + NAME;
   private static final Logger LOG = LoggerFactory.getLogger(ProgressiveSearch.class);
 
-  /** The parameters a config may give (null = absent: the default). */
-  record Given(Integer k, String predictor, Integer members, Integer epochs, Integer hidden, Double learningRate) {}
+  /** The parameters a config may give (null = absent: the default, which depends on the predictor). */
+  record Given(
+      Integer k, String predictor, Integer members, Integer epochs, Integer hidden, Integer layers, Double learningRate) {}
 
   /** One cell of a level: its prediction when it was chosen (NaN at level 1) and its reward once told. */
   private static final class Cell {
@@ -95,9 +97,8 @@ public final class ProgressiveSearch implements Strategy, AutoCloseable {
   private final CellSpace space;
   private final ObjectNode params;
   private final int k;
-  private final String predictorName;
-  private final LstmPredictor.Settings lstm;
-  private final Predictor.TokenSpec tokens;
+  /** Makes the predictor (an LSTM or an MLP ensemble with the parameters' settings). */
+  private final java.util.function.Supplier<Predictor> newPredictor;
   private final Rng rng;
   /** Seeds the predictor's fits (fit after level b: derive(predictorSeed, b)); restored from snapshots. */
   private long predictorSeed;
@@ -109,26 +110,17 @@ public final class ProgressiveSearch implements Strategy, AutoCloseable {
   private int fitted;
 
   public ProgressiveSearch(SearchSpace space, JsonNode params, long seed) {
-    Given g = Params.bind(COMPONENT, params, Given.class);
-    this.k = Params.atLeast(COMPONENT, "k", g.k(), DEFAULT_K, 1);
-    this.predictorName = g.predictor() == null ? "lstm" : g.predictor();
-    if (!PREDICTORS.contains(predictorName)) {
-      throw Params.bad(COMPONENT, "predictor", "one of " + String.join(", ", PREDICTORS), "'" + predictorName + "'");
-    }
-    this.lstm =
-        new LstmPredictor.Settings(
-            Params.atLeast(COMPONENT, "hidden", g.hidden(), LstmPredictor.DEFAULT_HIDDEN, 1),
-            Params.atLeast(COMPONENT, "members", g.members(), LstmPredictor.DEFAULT_MEMBERS, 1),
-            Params.atLeast(COMPONENT, "epochs", g.epochs(), LstmPredictor.DEFAULT_EPOCHS, 1),
-            positive("learning_rate", g.learningRate(), LstmPredictor.DEFAULT_LEARNING_RATE));
-    ObjectNode p = Json.MAPPER.createObjectNode();
-    p.put("k", k);
-    p.put("predictor", predictorName);
-    p.put("members", lstm.members());
-    p.put("epochs", lstm.epochs());
-    p.put("hidden", lstm.hidden());
-    p.put("learning_rate", lstm.learningRate());
-    this.params = p;
+    StrategyParams<Given> p = StrategyParams.bind(NAME, params, Given.class);
+    Given g = p.values();
+    this.k = p.integer("k", g.k(), DEFAULT_K, 1, 1_000_000);
+    boolean mlp = p.choice("predictor", g.predictor(), DEFAULT_PREDICTOR, PREDICTORS).equals("mlp");
+    MlpEnsemble.Settings m = MlpEnsemble.Settings.defaults();
+    int members = p.integer("members", g.members(), mlp ? m.members() : LstmPredictor.DEFAULT_MEMBERS, 1, 1000);
+    int epochs = p.integer("epochs", g.epochs(), mlp ? m.steps() : LstmPredictor.DEFAULT_EPOCHS, 1, 1_000_000);
+    int hidden = p.integer("hidden", g.hidden(), mlp ? m.hidden() : LstmPredictor.DEFAULT_HIDDEN, 1, 100_000);
+    int layers = p.integer("layers", g.layers(), mlp ? m.layers() : LstmPredictor.DEFAULT_LAYERS, 1, 100);
+    double rate = p.number("learning_rate", g.learningRate(), m.learningRate(), 1e-9, 10);
+    this.params = p.resolved();
     if (!(space instanceof CellSpace c) || !c.progressive()) {
       throw new BadInputException(
           COMPONENT + " grows cells block by block: it needs space 'cell' with params {progressive: true} (and blocks:"
@@ -136,18 +128,14 @@ public final class ProgressiveSearch implements Strategy, AutoCloseable {
               + (space instanceof CellSpace ? " without progressive" : ""));
     }
     this.space = c;
-    this.tokens = new Predictor.TokenSpec(c.blocks() + 2 + c.ops().size(), 4);
+    Predictor.TokenSpec spec = new Predictor.TokenSpec(c.blocks() + 2 + c.ops().size(), 4);
+    this.newPredictor =
+        mlp
+            ? () -> new MlpEnsemble(spec, new MlpEnsemble.Settings(members, hidden, layers, epochs, rate))
+            : () -> new LstmPredictor(spec, new LstmPredictor.Settings(hidden, layers, members, epochs, rate));
     this.rng = Rng.of(seed);
     this.predictorSeed = Rng.derive(seed, 1);
     levels.add(new Level(firstLevel()));
-  }
-
-  private static double positive(String name, Double value, double fallback) {
-    double v = value == null ? fallback : value;
-    if (!(v > 0 && Double.isFinite(v))) {
-      throw Params.bad(COMPONENT, name, "a number > 0", v);
-    }
-    return v;
   }
 
   @Override
@@ -305,7 +293,7 @@ public final class ProgressiveSearch implements Strategy, AutoCloseable {
    */
   private void fitThrough(int b) {
     if (predictor == null) {
-      predictor = new LstmPredictor(tokens, lstm);
+      predictor = newPredictor.get();
     }
     for (int level = fitted + 1; level <= b; level++) {
       List<Cell> data = new ArrayList<>();
@@ -457,14 +445,7 @@ public final class ProgressiveSearch implements Strategy, AutoCloseable {
 
   @Override
   public void restore(ObjectNode snapshot) {
-    JsonNode name = snapshot.get("strategy");
-    if (name == null || !name.asText().equals(NAME)) {
-      throw new BadInputException("snapshot is of strategy '" + (name == null ? "?" : name.asText()) + "', not '" + NAME + "'");
-    }
-    if (!params.equals(snapshot.get("params"))) {
-      throw new BadInputException(
-          COMPONENT + ": snapshot was taken with parameters " + snapshot.get("params") + ", this strategy has " + params);
-    }
+    StrategyParams.checkSnapshot(NAME, params, snapshot);
     List<Level> restored = new ArrayList<>();
     for (JsonNode l : field(snapshot, "levels")) {
       List<Cell> cells = new ArrayList<>();
@@ -528,8 +509,8 @@ public final class ProgressiveSearch implements Strategy, AutoCloseable {
     @Override
     public String description() {
       return "progressive search with a learned predictor (PNAS, Liu et al. 2018) on space cell with progressive: true:"
-          + " k (default " + DEFAULT_K + "), predictor (" + String.join(", ", PREDICTORS) + "), members, epochs,"
-          + " hidden, learning_rate";
+          + " k (default " + DEFAULT_K + "), predictor (" + String.join(", ", PREDICTORS) + "; default "
+          + DEFAULT_PREDICTOR + "), members, epochs, hidden, layers, learning_rate";
     }
 
     @Override

@@ -40,7 +40,7 @@ class PnasSearchCliTest {
   @Test
   void searchesLevelByLevelAndShowReportsTheLevelsSpearmanCorrelations() throws Exception {
     Path cfg = dir.resolve("pnas.yaml");
-    Files.writeString(cfg, config(SPACE, "{name: pnas, params: {k: 2, epochs: 20, hidden: 8}}"));
+    Files.writeString(cfg, config(SPACE, "{name: pnas, params: {k: 2, predictor: lstm, epochs: 20, hidden: 8}}"));
     Path out = dir.resolve("pnas");
     var r = CliRunner.run("search", "--config", cfg.toString(), "--output", out.toString(), "--quiet");
     assertThat(r.exitCode()).as(r.err()).isZero();
@@ -79,8 +79,8 @@ class PnasSearchCliTest {
   @Test
   void badPnasConfigsExitWithTwoAndSayWhatIsWrong() throws Exception {
     assertThat(bad(SPACE, "{name: pnas, params: {predictor: gp}}").err())
-        .contains("strategy pnas: parameter 'predictor' must be one of").contains("'gp'");
-    assertThat(bad(SPACE, "{name: pnas, params: {k: 0}}").err()).contains("strategy pnas: parameter 'k' must be an integer >= 1");
+        .contains("strategy pnas: parameter 'predictor' must be one of mlp, lstm, got gp");
+    assertThat(bad(SPACE, "{name: pnas, params: {k: 0}}").err()).contains("strategy pnas: parameter 'k' must be an integer in [1,");
     assertThat(bad("{name: cell, params: {blocks: 2}}", "pnas").err()).contains("progressive: true");
     assertThat(bad("{name: cell, params: {progressive: true, shared_cell: false}}", "pnas").err()).contains("'shared_cell'");
   }

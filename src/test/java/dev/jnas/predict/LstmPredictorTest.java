@@ -53,7 +53,7 @@ class LstmPredictorTest {
   }
 
   private static LstmPredictor predictor(int members, int epochs) {
-    return new LstmPredictor(SPEC, new LstmPredictor.Settings(32, members, epochs, 0.01));
+    return new LstmPredictor(SPEC, new LstmPredictor.Settings(32, 1, members, epochs, 0.01));
   }
 
   @Test

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ProgressiveSearchTest {
   static {
@@ -78,9 +80,10 @@ class ProgressiveSearchTest {
     }
   }
 
-  @Test
-  void growsTheKBestCellsLevelByLevelAndEndsAtBBlocks() throws Exception {
-    try (ProgressiveSearch s = create("{\"k\": 5, \"epochs\": 60, \"hidden\": 16}", 2)) {
+  @ParameterizedTest
+  @ValueSource(strings = {"mlp", "lstm"})
+  void growsTheKBestCellsLevelByLevelAndEndsAtBBlocks(String predictor) throws Exception {
+    try (ProgressiveSearch s = create("{\"k\": 5, \"epochs\": 60, \"hidden\": 16, \"predictor\": \"" + predictor + "\"}", 2)) {
       List<Architecture> asked = run(s);
       assertThat(asked).hasSize(21 + 2 * 5);
       assertThat(new HashSet<>(asked)).hasSameSizeAs(asked);
@@ -109,9 +112,10 @@ class ProgressiveSearchTest {
     }
   }
 
-  @Test
-  void thePredictorChoosesBetterExpansionsThanTheirAverage() throws Exception {
-    try (ProgressiveSearch s = create("{\"k\": 5, \"epochs\": 60, \"hidden\": 16}", 3)) {
+  @ParameterizedTest
+  @ValueSource(strings = {"mlp", "lstm"})
+  void thePredictorChoosesBetterExpansionsThanTheirAverage(String predictor) throws Exception {
+    try (ProgressiveSearch s = create("{\"k\": 5, \"epochs\": 60, \"hidden\": 16, \"predictor\": \"" + predictor + "\"}", 3)) {
       List<Architecture> asked = run(s);
       List<Architecture> levelTwo = asked.subList(21, 26);
       // every expansion of the same parents, mirror images included: what a random pick would average

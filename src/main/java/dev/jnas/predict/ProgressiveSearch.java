@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * CellSpace}: level 1 asks every distinct 1-block cell (a block and its mirror image, (in1, op1,
  * in2, op2) and (in2, op2, in1, op1), are one cell: the one whose first (input, op) pair is the
  * smaller is asked), in an order shuffled by the seed. Once every result of level b is told, a
- * surrogate predictor is fitted on all results so far (later fits continue from the weights of
- * the earlier ones, PNAS's fine-tuning); the K best cells of level b are grown by every possible
+ * surrogate predictor ({@code predictor: mlp}, PNAS's ensemble of 5 MLPs, {@link MlpEnsemble},
+ * refitted from scratch; or {@code lstm}, {@link LstmPredictor}, whose later fits continue from its
+ * weights, PNAS's fine-tuning) is fitted on all results so far; the K best cells of level b are grown by every possible
  * next block (mirror images again removed), the predictor scores all of them, and the K with the
  * highest mean prediction over the ensemble form level b+1; until cells have B blocks. The search
  * then ends ({@link #isExhausted()}): PNAS trains |level 1| + (B-1)·K cells, and a budget beyond
@@ -119,7 +120,8 @@ public final class ProgressiveSearch implements Strategy, AutoCloseable {
     int epochs = p.integer("epochs", g.epochs(), mlp ? m.steps() : LstmPredictor.DEFAULT_EPOCHS, 1, 1_000_000);
     int hidden = p.integer("hidden", g.hidden(), mlp ? m.hidden() : LstmPredictor.DEFAULT_HIDDEN, 1, 100_000);
     int layers = p.integer("layers", g.layers(), mlp ? m.layers() : LstmPredictor.DEFAULT_LAYERS, 1, 100);
-    double rate = p.number("learning_rate", g.learningRate(), m.learningRate(), 1e-9, 10);
+    double rate =
+        p.number("learning_rate", g.learningRate(), mlp ? m.learningRate() : LstmPredictor.DEFAULT_LEARNING_RATE, 1e-9, 10);
     this.params = p.resolved();
     if (!(space instanceof CellSpace c) || !c.progressive()) {
       throw new BadInputException(

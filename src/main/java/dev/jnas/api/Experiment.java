@@ -11,6 +11,8 @@ import dev.jnas.experiment.ExperimentRunner;
 import dev.jnas.experiment.FinalTrainer;
 import dev.jnas.experiment.RunSettings;
 import dev.jnas.experiment.TrialLedger;
+import dev.jnas.experiment.pruning.Pruner;
+import dev.jnas.experiment.pruning.Pruners;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.Decision;
 import dev.jnas.space.SearchSpace;
@@ -130,6 +132,8 @@ public final class Experiment implements AutoCloseable {
   static Experiment create(ExperimentConfig config, Path dir, Components parts, List<String> objects) {
     SqliteTrialStore store = null;
     try {
+      // the pruner's parameters against the epochs a trial really trains (the evaluator's default too)
+      pruner(config, config.budget().epochs() != null ? config.budget().epochs() : parts.defaultEpochs());
       SqliteTrialStore.checkNew(dir);
       ObjectNode provenance = Provenance.json(config.seedOrDefault(), parts.usesEngine());
       if (!objects.isEmpty()) {
@@ -317,7 +321,8 @@ public final class Experiment implements AutoCloseable {
     List<TrialRecord> trials =
         parts.oneShot() != null
             ? parts.oneShot().run(store, settings, dir, firstStep)
-            : new ExperimentRunner(parts.space(), parts.strategy(), parts.evaluator(), store, settings, firstStep).run();
+            : new ExperimentRunner(parts.space(), parts.strategy(), parts.evaluator(), store, settings, firstStep,
+                pruner(config, epochsPerTrial())).run();
     Optional<TrialRecord> best = ExperimentRunner.best(trials);
     if (best.isEmpty()) {
       ObjectNode summary = summary(trials, null, null, (System.nanoTime() - t0) / 1e9);
@@ -345,6 +350,11 @@ public final class Experiment implements AutoCloseable {
     AtomicFiles.writeJson(dir.resolve("summary.json"), summary);
     store.setStatus(Status.FINISHED.name());
     return summary;
+  }
+
+  /** The config's early stopping for trials of {@code epochs} epochs, or null without it. */
+  private static Pruner pruner(ExperimentConfig config, int epochs) {
+    return Pruners.create(config.earlyStopping(), epochs);
   }
 
   /** Why no trial completed: the count and the most common error, for the user to act on. */
@@ -487,7 +497,10 @@ public final class Experiment implements AutoCloseable {
     return store.trials().stream().map(this::trial).toList();
   }
 
-  /** The completed trial with the highest reward (ties: the earlier one). */
+  /**
+   * The completed trial with the highest reward (ties: the earlier one); a pruned one only when no
+   * trial completed.
+   */
   public Optional<Trial> best() {
     return ExperimentRunner.best(store.trials()).map(this::trial);
   }
@@ -586,6 +599,9 @@ public final class Experiment implements AutoCloseable {
     s.put("trials", trials.size());
     s.put("complete", trials.stream().filter(t -> t.status() == TrialStatus.COMPLETE).count());
     s.put("failed", trials.stream().filter(t -> t.status() == TrialStatus.FAILED || t.status() == TrialStatus.INVALID).count());
+    s.put("pruned", trials.stream().filter(t -> t.status() == TrialStatus.PRUNED).count());
+    // what early stopping saved shows against the budget: a pruned trial trained fewer epochs
+    s.put("epochs_trained", trials.stream().mapToLong(t -> t.result() == null ? 0 : t.result().epochs().size()).sum());
     s.put("run_seconds", seconds);
     if (best != null) {
       ObjectNode b = s.putObject("best");

@@ -51,6 +51,7 @@ public final class ExperimentBuilder {
   private Integer concurrency;
   private ExperimentConfig.FinalTraining finalTraining;
   private Path baseDir;
+  private JsonNode earlyStopping;
 
   ExperimentBuilder() {}
 
@@ -181,6 +182,16 @@ public final class ExperimentBuilder {
     return this;
   }
 
+  /**
+   * Early stopping, as in a config's {@code early_stopping} section: {@code median}, {@code curve},
+   * {@code successive_halving} or {@code hyperband} with its parameters; your evaluator stops a
+   * trial when {@link dev.jnas.evaluate.TrialContext#shouldPrune} says so.
+   */
+  public ExperimentBuilder earlyStopping(String name, Map<String, ?> params) {
+    this.earlyStopping = named(name, params);
+    return this;
+  }
+
   /** The folder relative paths (data, tables) resolve against; default the working directory. */
   public ExperimentBuilder baseDir(Path dir) {
     this.baseDir = dir;
@@ -197,7 +208,7 @@ public final class ExperimentBuilder {
         : evaluator != null ? evaluator : Json.MAPPER.createObjectNode().put("type", "none");
     ExperimentConfig c = new ExperimentConfig(
         name, seed, space, strategy, ev, new ExperimentConfig.Budget(maxTrials, maxMinutes, epochs),
-        concurrency, finalTraining, model, null);
+        concurrency, finalTraining, model, null, earlyStopping);
     return c.withBaseDir(baseDir);
   }
 

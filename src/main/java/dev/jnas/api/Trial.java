@@ -34,9 +34,9 @@ public record Trial(
     decisions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(decisions));
   }
 
-  /** The reward of a COMPLETE trial. */
+  /** The reward of a COMPLETE trial, or the partial one of a PRUNED trial (see {@link TrialStatus#PRUNED}). */
   public Optional<Double> reward() {
-    return status == TrialStatus.COMPLETE ? Optional.of(result.reward()) : Optional.empty();
+    return result != null && result.toldReward().isPresent() ? Optional.of(result.reward()) : Optional.empty();
   }
 
   /** A decision's label by name; throws for a name the space does not have. */

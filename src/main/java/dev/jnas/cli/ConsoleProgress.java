@@ -1,6 +1,7 @@
 package dev.jnas.cli;
 
 import dev.jnas.evaluate.EpochMetrics;
+import dev.jnas.evaluate.TrialStatus;
 import dev.jnas.experiment.ExperimentListener;
 import dev.jnas.store.TrialRecord;
 import java.util.Locale;
@@ -129,7 +130,10 @@ final class ConsoleProgress implements ExperimentListener {
       String line = r.isComplete()
           ? String.format(Locale.ROOT, "trial %d%s %s reward %.4f val %.4f params %,d (%.1fs) %s",
               trial.id(), newBest ? " (new best)" : "", r.status(), r.reward(), r.valAccuracy(), r.params(), r.wallSeconds(), trial.architecture())
-          : String.format(Locale.ROOT, "trial %d %s: %s %s", trial.id(), r.status(), r.error(), trial.architecture());
+          : r.status() == TrialStatus.PRUNED
+              ? String.format(Locale.ROOT, "trial %d PRUNED after epoch %d/%d: val %.4f (%.1fs) %s",
+                  trial.id(), r.epochs().size(), epochs, r.valAccuracy(), r.wallSeconds(), trial.architecture())
+              : String.format(Locale.ROOT, "trial %d %s: %s %s", trial.id(), r.status(), r.error(), trial.architecture());
       if (!plain) {
         System.err.print("\r\033[K");
       }

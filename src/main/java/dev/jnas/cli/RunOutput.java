@@ -48,8 +48,13 @@ final class RunOutput {
   }
 
   static void printSummary(JsonNode s, PrintWriter out) {
-    out.printf(Locale.ROOT, "%ntrials: %d (complete %d, failed %d) in %.1f s%n",
-        s.path("trials").asInt(), s.path("complete").asInt(), s.path("failed").asInt(), s.path("run_seconds").asDouble());
+    int pruned = s.path("pruned").asInt();
+    out.printf(Locale.ROOT, "%ntrials: %d (complete %d, %sfailed %d) in %.1f s%n",
+        s.path("trials").asInt(), s.path("complete").asInt(),
+        pruned > 0 ? "pruned " + pruned + ", " : "", s.path("failed").asInt(), s.path("run_seconds").asDouble());
+    if (pruned > 0) {
+      out.printf(Locale.ROOT, "early stopping: %d epochs trained in all%n", s.path("epochs_trained").asLong());
+    }
     JsonNode top = s.path("top");
     if (top.isEmpty()) {
       out.println("no trial completed");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.evaluate.EpochMetrics;
 import dev.jnas.evaluate.TrialResult;
+import dev.jnas.evaluate.TrialStatus;
 import dev.jnas.experiment.ExperimentRunner;
 import dev.jnas.store.ExperimentLock;
 import dev.jnas.store.SqliteTrialStore;
@@ -63,6 +64,9 @@ final class ShowCommand implements Callable<Integer> {
           j.put("status", t.status().name());
           j.put("seed", t.seed());
           TrialResult r = t.result();
+          if (t.status() == TrialStatus.PRUNED) {
+            j.put("pruned_after_epoch", r.epochs().size());
+          }
           ObjectNode m = j.putObject("metrics");
           if (r != null) {
             num(m, "reward", r.reward());
@@ -99,7 +103,9 @@ final class ShowCommand implements Callable<Integer> {
         out.println(Json.MAPPER.writeValueAsString(o));
         return 0;
       }
-      out.printf(Locale.ROOT, "experiment %s: %s, %d trials%n", info.name(), status, trials.size());
+      long pruned = trials.stream().filter(t -> t.status() == TrialStatus.PRUNED).count();
+      out.printf(Locale.ROOT, "experiment %s: %s, %d trials%s%n", info.name(), status, trials.size(),
+          pruned > 0 ? " (" + pruned + " pruned by early stopping)" : "");
       if (status.equals(INTERRUPTED)) {
         out.println("stopped while " + info.status() + " (no process runs it); resume with: jnas resume " + dir);
       }
@@ -107,6 +113,9 @@ final class ShowCommand implements Callable<Integer> {
       for (TrialRecord t : trials) {
         TrialResult r = t.result();
         String tail = r != null && r.error() != null ? t.architecture() + "  ! " + r.error() : t.architecture();
+        if (t.status() == TrialStatus.PRUNED) {
+          tail += "  (stopped after epoch " + r.epochs().size() + ")";
+        }
         out.printf(Locale.ROOT, "%5d  %-9s  %8s  %8s  %,10d  %s%n", t.id(), t.status(),
             r == null ? "-" : fmt(r.reward()), r == null ? "-" : fmt(r.valAccuracy()), r == null ? 0 : r.params(), tail);
       }

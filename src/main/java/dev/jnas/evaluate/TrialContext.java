@@ -12,6 +12,10 @@ import java.nio.file.Path;
  * ones, and its result lists every epoch. The experiment deletes the folder once the trial is
  * finished and is not the best.
  *
+ * <p>Early stopping: after each reported epoch (after the last restored one, for a run continued
+ * from a checkpoint) an evaluator that trains in epochs asks {@link #shouldPrune}; on yes it stops
+ * and returns a {@link TrialStatus#PRUNED} result with the epochs trained so far.
+ *
  * @param trialId the trial's number in its experiment
  * @param seed the trial's own seed (derived from the experiment seed); all randomness of the
  *     evaluation flows from it
@@ -19,8 +23,19 @@ import java.nio.file.Path;
  * @param listener progress callback; never null
  * @param checkpointDir the trial's checkpoint folder, or null when nothing is to be saved (in-memory
  *     and tabular runs)
+ * @param pruning the experiment's early stopping; {@link PruneCheck#NEVER} (also for null) without it
  */
-public record TrialContext(long trialId, long seed, int epochs, TrialListener listener, Path checkpointDir) {
+public record TrialContext(
+    long trialId, long seed, int epochs, TrialListener listener, Path checkpointDir, PruneCheck pruning) {
+
+  public TrialContext {
+    pruning = pruning == null ? PruneCheck.NEVER : pruning;
+  }
+
+  /** A context without early stopping. */
+  public TrialContext(long trialId, long seed, int epochs, TrialListener listener, Path checkpointDir) {
+    this(trialId, seed, epochs, listener, checkpointDir, PruneCheck.NEVER);
+  }
 
   /** A context without a checkpoint folder. */
   public TrialContext(long trialId, long seed, int epochs, TrialListener listener) {
@@ -29,5 +44,14 @@ public record TrialContext(long trialId, long seed, int epochs, TrialListener li
 
   public static TrialContext of(long trialId, long seed, int epochs) {
     return new TrialContext(trialId, seed, epochs, TrialListener.NONE, null);
+  }
+
+  /**
+   * Whether the trial should stop after the epoch {@code latest} (already reported to the
+   * listener). Always false at or after the last epoch of the budget (when {@link #epochs} gives
+   * one): a trial that has trained them all is complete.
+   */
+  public boolean shouldPrune(EpochMetrics latest) {
+    return (epochs <= 0 || latest.epoch() < epochs) && pruning.shouldPrune(trialId, latest);
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.experiment.pruning.Pruners;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.ComponentRef;
 import dev.jnas.util.ConfigBinding;
@@ -31,6 +32,8 @@ import java.util.function.Supplier;
  *     dev.jnas.model.ModelBuilders#fromConfig}
  * @param baseDir the folder relative paths in the config resolve against; {@link #load} sets it
  *     to the config file's folder, absent means the working directory
+ * @param earlyStopping the pruner that stops unpromising trials after an epoch (absent: none): a
+ *     name ({@code median}) or {name: ..., params: {...}}; read by {@link Pruners#create}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentConfig(
@@ -43,7 +46,8 @@ public record ExperimentConfig(
     Integer concurrency,
     @JsonProperty("final") FinalTraining finalTraining,
     JsonNode model,
-    @JsonProperty("base_dir") String baseDir) {
+    @JsonProperty("base_dir") String baseDir,
+    @JsonProperty("early_stopping") JsonNode earlyStopping) {
 
   /** Longest experiment name: it becomes a folder name, and file systems allow 255 bytes. */
   public static final int MAX_NAME_LENGTH = 120;
@@ -119,13 +123,14 @@ public record ExperimentConfig(
 
   /** A copy with another budget (resume with more trials or minutes). */
   public ExperimentConfig withBudget(Budget b) {
-    return new ExperimentConfig(name, seed, space, strategy, evaluator, b, concurrency, finalTraining, model, baseDir);
+    return new ExperimentConfig(name, seed, space, strategy, evaluator, b, concurrency, finalTraining, model, baseDir,
+        earlyStopping);
   }
 
   /** A copy whose relative paths resolve against {@code dir}. */
   public ExperimentConfig withBaseDir(Path dir) {
     return new ExperimentConfig(name, seed, space, strategy, evaluator, budget, concurrency, finalTraining, model,
-        dir == null ? null : dir.toAbsolutePath().normalize().toString());
+        dir == null ? null : dir.toAbsolutePath().normalize().toString(), earlyStopping);
   }
 
   /**
@@ -184,7 +189,28 @@ public record ExperimentConfig(
         && (finalTraining.epochs() < 1 || finalTraining.epochs() > MAX_EPOCHS)) {
       throw ConfigException.invalid("final.epochs", "must be in 1.." + MAX_EPOCHS + ", got " + finalTraining.epochs());
     }
+    validateEarlyStopping(oneShot);
     return this;
+  }
+
+  /**
+   * The early stopping section's form and parameters, against budget.epochs when it is given (the
+   * experiment checks again once it knows the evaluator's own epochs).
+   */
+  private void validateEarlyStopping(boolean oneShot) {
+    if (earlyStopping == null || earlyStopping.isNull()) {
+      return;
+    }
+    if (oneShot) {
+      throw ConfigException.invalid("early_stopping", "does not apply to one-shot strategy " + strategyName()
+          + ": it trains one supernet, not trials (see its stop_patience)");
+    }
+    String type = evaluator.path("type").asText("");
+    if (type.equals("tabular") || type.equals("none")) {
+      throw ConfigException.invalid("early_stopping", "needs an evaluator that trains in epochs (type: training, or"
+          + " your own evaluator from Java); evaluator type '" + type + "' reports no epochs");
+    }
+    Pruners.create(earlyStopping, budget.epochs() == null ? 0 : budget.epochs());
   }
 
   public ObjectNode toJson() {

@@ -6,6 +6,8 @@ import dev.jnas.evaluate.TrialContext;
 import dev.jnas.evaluate.TrialListener;
 import dev.jnas.evaluate.TrialResult;
 import dev.jnas.evaluate.TrialStatus;
+import dev.jnas.experiment.pruning.EarlyStopping;
+import dev.jnas.experiment.pruning.Pruner;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.store.InMemoryTrialStore;
@@ -41,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * again after a crash continues from its last epoch. Once a trial is finished its folder is deleted
  * unless it is the best so far; when a better trial arrives, the previous best's goes.
  *
+ * <p>With a {@link Pruner} (early stopping) every trial's context carries an {@link
+ * EarlyStopping} that the evaluator asks after each epoch; a trial it stops is recorded PRUNED
+ * with the epochs it trained (see {@link TrialStatus#PRUNED}). On resume the finished trials'
+ * curves are read back from the store first.
  */
 public final class ExperimentRunner {
   private final SearchSpace space;
@@ -52,6 +58,8 @@ public final class ExperimentRunner {
   /** With concurrency 1 and an in-memory store the loop evaluates inline: no pool, no hand-off. */
   private final boolean inline;
   private final TrialLedger ledger;
+  /** Null without early stopping. */
+  private final EarlyStopping early;
   /** A trial's checkpoint folder under {@link RunSettings#checkpointRoot()}: {@code trial-<id>}. */
   public static final String TRIAL_FOLDER = "trial-";
   private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
@@ -63,6 +71,19 @@ public final class ExperimentRunner {
       TrialStore store,
       RunSettings settings,
       ExperimentListener listener) {
+    this(space, strategy, evaluator, store, settings, listener, null);
+  }
+
+  /** @param pruner early stopping's rule; null: none */
+  public ExperimentRunner(
+      SearchSpace space,
+      Strategy strategy,
+      Evaluator evaluator,
+      TrialStore store,
+      RunSettings settings,
+      ExperimentListener listener,
+      Pruner pruner) {
+    this.early = pruner == null ? null : new EarlyStopping(pruner, settings.epochsPerTrial());
     this.space = space;
     this.strategy = strategy;
     this.evaluator = evaluator;
@@ -80,6 +101,13 @@ public final class ExperimentRunner {
     int finished = (int) known.stream().filter(t -> t.status().isFinished()).count();
     TrialRecord best = best(known).orElse(null);
     List<TrialRecord> pending = known.stream().filter(t -> t.status() == TrialStatus.RUNNING).toList();
+    if (early != null) {
+      for (TrialRecord t : known) {
+        if (t.status().isFinished()) {
+          early.load(t, t.result() != null && !t.result().epochs().isEmpty() ? t.result().epochs() : store.epochs(t.id()));
+        }
+      }
+    }
     sweepCheckpoints(pending, best);
     store.setStatus("RUNNING");
     listener.onStart(finished, settings.maxTrials());
@@ -162,6 +190,9 @@ public final class ExperimentRunner {
       return new Done(t, arch, TrialResult.invalid(violation.get()));
     }
     long t0 = System.nanoTime();
+    if (early != null) {
+      early.start(t);
+    }
     TrialResult r;
     try {
       TrialListener progress =
@@ -169,6 +200,9 @@ public final class ExperimentRunner {
             @Override
             public void onEpoch(long trialId, EpochMetrics metrics, int totalEpochs) {
               store.recordEpoch(trialId, metrics);
+              if (early != null) {
+                early.record(trialId, metrics);
+              }
               listener.onEpoch(trialId, metrics, totalEpochs);
             }
 
@@ -178,8 +212,9 @@ public final class ExperimentRunner {
             }
           };
       r = evaluator.evaluate(
-          arch, new TrialContext(t.id(), t.seed(), settings.epochsPerTrial(), progress, checkpointDir(t.id())));
-      if (r.isComplete() && !Double.isFinite(r.reward())) {
+          arch, new TrialContext(t.id(), t.seed(), settings.epochsPerTrial(), progress, checkpointDir(t.id()), early));
+      boolean scored = r.isComplete() || r.status() == TrialStatus.PRUNED;
+      if (scored && !Double.isFinite(r.reward())) {
         r = TrialResult.failed("evaluator returned a non-finite reward " + r.reward(), r.wallSeconds());
       }
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
@@ -190,7 +225,11 @@ public final class ExperimentRunner {
   }
 
   private TrialRecord finish(Done d) {
-    return ledger.finish(d.trial(), d.arch(), d.result());
+    TrialRecord f = ledger.finish(d.trial(), d.arch(), d.result());
+    if (early != null) {
+      early.finish(f);
+    }
+    return f;
   }
 
   private static Done take(ExecutorCompletionService<Done> done) {
@@ -267,20 +306,30 @@ public final class ExperimentRunner {
     }
   }
 
-  /** The finished trial with the highest reward (ties: the earlier trial). */
+  /**
+   * The COMPLETE trial with the highest reward (ties: the earlier trial); when no trial completed,
+   * the PRUNED one with the highest reward (its partial reward is not comparable with a complete
+   * trial's, but the final retraining can still train it fully).
+   */
   public static Optional<TrialRecord> best(List<TrialRecord> trials) {
-    return trials.stream()
-        .filter(t -> t.status() == TrialStatus.COMPLETE)
-        .max(Comparator.comparingDouble((TrialRecord t) -> t.result().reward()).thenComparing(t -> -t.id()));
+    return trials.stream().filter(ExperimentRunner::rankable).max(BEST_ORDER);
+  }
+
+  /** Complete before pruned, then by reward, then the earlier trial. */
+  private static final Comparator<TrialRecord> BEST_ORDER =
+      Comparator.comparingInt((TrialRecord t) -> t.status() == TrialStatus.COMPLETE ? 1 : 0)
+          .thenComparingDouble(t -> t.result().reward())
+          .thenComparing(t -> -t.id());
+
+  private static boolean rankable(TrialRecord t) {
+    return (t.status() == TrialStatus.COMPLETE || t.status() == TrialStatus.PRUNED)
+        && t.result() != null && Double.isFinite(t.result().reward());
   }
 
   private static TrialRecord better(TrialRecord best, TrialRecord t) {
-    if (t.status() != TrialStatus.COMPLETE) {
+    if (!rankable(t)) {
       return best;
     }
-    if (best == null || t.result().reward() > best.result().reward()) {
-      return t;
-    }
-    return best;
+    return best == null || BEST_ORDER.compare(t, best) > 0 ? t : best;
   }
 }

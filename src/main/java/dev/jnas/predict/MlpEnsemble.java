@@ -95,8 +95,8 @@ public final class MlpEnsemble implements Predictor {
       for (int i = 0; i < n; i++) {
         y[i] = (float) ((targets[i] - targetMean) / targetScale);
       }
-      NDArray target = fit.create(y, new Shape(1, n, 1));
-      NDArray mask = fit.create(memberMask(n, rng), new Shape(m, n, 1));
+      NDArray target = aligned(fit, y, new Shape(1, n, 1));
+      NDArray mask = aligned(fit, memberMask(n, rng), new Shape(m, n, 1));
       NDArray counts = mask.sum(new int[] {1, 2}).maximum(1f).reshape(m, 1, 1);
       NDArray weightOfRow = mask.div(counts); // each member's loss is its own mean over its share
       // moments owned by this fit's manager (DJL's own Adam leaves them detached: a leak per fit)
@@ -108,7 +108,7 @@ public final class MlpEnsemble implements Predictor {
         try (NDManager round = fit.newSubManager()) {
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             // the input is created in this step's manager, so every intermediate lands there
-            NDArray loss = forward(round.create(x, xShape)).sub(target).abs().mul(weightOfRow).sum();
+            NDArray loss = forward(aligned(round, x, xShape)).sub(target).abs().mul(weightOfRow).sum();
             collector.backward(loss);
           }
           for (int i = 0; i < params.size(); i++) {
@@ -139,7 +139,7 @@ public final class MlpEnsemble implements Predictor {
     }
     float[] v;
     try (NDManager round = manager.newSubManager()) {
-      v = forward(round.create(features(sequences), new Shape(n, spec.groupSize(), spec.vocabulary()))).toFloatArray();
+      v = forward(aligned(round, features(sequences), new Shape(n, spec.groupSize(), spec.vocabulary()))).toFloatArray();
       for (int k = 0; k < m; k++) {
         for (int i = 0; i < n; i++) {
           out[k][i] = v[k * n + i] * targetScale + targetMean;
@@ -190,6 +190,19 @@ public final class MlpEnsemble implements Predictor {
     return h;
   }
 
+  /**
+   * {@code values} in memory libtorch allocated. DJL's {@code create} wraps a Java direct buffer,
+   * whose address alignment varies from run to run, and the matrix kernels then take other code
+   * paths that round differently: the same seed gave different predictions, hence different
+   * trials, from one run to the next (measured, 2 of 3 runs of PredictorSearchCliTest). A clone
+   * lives in libtorch's own 64-byte-aligned memory.
+   */
+  private static NDArray aligned(NDManager m, float[] values, Shape shape) {
+    try (NDArray wrapped = m.create(values, shape)) {
+      return wrapped.duplicate();
+    }
+  }
+
   /** Fresh weights: Glorot-uniform layers, zero biases, from {@code rng}. */
   private List<NDArray> initialise(Rng rng) {
     int m = settings.members();
@@ -202,7 +215,7 @@ public final class MlpEnsemble implements Predictor {
       for (int i = 0; i < w.length; i++) {
         w[i] = (float) ((rng.nextDouble() * 2 - 1) * limit);
       }
-      p.add(weights.create(w, new Shape(m, in, out)));
+      p.add(aligned(weights, w, new Shape(m, in, out)));
       p.add(weights.zeros(new Shape(m, 1, out)));
       in = out;
     }

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,14 +148,15 @@ public final class TrainingEvaluator implements Evaluator {
                 epochs * trainLoader.batchesPerEpoch());
         String key = runKey("trial " + ctx.trialId(), arch, ctx.seed(), epochs, trainLoader);
         Run run = new Run(model, loop, key, ctx.checkpointDir(), epochs);
-        List<EpochMetrics> metrics = run.train(trainLoader, valLoader, ctx.trialId(), ctx.listener());
+        List<EpochMetrics> metrics = run.train(trainLoader, valLoader, ctx.trialId(), ctx.listener(), ctx::shouldPrune);
+        boolean pruned = metrics.size() < epochs;
         double finalVal = metrics.isEmpty() ? loop.evaluate(valLoader).accuracy() : metrics.get(metrics.size() - 1).valAccuracy();
         double testAcc = Double.NaN;
         if (settings.evalTest() && test != null) {
           testAcc = loop.evaluate(testLoader()).accuracy();
         }
         return new TrialResult(
-            TrialStatus.COMPLETE,
+            pruned ? TrialStatus.PRUNED : TrialStatus.COMPLETE,
             metrics,
             finalVal,
             testAcc,
@@ -213,13 +215,21 @@ public final class TrainingEvaluator implements Evaluator {
       this.epochs = epochs;
     }
 
-    /** All epochs' metrics: the restored ones (reported to the listener again first), then the new. */
-    List<EpochMetrics> train(BatchLoader train, BatchLoader val, long id, TrialListener listener) {
+    /**
+     * All epochs' metrics: the restored ones (reported to the listener again first), then the new;
+     * fewer than {@code epochs} when {@code prune} stopped the run (asked after every new epoch, and
+     * after the last restored one: the run before a crash may not have asked yet).
+     */
+    List<EpochMetrics> train(
+        BatchLoader train, BatchLoader val, long id, TrialListener listener, Predicate<EpochMetrics> prune) {
       List<EpochMetrics> all =
           new ArrayList<>(dir == null ? List.of() : Checkpoint.restore(dir, key, block, loop, manager));
       for (EpochMetrics m : all) {
         restoredSeconds += m.seconds();
         listener.onEpoch(id, m, epochs);
+      }
+      if (!all.isEmpty() && all.size() < epochs && prune.test(all.get(all.size() - 1))) {
+        return all;
       }
       loop.train(train, val, all.size() + 1, epochs, id, listener, m -> {
         all.add(m);
@@ -231,7 +241,7 @@ public final class TrainingEvaluator implements Evaluator {
             LOG.warn("no checkpoint after epoch {}: {}", m.epoch(), e.getMessage());
           }
         }
-      });
+      }, prune);
       return all;
     }
   }
@@ -280,7 +290,7 @@ public final class TrainingEvaluator implements Evaluator {
       TrainingLoop loop =
           new TrainingLoop(block, model.getNDManager(), train.numClasses(), settings, e * trainLoader.batchesPerEpoch());
       Run run = new Run(model, loop, runKey("final training", arch, seed, e, trainLoader), checkpointDir, e);
-      List<EpochMetrics> metrics = run.train(trainLoader, null, 0, listener);
+      List<EpochMetrics> metrics = run.train(trainLoader, null, 0, listener, m -> false);
       TrainingLoop.LossAccuracy testMetrics =
           test == null ? new TrainingLoop.LossAccuracy(Double.NaN, Double.NaN) : loop.evaluate(testLoader());
       double trainAcc = metrics.isEmpty() ? Double.NaN : metrics.get(metrics.size() - 1).trainAccuracy();

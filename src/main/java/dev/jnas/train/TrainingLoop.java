@@ -17,6 +17,7 @@ import dev.jnas.evaluate.TrialListener;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Map;
 
 /**
@@ -134,20 +135,21 @@ final class TrainingLoop {
     return n;
   }
 
-  /** {@link #train(BatchLoader, BatchLoader, int, int, long, TrialListener, EpochEnd)} from epoch 1. */
+  /** {@link #train(BatchLoader, BatchLoader, int, int, long, TrialListener, EpochEnd, Predicate)} from epoch 1. */
   List<EpochMetrics> train(
       BatchLoader train, BatchLoader val, int epochs, long trialId, TrialListener listener) {
-    return train(train, val, 1, epochs, trialId, listener, null);
+    return train(train, val, 1, epochs, trialId, listener, null, m -> false);
   }
 
   /**
    * Trains epochs {@code first..epochs} (numbered from 1; {@code first > 1} continues a run whose
    * state was restored); after each, measures {@code val} (when not null), hands the metrics to
-   * {@code end} (when not null) and reports to the listener. Throws {@link DivergedException} on a
-   * NaN/Inf loss.
+   * {@code end} (when not null), reports to the listener, and stops early when {@code stop} says so
+   * (early stopping). Throws {@link DivergedException} on a NaN/Inf loss.
    */
   List<EpochMetrics> train(
-      BatchLoader train, BatchLoader val, int first, int epochs, long trialId, TrialListener listener, EpochEnd end) {
+      BatchLoader train, BatchLoader val, int first, int epochs, long trialId, TrialListener listener, EpochEnd end,
+      Predicate<EpochMetrics> stop) {
     List<EpochMetrics> metrics = new ArrayList<>();
     boolean gradModeBefore = JniUtils.isGradMode();
     try {
@@ -192,6 +194,9 @@ final class TrainingLoop {
           end.accept(m);
         }
         listener.onEpoch(trialId, m, epochs);
+        if (stop.test(m)) {
+          break;
+        }
       }
     } finally {
       JniUtils.setGradMode(gradModeBefore);

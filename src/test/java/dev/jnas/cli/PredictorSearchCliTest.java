@@ -39,11 +39,15 @@ class PredictorSearchCliTest {
     Path part = dir.resolve("part");
     assertThat(CliRunner.run("search", "-c", config(strategy, 35).toString(), "-o", part.toString(), "--quiet").exitCode())
         .isZero();
+    JsonNode before = trials(part);
     var more = CliRunner.run("resume", part.toString(), "--quiet", "--extend", "trials=25");
     assertThat(more.exitCode()).as(more.err()).isZero();
     JsonNode a = trials(whole);
     JsonNode b = trials(part);
     assertThat(b).hasSize(60);
+    for (int i = 0; i < 35; i++) {
+      assertThat(before.get(i).path("architecture")).as("before resume, trial %d", i).isEqualTo(a.get(i).path("architecture"));
+    }
     for (int i = 0; i < 60; i++) {
       assertThat(b.get(i).path("architecture")).as("trial %d", i).isEqualTo(a.get(i).path("architecture"));
     }

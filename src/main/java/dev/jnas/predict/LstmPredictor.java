@@ -1,5 +1,7 @@
 package dev.jnas.predict;
 
+import static dev.jnas.predict.AlignedArrays.aligned;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -139,7 +141,7 @@ public final class LstmPredictor implements Predictor {
       for (int i = 0; i < values.length; i++) {
         values[i] = (float) ((rng.nextDouble() * 2 - 1) * INIT_RANGE);
       }
-      return m.create(values, shape).toType(type, false);
+      return aligned(m, values, shape);
     };
   }
 
@@ -174,7 +176,7 @@ public final class LstmPredictor implements Predictor {
             }
           }
           int[] r = rows.stream().mapToInt(Integer::intValue).toArray();
-          out.add(new Group(length, r, m.create(oneHot, new Shape((long) rows.size() * length, v))));
+          out.add(new Group(length, r, aligned(m, oneHot, new Shape((long) rows.size() * length, v))));
         });
     return out;
   }
@@ -207,7 +209,7 @@ public final class LstmPredictor implements Predictor {
         for (int k = 0; k < t.length; k++) {
           t[k] = (float) scaled(targets[g.rows()[k]]);
         }
-        y.add(fitScope.create(t));
+        y.add(aligned(fitScope, t, new Shape(t.length)));
       }
       for (int m = 0; m < ensemble.size(); m++) {
         int share = 0;
@@ -220,7 +222,7 @@ public final class LstmPredictor implements Predictor {
           for (int k = 0; k < wk.length; k++) {
             wk[k] = fold[g.rows()[k]] == m ? 0f : 1f / Math.max(1, share);
           }
-          w.add(fitScope.create(wk));
+          w.add(aligned(fitScope, wk, new Shape(wk.length)));
         }
         weights.add(w);
       }

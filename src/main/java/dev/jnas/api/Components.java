@@ -2,6 +2,7 @@ package dev.jnas.api;
 
 import dev.jnas.evaluate.Evaluator;
 import dev.jnas.experiment.FinalTrainer;
+import dev.jnas.experiment.FinalTuner;
 import dev.jnas.experiment.OneShotRunner;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.strategy.Strategy;
@@ -15,6 +16,7 @@ import dev.jnas.util.NasException;
  * @param defaultEpochs epochs per trial when the budget does not say
  * @param usesEngine whether the parts run libtorch (provenance then records its version)
  * @param oneShot the supernet search that replaces the trial loop (one-shot strategies), or null
+ * @param tuner the closing hyperparameter search before the final retraining ({@code final.tune}), or null
  */
 record Components(
     SearchSpace space,
@@ -23,13 +25,14 @@ record Components(
     FinalTrainer finalTrainer,
     int defaultEpochs,
     boolean usesEngine,
-    OneShotRunner oneShot)
+    OneShotRunner oneShot,
+    FinalTuner tuner)
     implements AutoCloseable {
 
   Components(
       SearchSpace space, Strategy strategy, Evaluator evaluator, FinalTrainer finalTrainer, int defaultEpochs,
       boolean usesEngine) {
-    this(space, strategy, evaluator, finalTrainer, defaultEpochs, usesEngine, null);
+    this(space, strategy, evaluator, finalTrainer, defaultEpochs, usesEngine, null, null);
   }
 
   @Override

@@ -55,6 +55,9 @@ final class Evaluators {
   static Components create(ExperimentConfig config, Given given) {
     JsonNode cfg = config.evaluator();
     String type = cfg.path("type").asText("");
+    if (!type.equals("training") && config.finalTraining() != null && config.finalTraining().tune() != null) {
+      throw ConfigException.invalid("final.tune", "trains networks: it needs evaluator type training");
+    }
     return switch (type) {
       case "tabular" -> {
         refuseOneShot(config, given, "tabular");

@@ -9,6 +9,7 @@ import dev.jnas.experiment.ExperimentConfig;
 import dev.jnas.experiment.ExperimentListener;
 import dev.jnas.experiment.ExperimentRunner;
 import dev.jnas.experiment.FinalTrainer;
+import dev.jnas.experiment.FinalTuner;
 import dev.jnas.experiment.RunSettings;
 import dev.jnas.experiment.TrialLedger;
 import dev.jnas.experiment.pruning.Pruner;
@@ -82,6 +83,9 @@ public final class Experiment implements AutoCloseable {
       }
     }
   }
+
+  /** The folder, inside the experiment's, of the {@code final.tune} trials (an experiment of their own). */
+  public static final String TUNE_FOLDER = "tune";
 
   private final Path dir;
   private ExperimentConfig config;
@@ -332,17 +336,30 @@ public final class Experiment implements AutoCloseable {
     }
     writeBestArchitecture(best.get());
     FinalTrainer.FinalModel finalModel = null;
+    FinalTuner.Tuned tuned = null;
     var f = config.finalTraining();
     boolean retrain = parts.finalTrainer() != null && (f == null || f.retrain() == null || f.retrain());
     if (retrain) {
       int epochs = f != null && f.epochs() != null ? f.epochs() : Math.max(1, epochsPerTrial());
       Architecture arch = parts.space().decode(best.get().architecture());
       store.setStatus(Status.RETRAINING.name());
+      FinalTrainer trainer = parts.finalTrainer();
+      if (parts.tuner() != null) {
+        // NAS-RL's closing search over the training hyperparameters of the best architecture
+        tuned = parts.tuner().tune(arch, dir.resolve(TUNE_FOLDER), listener);
+        trainer = tuned.trainer();
+      }
       finalModel =
-          parts.finalTrainer().train(
-              arch, best.get().seed(), epochs, dir.resolve("best"), dir.resolve("checkpoints").resolve("final"), listener);
+          trainer.train(arch, best.get().seed(), epochs, dir.resolve("best"), dir.resolve("checkpoints").resolve("final"), listener);
     }
     ObjectNode summary = summary(trials, best.get(), finalModel, (System.nanoTime() - t0) / 1e9);
+    if (tuned != null) {
+      ObjectNode t = summary.putObject("tune");
+      t.put("folder", TUNE_FOLDER);
+      t.put("trials", tuned.trials());
+      t.put("best", tuned.setting());
+      t.put("reward", tuned.reward());
+    }
     if (firstStep.atMillis > 0) {
       // start-up cost as a user sees it: from the JVM's start to the first trained batch
       summary.put("first_step_seconds", (firstStep.atMillis - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3);

@@ -178,7 +178,7 @@ public final class ExperimentBuilder {
 
   /** Whether and how long to retrain the best architecture on all training data (training evaluator). */
   public ExperimentBuilder finalTraining(boolean retrain, int epochs) {
-    this.finalTraining = new ExperimentConfig.FinalTraining(retrain, epochs);
+    this.finalTraining = new ExperimentConfig.FinalTraining(retrain, epochs, null);
     return this;
   }
 

@@ -1,6 +1,7 @@
 package dev.jnas.api;
 
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.data.DatasetConfig;
 import dev.jnas.data.ImageDataset;
@@ -10,12 +11,16 @@ import dev.jnas.evaluate.TrialListener;
 import dev.jnas.experiment.ExperimentConfig;
 import dev.jnas.experiment.ExperimentListener;
 import dev.jnas.experiment.FinalTrainer;
+import dev.jnas.experiment.FinalTuner;
 import dev.jnas.experiment.OneShotRunner;
 import dev.jnas.model.ModelBuilder;
 import dev.jnas.oneshot.LatencyTable;
 import dev.jnas.oneshot.OneShotStrategy;
 import dev.jnas.oneshot.SupernetSearch;
+import dev.jnas.space.HyperparameterSpace;
 import dev.jnas.space.SearchSpace;
+import dev.jnas.train.HyperparameterEvaluator;
+import dev.jnas.train.HyperparameterSettings;
 import dev.jnas.train.SpaceSpec;
 import dev.jnas.train.TrainedModel;
 import dev.jnas.train.TrainingEvaluator;
@@ -40,7 +45,16 @@ final class Training {
     DatasetConfig datasetConfig =
         Evaluators.read(evaluatorNode.deepCopy().without(List.of("type", "training")), DatasetConfig.class);
     SearchSpace space = Evaluators.space(config, given);
-    ModelBuilder builder = Evaluators.model(config, space, given);
+    // a hyperparameter search trains one architecture of another space: that space's network
+    HyperparameterSpace hp = space instanceof HyperparameterSpace h ? h : null;
+    if (hp != null && hp.architecture().isEmpty()) {
+      throw dev.jnas.util.ConfigException.invalid(
+          "space.params.architecture", "is missing: a hyperparameter search with a training evaluator trains one"
+              + " architecture, {space: <its space>, string: <its canonical string>}");
+    }
+    SearchSpace netSpace = hp != null ? hp.architecture().get().space() : space;
+    JsonNode netSection = hp != null ? hp.architecture().get().section() : config.space();
+    ModelBuilder builder = Evaluators.model(config, netSpace, given);
     // relative paths start in the config file's folder
     TrainTestData data = Datasets.load(datasetConfig, config.baseDir() == null ? null : Path.of(config.baseDir()));
     ImageDataset images = data.train();
@@ -51,25 +65,51 @@ final class Training {
     }
     TrainingSettings settings = t.training() == null ? TrainingSettings.DEFAULTS : t.training();
     TrainingEvaluator evaluator =
-        new TrainingEvaluator(builder, data.train(), data.test(), settings, new SpaceSpec(space, config.space(), config.model()));
+        new TrainingEvaluator(builder, data.train(), data.test(), settings, new SpaceSpec(netSpace, netSection, config.model()));
+    HyperparameterEvaluator hpEvaluator = null;
+    if (hp != null) {
+      try {
+        HyperparameterSettings.check(hp, settings);
+      } catch (dev.jnas.util.ConfigException e) {
+        throw e.under("space.params");
+      }
+      hpEvaluator = new HyperparameterEvaluator(hp, evaluator);
+    }
     var strategy = Evaluators.strategy(config, space, given);
+    HyperparameterEvaluator hpe = hpEvaluator;
     FinalTrainer finalTrainer =
         (arch, seed, epochs, dir, checkpoints, listener) -> {
-          TrainedModel m = evaluator.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener));
-          List<String> files;
-          try (Stream<Path> s = Files.list(dir)) {
-            files = s.map(p -> dir.getFileName() + "/" + p.getFileName()).sorted().toList();
-          } catch (IOException e) {
-            files = List.of();
-          }
-          return new FinalTrainer.FinalModel(
-              m.testAccuracy(), m.trainAccuracy(), epochs, m.wallSeconds(), m.params(), m.flops(), files);
+          TrainedModel m = hpe != null
+              ? hpe.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener))
+              : evaluator.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener));
+          return finalModel(m, epochs, dir);
         };
     OneShotRunner oneShot = null;
     if (strategy instanceof OneShotStrategy os) {
       oneShot = oneShot(config, space, os, evaluator, settings);
     }
-    return new Components(space, strategy, evaluator, finalTrainer, settings.epochs(), true, oneShot);
+    FinalTuner tuner = null;
+    if (config.finalTraining() != null && config.finalTraining().tune() != null) {
+      if (hp != null) {
+        throw dev.jnas.util.ConfigException.invalid(
+            "final.tune", "tunes the best architecture of an architecture search; this search is itself a hyperparameter search");
+      }
+      tuner = Tuning.create(config, netSpace, netSection, evaluator);
+    }
+    return new Components(
+        space, strategy, hpEvaluator != null ? hpEvaluator : evaluator, finalTrainer, settings.epochs(), true, oneShot, tuner);
+  }
+
+  /** What {@link FinalTrainer} reports of a trained model saved in {@code dir}. */
+  static FinalTrainer.FinalModel finalModel(TrainedModel m, int epochs, Path dir) {
+    List<String> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.map(p -> dir.getFileName() + "/" + p.getFileName()).sorted().toList();
+    } catch (IOException e) {
+      files = List.of();
+    }
+    return new FinalTrainer.FinalModel(
+        m.testAccuracy(), m.trainAccuracy(), epochs, m.wallSeconds(), m.params(), m.flops(), files);
   }
 
   /** The supernet search of a one-shot strategy; checks that the space has a supernet. */
@@ -109,7 +149,7 @@ final class Training {
     return new SupernetSearch(space, params, evaluator.searchTrainData(), evaluator.searchValData(), settings, table);
   }
 
-  private static TrialListener forward(ExperimentListener l) {
+  static TrialListener forward(ExperimentListener l) {
     return new TrialListener() {
       @Override
       public void onEpoch(long trialId, dev.jnas.evaluate.EpochMetrics metrics, int totalEpochs) {

@@ -72,6 +72,11 @@ final class RunOutput {
       out.printf(Locale.ROOT, "first training step %.1f s after start%n", s.path("first_step_seconds").asDouble());
     }
     out.println("best architecture: " + best.path("architecture").asText());
+    JsonNode tune = s.path("tune");
+    if (!tune.isMissingNode()) {
+      out.printf(Locale.ROOT, "tuned on %d settings (%s/): best %s, reward %.4f%n",
+          tune.path("trials").asInt(), tune.path("folder").asText(), tune.path("best").asText(), tune.path("reward").asDouble());
+    }
     JsonNode fin = s.path("final");
     if (!fin.isMissingNode()) {
       out.printf(Locale.ROOT, "best retrained on the full training set for %d epochs (%.1f s): test accuracy %.4f%n",

@@ -16,6 +16,7 @@ import dev.jnas.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -70,9 +71,15 @@ public record ExperimentConfig(
   /**
    * @param retrain retrain the best architecture on all training data and report test accuracy
    * @param epochs epochs of that retraining
+   * @param tune a hyperparameter search on the best architecture before the retraining (see
+   *     {@link FinalTuner}): {@code {parameters: {...}, strategy: grid, trials, epochs, quantiles}}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record FinalTraining(@JsonProperty("retrain") Boolean retrain, @JsonProperty("epochs") Integer epochs) {}
+  public record FinalTraining(
+      @JsonProperty("retrain") Boolean retrain, @JsonProperty("epochs") Integer epochs, @JsonProperty("tune") JsonNode tune) {
+    /** The fields {@code final.tune} may hold. */
+    public static final java.util.List<String> TUNE_FIELDS = java.util.List.of("parameters", "strategy", "trials", "epochs", "quantiles");
+  }
 
   public long seedOrDefault() {
     return seed == null ? 0L : seed;
@@ -189,8 +196,37 @@ public record ExperimentConfig(
         && (finalTraining.epochs() < 1 || finalTraining.epochs() > MAX_EPOCHS)) {
       throw ConfigException.invalid("final.epochs", "must be in 1.." + MAX_EPOCHS + ", got " + finalTraining.epochs());
     }
+    if (finalTraining != null && finalTraining.tune() != null) {
+      validateTune(finalTraining);
+    }
     validateEarlyStopping(oneShot);
     return this;
+  }
+
+  /** The shape of {@code final.tune}; its parameters and strategy are checked when the evaluator is built. */
+  private static void validateTune(FinalTraining f) {
+    JsonNode t = f.tune();
+    if (!t.isObject() || !t.path("parameters").isObject()) {
+      throw ConfigException.invalid(
+          "final.tune", "must be a mapping with 'parameters' (a hyperparameter space, e.g. {learning_rate: [0.1, 0.05],"
+              + " weight_decay: [5.0e-4, 1.0e-4], schedule: [cosine, step]}) and optionally strategy, trials, epochs, quantiles");
+    }
+    for (var it = t.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!FinalTraining.TUNE_FIELDS.contains(k)) {
+        throw ConfigException.unknownField("final.tune." + k, FinalTraining.TUNE_FIELDS);
+      }
+    }
+    for (String k : List.of("trials", "epochs")) {
+      JsonNode v = t.get(k);
+      int max = k.equals("trials") ? 100_000 : MAX_EPOCHS;
+      if (v != null && (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1 || v.asInt() > max)) {
+        throw ConfigException.invalid("final.tune." + k, "must be an integer in 1.." + max + ", got " + v);
+      }
+    }
+    if (Boolean.FALSE.equals(f.retrain())) {
+      throw ConfigException.invalid("final.tune", "tunes the final retraining, but final.retrain is false");
+    }
   }
 
   /**

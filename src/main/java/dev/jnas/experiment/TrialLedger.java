@@ -93,7 +93,8 @@ public final class TrialLedger {
 
   /** Tells the strategy {@code result} of an asked trial and records the finished trial. */
   public TrialRecord finish(TrialRecord trial, Architecture arch, TrialResult result) {
-    strategy.tell(arch, result.toldReward());
+    strategy.tell(
+        arch, result.toldReward(), result.wallSeconds());
     seq++;
     TrialRecord f = trial.finish(result, System.currentTimeMillis(), seq);
     store.recordFinished(f, dueSnapshot());
@@ -183,7 +184,10 @@ public final class TrialLedger {
       } else {
         TrialRecord t = tells.get(e);
         TrialResult r = t.result();
-        strategy.tell(space.decode(t.architecture()), r != null ? r.toldReward() : OptionalDouble.empty());
+        strategy.tell(
+            space.decode(t.architecture()),
+            r != null ? r.toldReward() : OptionalDouble.empty(),
+            r != null ? r.wallSeconds() : Double.NaN);
       }
     }
   }

@@ -90,11 +90,7 @@ final class SupernetTrainer implements AutoCloseable {
         ownerCandidate[i] = o[1];
       }
       sgd = new Sgd(trainable, names, settings.momentum(), settings.nesterov(), settings.weightDecay(), manager);
-      float lr = (float) settings.learningRate();
-      learningRate =
-          settings.cosine() && totalSteps > 1
-              ? Tracker.cosine().setBaseValue(lr).optFinalValue(0f).setMaxUpdates(totalSteps).build()
-              : Tracker.fixed(lr);
+      learningRate = settings.learningRates(totalSteps);
     } catch (RuntimeException e) {
       model.close();
       throw e;

@@ -81,10 +81,10 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   public PredictorSearch(SearchSpace space, JsonNode params, long seed) {
     StrategyParams<Given> p = StrategyParams.bind(NAME, params, Given.class);
     Given g = p.values();
-    this.initial = p.integer("initial", g.initial(), 10, 2, 1_000_000);
+    this.initial = p.integer("initial", g.initial(), 20, 2, 1_000_000);
     this.batch = p.integer("batch", g.batch(), 10, 1, 100_000);
     this.candidates = p.integer("candidates", g.candidates(), 1000, 0, 1_000_000);
-    this.mutateTop = p.integer("mutate_top", g.mutateTop(), 10, 0, 100_000);
+    this.mutateTop = p.integer("mutate_top", g.mutateTop(), 3, 0, 100_000);
     this.acquisition = p.choice("acquisition", g.acquisition(), "its", ACQUISITIONS);
     this.kappa = p.number("kappa", g.kappa(), 0.5, 0, 100);
     this.target = p.choice("target", g.target(), "raw", List.of("raw", "rank"));
@@ -93,7 +93,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
             p.integer("members", g.members(), 5, 1, 100),
             p.integer("hidden", g.hidden(), 64, 1, 4096),
             2,
-            p.integer("steps", g.steps(), 300, 1, 100_000),
+            p.integer("steps", g.steps(), 150, 1, 100_000),
             p.number("learning_rate", g.learningRate(), 0.01, 1e-6, 10));
     this.params = p.resolved();
     this.space = space;
@@ -306,15 +306,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     ObjectNode s = Json.MAPPER.createObjectNode();
     s.put("strategy", NAME);
     s.set("params", params.deepCopy());
-    ArrayNode evaluated = s.putArray("seen");
-    seen.forEach((k, v) -> {
-      ObjectNode e = evaluated.addObject().put("arch", k);
-      if (v.isNaN()) {
-        e.putNull("reward");
-      } else {
-        e.put("reward", v);
-      }
-    });
+    StrategyParams.putRewards(s, "seen", seen);
     ArrayNode o = s.putArray("outstanding");
     outstanding.forEach(o::add);
     ArrayNode q = s.putArray("queue");
@@ -328,11 +320,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   @Override
   public void restore(ObjectNode snapshot) {
     StrategyParams.checkSnapshot(NAME, params, snapshot);
-    Map<String, Double> s = new LinkedHashMap<>();
-    for (JsonNode e : StrategyParams.field(snapshot, "seen")) {
-      String arch = space.encode(space.decode(e.path("arch").asText()));
-      s.put(arch, e.path("reward").isNumber() ? e.path("reward").doubleValue() : Double.NaN);
-    }
+    Map<String, Double> s = StrategyParams.rewards(snapshot, "seen", space);
     List<String> o = new ArrayList<>();
     for (JsonNode a : StrategyParams.field(snapshot, "outstanding")) {
       o.add(space.encode(space.decode(a.asText())));

@@ -308,11 +308,20 @@ public abstract class AbstractSearchSpace implements SearchSpace {
 
   protected static String labels(Decision d) {
     List<String> l = new ArrayList<>();
-    for (int i = 0; i < d.cardinality(); i++) {
+    int n = d.cardinality();
+    // a quantile grid has a thousand options: its ends tell the range
+    for (int i = 0; i < n; i++) {
+      if (n > MAX_LISTED_LABELS && i == MAX_LISTED_LABELS / 2) {
+        l.add("...");
+        i = n - MAX_LISTED_LABELS / 2;
+      }
       l.add(d.label(i));
     }
-    return String.join(", ", l);
+    return String.join(", ", l) + (n > MAX_LISTED_LABELS ? " (" + n + " options)" : "");
   }
+
+  /** Most option labels an error message lists in full. */
+  private static final int MAX_LISTED_LABELS = 20;
 
   @Override
   public ObjectNode toJson(Architecture arch) {

@@ -37,10 +37,10 @@ import java.util.stream.Stream;
  * equal architectures. The canonical string lists the active decisions in declaration order,
  * {@code depth=2,optimizer=adam}; decoding fills in the inactive ones.
  */
-public final class DeclarativeSpace extends AbstractSearchSpace {
+public final class DeclarativeSpace extends AbstractSearchSpace implements ConditionalSpace {
   public static final String NAME = "declarative";
   private static final String COMPONENT = "search space " + NAME;
-  private static final Pattern DECISION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+  private static final Pattern DECISION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
   /** What {@code params} binds to. */
   record Settings(List<DecisionSettings> decisions) {}
@@ -62,8 +62,8 @@ public final class DeclarativeSpace extends AbstractSearchSpace {
   private final Map<String, Integer> index = new HashMap<>();
   private final BigInteger size;
 
-  private DeclarativeSpace(List<Decision> decisions, List<List<Condition>> conditions) {
-    super(NAME, decisions);
+  private DeclarativeSpace(String name, List<Decision> decisions, List<List<Condition>> conditions) {
+    super(name, decisions);
     this.conditions = conditions;
     for (int i = 0; i < decisions.size(); i++) {
       index.put(decisions.get(i).name(), i);
@@ -90,6 +90,11 @@ public final class DeclarativeSpace extends AbstractSearchSpace {
    * @throws BadInputException naming the decision (and option) that is wrong
    */
   public static DeclarativeSpace fromParams(JsonNode params) {
+    return fromParams(NAME, params);
+  }
+
+  /** {@link #fromParams(JsonNode)} for a space registered under another name ({@link HyperparameterSpace}). */
+  static DeclarativeSpace fromParams(String spaceName, JsonNode params) {
     Settings s = Params.bind(COMPONENT, params, Settings.class);
     if (s.decisions() == null || s.decisions().isEmpty()) {
       throw new BadInputException(
@@ -106,7 +111,7 @@ public final class DeclarativeSpace extends AbstractSearchSpace {
       }
       if (!DECISION_NAME.matcher(d.name()).matches()) {
         throw new BadInputException(
-            where + ": name '" + d.name() + "' may hold only letters, digits, '_' and '-', and must start with a letter or '_'");
+            where + ": name '" + d.name() + "' may hold only letters, digits, '_', '-' and '.', and must start with a letter or '_'");
       }
       Integer before = names.putIfAbsent(d.name(), i);
       if (before != null) {
@@ -127,7 +132,7 @@ public final class DeclarativeSpace extends AbstractSearchSpace {
       }
       conditions.add(List.copyOf(cs));
     }
-    return new DeclarativeSpace(decisions, List.copyOf(conditions));
+    return new DeclarativeSpace(spaceName, decisions, List.copyOf(conditions));
   }
 
   private static String decisionWhere(String name) {
@@ -281,6 +286,11 @@ public final class DeclarativeSpace extends AbstractSearchSpace {
   }
 
   @Override
+  public boolean gates(int decision) {
+    return read[decision];
+  }
+
+  @Override
   public boolean isActive(Architecture arch, int decision) {
     return conditions.get(decision).isEmpty() || active(arch.choices())[decision];
   }
@@ -296,7 +306,7 @@ public final class DeclarativeSpace extends AbstractSearchSpace {
         changed = true;
       }
     }
-    return changed ? new Architecture(NAME, c) : arch;
+    return changed ? new Architecture(name(), c) : arch;
   }
 
   /** The condition of decision i in words, e.g. {@code optimizer is sgd}. */
@@ -385,7 +395,7 @@ public final class DeclarativeSpace extends AbstractSearchSpace {
   @Override
   public Stream<Architecture> enumerate() {
     if (!isEnumerable()) {
-      throw new UnsupportedOperationException("space " + NAME + " has " + size() + " architectures; too many to enumerate");
+      throw new UnsupportedOperationException("space " + name() + " has " + size() + " architectures; too many to enumerate");
     }
     return odometer(
         c -> {
@@ -421,7 +431,7 @@ public final class DeclarativeSpace extends AbstractSearchSpace {
   @Override
   public Architecture decode(String text) {
     if (text == null || text.isBlank()) {
-      throw new BadInputException("empty architecture string for space " + NAME);
+      throw new BadInputException("empty architecture string for space " + name());
     }
     String s = text.trim();
     int[] c = new int[decisions().size()];
@@ -465,7 +475,7 @@ public final class DeclarativeSpace extends AbstractSearchSpace {
         throw new BadInputException("'" + s + "' lacks decision '" + decisions().get(i).name() + "'");
       }
     }
-    return checked(new Architecture(NAME, c), s);
+    return checked(new Architecture(name(), c), s);
   }
 
   @Override

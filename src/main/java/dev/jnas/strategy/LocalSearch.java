@@ -155,15 +155,7 @@ public final class LocalSearch implements Strategy {
     ObjectNode s = Json.MAPPER.createObjectNode();
     s.put("strategy", NAME);
     s.set("params", params.deepCopy());
-    ArrayNode evaluated = s.putArray("seen");
-    seen.forEach((k, v) -> {
-      ObjectNode e = evaluated.addObject().put("arch", k);
-      if (v.isNaN()) {
-        e.putNull("reward");
-      } else {
-        e.put("reward", v);
-      }
-    });
+    StrategyParams.putRewards(s, "seen", seen);
     ArrayNode q = s.putArray("queue");
     queue.forEach(a -> q.add(space.encode(a)));
     ArrayNode o = s.putArray("outstanding");
@@ -186,11 +178,7 @@ public final class LocalSearch implements Strategy {
   @Override
   public void restore(ObjectNode snapshot) {
     StrategyParams.checkSnapshot(NAME, params, snapshot);
-    Map<String, Double> s = new LinkedHashMap<>();
-    for (JsonNode e : StrategyParams.field(snapshot, "seen")) {
-      String arch = space.encode(space.decode(e.path("arch").asText()));
-      s.put(arch, e.path("reward").isNumber() ? e.path("reward").doubleValue() : Double.NaN);
-    }
+    Map<String, Double> s = StrategyParams.rewards(snapshot, "seen", space);
     List<Architecture> q = new ArrayList<>();
     for (JsonNode a : StrategyParams.field(snapshot, "queue")) {
       q.add(space.decode(a.asText()));

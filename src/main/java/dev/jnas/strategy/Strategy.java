@@ -40,6 +40,15 @@ public interface Strategy {
   /** The reward of an asked architecture; empty when its trial failed. */
   void tell(Architecture arch, OptionalDouble reward);
 
+  /**
+   * {@link #tell(Architecture, OptionalDouble)} with the seconds the trial took (NaN when
+   * unknown), for strategies that schedule by measured speed (SHADHO). The experiment calls this
+   * one, also when it replays stored trials on resume; the default ignores the time.
+   */
+  default void tell(Architecture arch, OptionalDouble reward, double seconds) {
+    tell(arch, reward);
+  }
+
   /** True when the strategy will never propose anything again (a finished grid). */
   default boolean isExhausted() {
     return false;

@@ -108,4 +108,30 @@ public final class StrategyParams<T> {
     }
     return v;
   }
+
+  /**
+   * Writes evaluated architectures' rewards (canonical string to reward, NaN for a failed trial)
+   * into {@code snapshot} as {@code name: [{arch, reward|null}, ...]}, in the map's order.
+   */
+  public static void putRewards(ObjectNode snapshot, String name, java.util.Map<String, Double> rewards) {
+    com.fasterxml.jackson.databind.node.ArrayNode a = snapshot.putArray(name);
+    rewards.forEach((k, v) -> {
+      ObjectNode e = a.addObject().put("arch", k);
+      if (v.isNaN()) {
+        e.putNull("reward");
+      } else {
+        e.put("reward", v);
+      }
+    });
+  }
+
+  /** Reads {@link #putRewards} output, each architecture re-encoded canonically by {@code space}. */
+  public static java.util.Map<String, Double> rewards(ObjectNode snapshot, String name, dev.jnas.space.SearchSpace space) {
+    java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+    for (JsonNode e : field(snapshot, name)) {
+      String arch = space.encode(space.decode(e.path("arch").asText()));
+      out.put(arch, e.path("reward").isNumber() ? e.path("reward").doubleValue() : Double.NaN);
+    }
+    return out;
+  }
 }

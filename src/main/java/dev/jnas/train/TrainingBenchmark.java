@@ -41,7 +41,7 @@ import java.util.Map;
 public final class TrainingBenchmark {
   /** lr 0.05, Nesterov momentum 0.9, weight decay 5e-4, constant rate, no augmentation. */
   static final TrainingSettings SETTINGS =
-      new TrainingSettings(1, 128, 0.05, 0.9, true, 5e-4, false, 0.0, false, 0.1, 0, 0L, RewardTransform.ACCURACY, false);
+      new TrainingSettings(1, 128, 0.05, 0.9, true, 5e-4, false, 0.0, false, 0.1, 0, 0L, RewardTransform.ACCURACY, false, null);
 
   /** The image shape a benchmark's synthetic data takes. */
   public enum DatasetShape {

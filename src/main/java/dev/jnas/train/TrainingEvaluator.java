@@ -90,6 +90,29 @@ public final class TrainingEvaluator implements Evaluator {
     this.searchVal = split.val();
   }
 
+  /** A copy with other settings on the same data and split (a hyperparameter trial's). */
+  private TrainingEvaluator(TrainingEvaluator o, TrainingSettings settings) {
+    this.builder = o.builder;
+    this.space = o.space;
+    this.train = o.train;
+    this.test = o.test;
+    this.settings = settings;
+    this.searchTrain = o.searchTrain;
+    this.searchVal = o.searchVal;
+  }
+
+  /**
+   * This evaluator with other training settings (learning rate, schedule, batch size...) on the
+   * same data and train/validation split, which {@code s} must keep.
+   */
+  public TrainingEvaluator withSettings(TrainingSettings s) {
+    if (s.valFraction() != settings.valFraction() || s.splitSeed() != settings.splitSeed()
+        || s.trainSubset() != settings.trainSubset()) {
+      throw new IllegalArgumentException("other settings must keep the split (val_fraction, split_seed, train_subset)");
+    }
+    return new TrainingEvaluator(this, s);
+  }
+
   public TrainingSettings settings() {
     return settings;
   }

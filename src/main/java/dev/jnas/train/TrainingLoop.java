@@ -103,11 +103,7 @@ final class TrainingLoop {
       }
     }
     sgd = new Sgd(trainable, trainableNames, settings.momentum(), settings.nesterov(), settings.weightDecay(), manager);
-    float lr = (float) settings.learningRate();
-    learningRate =
-        settings.cosine() && totalSteps > 1
-            ? Tracker.cosine().setBaseValue(lr).optFinalValue(0f).setMaxUpdates(totalSteps).build()
-            : Tracker.fixed(lr);
+    learningRate = settings.learningRates(totalSteps);
   }
 
   /** Reports the phases of every following training step to {@code timer} (null: stop). */

@@ -37,4 +37,26 @@ class TrainingSettingsTest {
     assertThatThrownBy(() -> Json.YAML.readValue("epoch: 3\n", TrainingSettings.class))
         .hasMessageContaining("epoch");
   }
+
+  @Test
+  void theScheduleIsCosineStepOrConstantAndTheOlderCosineFlagAgrees() throws Exception {
+    assertThat(Json.YAML.readValue("schedule: step\n", TrainingSettings.class).schedule()).isEqualTo(TrainingSettings.Schedule.STEP);
+    TrainingSettings constant = Json.YAML.readValue("cosine: false\n", TrainingSettings.class);
+    assertThat(constant.schedule()).isEqualTo(TrainingSettings.Schedule.CONSTANT);
+    assertThat(TrainingSettings.DEFAULTS.schedule()).isEqualTo(TrainingSettings.Schedule.COSINE);
+    assertThatThrownBy(() -> Json.YAML.readValue("schedule: linear\n", TrainingSettings.class))
+        .hasMessageContaining("training.schedule 'linear' is unknown (valid: cosine, step, constant)");
+    assertThatThrownBy(() -> Json.YAML.readValue("schedule: step\ncosine: true\n", TrainingSettings.class))
+        .hasMessageContaining("disagree");
+    TrainingSettings step = TrainingSettings.DEFAULTS.withLearningRate(0.1).withSchedule(TrainingSettings.Schedule.STEP);
+    assertThat(step.cosine()).isFalse();
+    assertThat(Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(step), TrainingSettings.class)).isEqualTo(step);
+    // divided by 10 after half and after three quarters of the 100 steps
+    var lr = step.learningRates(100);
+    assertThat(lr.getNewValue(10)).isCloseTo(0.1f, org.assertj.core.api.Assertions.within(1e-7f));
+    assertThat(lr.getNewValue(60)).isCloseTo(0.01f, org.assertj.core.api.Assertions.within(1e-7f));
+    assertThat(lr.getNewValue(90)).isCloseTo(0.001f, org.assertj.core.api.Assertions.within(1e-7f));
+    assertThat(TrainingSettings.DEFAULTS.withLearningRate(0.1).learningRates(100).getNewValue(100)).isCloseTo(0f,
+        org.assertj.core.api.Assertions.within(1e-6f));
+  }
 }

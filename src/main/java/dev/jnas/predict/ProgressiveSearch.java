@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * in2, op2) and (in2, op2, in1, op1), are one cell: the one whose first (input, op) pair is the
  * smaller is asked), in an order shuffled by the seed. Once every result of level b is told, a
  * surrogate predictor ({@code predictor: mlp}, PNAS's ensemble of 5 MLPs, {@link MlpEnsemble},
- * refitted from scratch; or {@code lstm}, {@link LstmPredictor}, whose later fits continue from its
- * weights, PNAS's fine-tuning) is fitted on all results so far; the K best cells of level b are grown by every possible
- * next block (mirror images again removed), the predictor scores all of them, and the K with the
- * highest mean prediction over the ensemble form level b+1; until cells have B blocks. The search
+ * refitted from scratch; or {@code lstm}, {@link LstmPredictor}, whose later fits continue from
+ * its weights, PNAS's fine-tuning) is fitted on all results so far; the K best cells of level b
+ * are grown by every possible next block (mirror images again removed), the predictor scores all
+ * of them, and the K with the highest mean prediction over the ensemble form level b+1; until
+ * cells have B blocks. The search
  * then ends ({@link #isExhausted()}): PNAS trains |level 1| + (B-1)·K cells, and a budget beyond
  * that is left unused (a larger K spends it the way PNAS would).
  *

@@ -96,6 +96,10 @@ final class ShowCommand implements Callable<Integer> {
         if (oneShot != null) {
           o.set("one_shot", oneShot);
         }
+        ArrayNode levels = pnasLevels(s);
+        if (levels != null) {
+          o.set("pnas_levels", levels);
+        }
         out.println(Json.MAPPER.writeValueAsString(o));
         return 0;
       }
@@ -135,9 +139,47 @@ final class ShowCommand implements Callable<Integer> {
               l.path("predicted_ms").asDouble(), l.path("measured_ms").asDouble());
         }
       }
+      ArrayNode levels = pnasLevels(s);
+      if (levels != null) {
+        out.println("pnas levels (Spearman rank correlation of the predictor, as PNAS's Table 1):");
+        out.println("  rho_fit: fitted after level b, on the trained cells of levels 1..b;"
+            + " rho_predicted: the predictions that chose level b's cells, before they were trained");
+        out.printf(Locale.ROOT, "%6s  %6s  %7s  %8s  %8s  %13s%n", "level", "cells", "trained", "best", "rho_fit", "rho_predicted");
+        for (JsonNode l : levels) {
+          out.printf(Locale.ROOT, "%6d  %6d  %7d  %8s  %8s  %13s%n", l.path("level").asInt(), l.path("cells").asInt(),
+              l.path("trained").asInt(), fmt(l.path("best")), fmt(l.path("rho_fit")), fmt(l.path("rho_predicted")));
+        }
+      }
       ExperimentRunner.best(trials).ifPresent(b -> out.println("best: trial " + b.id() + " " + b.architecture()));
       return 0;
     }
+  }
+
+  /** A PNAS search's levels from its strategy snapshot (without their trials), or null. */
+  private static ArrayNode pnasLevels(SqliteTrialStore s) {
+    try {
+      var snapshot = s.strategySnapshot();
+      if (snapshot.isEmpty()) {
+        return null;
+      }
+      JsonNode strategy = Json.MAPPER.readTree(snapshot.get()).path("strategy");
+      if (!strategy.path("strategy").asText().equals("pnas") || !strategy.path("levels").isArray()) {
+        return null;
+      }
+      ArrayNode out = Json.MAPPER.createArrayNode();
+      for (JsonNode l : strategy.path("levels")) {
+        ObjectNode copy = (ObjectNode) l.deepCopy();
+        copy.remove("trials");
+        out.add(copy);
+      }
+      return out;
+    } catch (java.io.IOException | RuntimeException e) {
+      return null; // show what can be shown; the trials above stand on their own
+    }
+  }
+
+  private static String fmt(JsonNode v) {
+    return v.isNumber() ? fmt(v.doubleValue()) : "-";
   }
 
   /** A one-shot search's record (the strategy snapshot: method, labels, every epoch), or null. */

@@ -28,6 +28,11 @@ public final class Supernets {
       return new ResNetScopeSupernet(s, inputShape, numClasses);
     }
     if (space instanceof CellSpace s) {
+      if (s.sharedCell()) {
+        throw new BadInputException(
+            "search space 'cell' with a shared cell (shared_cell or progressive) has no supernet: one-shot strategies"
+                + " search separate normal and reduction cells; leave out shared_cell and progressive");
+      }
       return new CellSupernet(s, inputShape, numClasses);
     }
     if (space instanceof NasRlMacroSpace s) {

@@ -1,5 +1,7 @@
 package dev.jnas.predict;
 
+import static dev.jnas.predict.AlignedArrays.aligned;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -188,19 +190,6 @@ public final class MlpEnsemble implements Predictor {
       }
     }
     return h;
-  }
-
-  /**
-   * {@code values} in memory libtorch allocated. DJL's {@code create} wraps a Java direct buffer,
-   * whose address alignment varies from run to run, and the matrix kernels then take other code
-   * paths that round differently: the same seed gave different predictions, hence different
-   * trials, from one run to the next (measured, 2 of 3 runs of PredictorSearchCliTest). A clone
-   * lives in libtorch's own 64-byte-aligned memory.
-   */
-  private static NDArray aligned(NDManager m, float[] values, Shape shape) {
-    try (NDArray wrapped = m.create(values, shape)) {
-      return wrapped.duplicate();
-    }
   }
 
   /** Fresh weights: Glorot-uniform layers, zero biases, from {@code rng}. */

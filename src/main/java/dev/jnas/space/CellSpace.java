@@ -3,8 +3,13 @@ package dev.jnas.space;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.util.BadInputException;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /**
  * The NASNet/ENAS/PNAS micro space: one normal and one reduction cell, each of {@code blocks}
@@ -25,10 +30,27 @@ import java.util.List;
  *
  * <p>Canonical string: {@code normal:<block>/<block>/...;reduce:<block>/...}, each block {@code
  * in1,op1,in2,op2}, e.g. {@code normal:0,sep_conv_3x3,1,identity/2,avg_pool_3x3,0,identity;reduce:...}.
+ *
+ * <p><b>Shared cell</b> ({@code shared_cell: true}, PNAS): one cell, {@code cell}, whose structure
+ * both the normal and the reduction cells take (the reduction cell runs its ops on the cell inputs
+ * with stride 2). Decisions {@code cell_b<b>_in1, ...}; string {@code cell:<block>/<block>/...}.
+ *
+ * <p><b>Progressive</b> ({@code progressive: true}, implies a shared cell): cells of 1 to {@code
+ * blocks} blocks, as PNAS trains them level by level. A first decision {@code blocks} (1..B) says
+ * how many blocks the cell has; block k's decisions are active only when {@code blocks > k} (an
+ * inactive one holds index 0, see {@link SearchSpace#canonical}). The string lists the cell's
+ * blocks, so their number is the count of {@code /}-separated blocks: {@code
+ * cell:0,sep_conv_3x3,1,identity} is a 1-block cell. Its neighbours and mutations change one
+ * block decision, drop the last block, or add one block (every possible block for neighbours):
+ * a jump of several blocks would switch on more combinations than a neighbourhood can list.
  */
 public final class CellSpace extends AbstractSearchSpace {
   public static final String NAME = "cell";
   public static final List<String> CELLS = List.of("normal", "reduce");
+  /** The one cell of a shared-cell space. */
+  public static final String SHARED_CELL = "cell";
+  /** The decision that says how many blocks a progressive cell has. */
+  public static final String BLOCKS = "blocks";
   /** Every op the model builder implements. */
   public static final List<String> KNOWN_OPS =
       List.of(
@@ -54,6 +76,12 @@ public final class CellSpace extends AbstractSearchSpace {
   private final int cellsPerStack;
   private final int filters;
   private final int stacks;
+  private final boolean shared;
+  private final boolean progressive;
+  /** The cells the string and the decisions name: normal and reduce, or the shared one. */
+  private final List<String> cellNames;
+  /** Index of the first block decision (1 after the progressive space's {@code blocks}). */
+  private final int first;
 
   public CellSpace() {
     this(DEFAULT_BLOCKS, ENAS_OPS, DEFAULT_CELLS_PER_STACK, DEFAULT_FILTERS, DEFAULT_STACKS);
@@ -63,7 +91,16 @@ public final class CellSpace extends AbstractSearchSpace {
    * @param ops the op names searched, each one of {@link #KNOWN_OPS}
    */
   public CellSpace(int blocks, List<String> ops, int cellsPerStack, int filters, int stacks) {
-    super(NAME, decisions(blocks, ops));
+    this(blocks, ops, cellsPerStack, filters, stacks, false, false);
+  }
+
+  /**
+   * @param sharedCell one cell structure for normal and reduction cells (PNAS)
+   * @param progressive cells of 1 to {@code blocks} blocks; needs {@code sharedCell}
+   */
+  public CellSpace(
+      int blocks, List<String> ops, int cellsPerStack, int filters, int stacks, boolean sharedCell, boolean progressive) {
+    super(NAME, decisions(blocks, ops, sharedCell, progressive));
     if (cellsPerStack < 1 || filters < 1 || stacks < 1) {
       throw new IllegalArgumentException("cell space needs cells_per_stack, filters, stacks >= 1");
     }
@@ -72,11 +109,18 @@ public final class CellSpace extends AbstractSearchSpace {
     this.cellsPerStack = cellsPerStack;
     this.filters = filters;
     this.stacks = stacks;
+    this.shared = sharedCell;
+    this.progressive = progressive;
+    this.cellNames = sharedCell ? List.of(SHARED_CELL) : CELLS;
+    this.first = progressive ? 1 : 0;
   }
 
-  private static List<Decision> decisions(int blocks, List<String> ops) {
+  private static List<Decision> decisions(int blocks, List<String> ops, boolean shared, boolean progressive) {
     if (blocks < 1 || ops.isEmpty()) {
       throw new IllegalArgumentException("cell space needs >= 1 block and >= 1 op");
+    }
+    if (progressive && !shared) {
+      throw new IllegalArgumentException("a progressive cell space has a shared cell");
     }
     for (String op : ops) {
       if (!KNOWN_OPS.contains(op)) {
@@ -84,17 +128,21 @@ public final class CellSpace extends AbstractSearchSpace {
       }
     }
     List<Decision> d = new ArrayList<>();
-    for (int cell = 0; cell < CELLS.size(); cell++) {
-      int first = cell * (blocks + 2); // the cell's node 0 (see the class comment on node ids)
+    if (progressive) {
+      d.add(new Decision.IntRange(BLOCKS, 1, blocks));
+    }
+    List<String> names = shared ? List.of(SHARED_CELL) : CELLS;
+    for (int cell = 0; cell < names.size(); cell++) {
+      int node0 = cell * (blocks + 2); // the cell's node 0 (see the class comment on node ids)
       for (int b = 0; b < blocks; b++) {
         List<Integer> candidates = new ArrayList<>();
         for (int n = 0; n < b + 2; n++) {
-          candidates.add(first + n);
+          candidates.add(node0 + n);
         }
-        String prefix = CELLS.get(cell) + "_b" + b + "_";
-        d.add(new Decision.InputChoice(prefix + "in1", first + b + 2, candidates));
+        String prefix = names.get(cell) + "_b" + b + "_";
+        d.add(new Decision.InputChoice(prefix + "in1", node0 + b + 2, candidates));
         d.add(new Decision.Categorical(prefix + "op1", ops));
-        d.add(new Decision.InputChoice(prefix + "in2", first + b + 2, candidates));
+        d.add(new Decision.InputChoice(prefix + "in2", node0 + b + 2, candidates));
         d.add(new Decision.Categorical(prefix + "op2", ops));
       }
     }
@@ -127,8 +175,14 @@ public final class CellSpace extends AbstractSearchSpace {
     return String.join(", ", l);
   }
 
+  /** The most blocks a cell has (every cell's count unless the space is progressive). */
   public int blocks() {
     return blocks;
+  }
+
+  /** How many blocks {@code arch}'s cells have. */
+  public int blocks(Architecture arch) {
+    return progressive ? arch.get(0) + 1 : blocks;
   }
 
   public List<String> ops() {
@@ -147,21 +201,202 @@ public final class CellSpace extends AbstractSearchSpace {
     return stacks;
   }
 
+  /** Whether the normal and reduction cells share one structure. */
+  public boolean sharedCell() {
+    return shared;
+  }
+
+  /** Whether cells have 1 to {@link #blocks()} blocks (the {@code blocks} decision). */
+  public boolean progressive() {
+    return progressive;
+  }
+
+  /** Index of decision {@code field} (0..3: in1, op1, in2, op2) of block {@code block} of cell {@code cell}. */
+  private int index(int cell, int block, int field) {
+    return first + (cell * blocks + block) * 4 + field;
+  }
+
   /** The normal cell's blocks. */
   public List<Block> normalCell(Architecture arch) {
     return cell(arch, 0);
   }
 
-  /** The reduction cell's blocks. */
+  /** The reduction cell's blocks (the normal cell's when the cell is shared). */
   public List<Block> reductionCell(Architecture arch) {
-    return cell(arch, 1);
+    return cell(arch, shared ? 0 : 1);
   }
 
   private List<Block> cell(Architecture arch, int cell) {
-    List<Block> out = new ArrayList<>(blocks);
-    int o = cell * blocks * 4;
-    for (int b = 0; b < blocks; b++, o += 4) {
+    int n = blocks(arch);
+    List<Block> out = new ArrayList<>(n);
+    for (int b = 0; b < n; b++) {
+      int o = index(cell, b, 0);
       out.add(new Block(arch.get(o), ops.get(arch.get(o + 1)), arch.get(o + 2), ops.get(arch.get(o + 3))));
+    }
+    return out;
+  }
+
+  /**
+   * The architecture of a progressive space whose cell is {@code cell} (1 to {@link #blocks()}
+   * blocks, inputs numbered within the cell, ops of this space).
+   *
+   * @throws IllegalArgumentException when the space is not progressive or a block does not fit it
+   */
+  public Architecture ofCell(List<Block> cell) {
+    if (!progressive) {
+      throw new IllegalArgumentException("ofCell needs a progressive cell space");
+    }
+    if (cell.isEmpty() || cell.size() > blocks) {
+      throw new IllegalArgumentException("a cell of this space has 1 to " + blocks + " blocks, got " + cell.size());
+    }
+    int[] c = new int[decisions().size()];
+    c[0] = cell.size() - 1;
+    for (int b = 0; b < cell.size(); b++) {
+      Block k = cell.get(b);
+      int o = index(0, b, 0);
+      c[o] = k.input1();
+      c[o + 1] = ops.indexOf(k.op1());
+      c[o + 2] = k.input2();
+      c[o + 3] = ops.indexOf(k.op2());
+    }
+    Architecture a = new Architecture(NAME, c);
+    Optional<String> v = violation(a);
+    if (v.isPresent()) {
+      throw new IllegalArgumentException("cell " + cell + ": " + v.get());
+    }
+    return a;
+  }
+
+  @Override
+  public boolean isActive(Architecture arch, int decision) {
+    return !progressive || decision < first || (decision - first) / 4 < blocks(arch);
+  }
+
+  @Override
+  public Architecture canonical(Architecture arch) {
+    if (!progressive || arch.size() != decisions().size()) {
+      return arch;
+    }
+    int[] c = arch.choices();
+    boolean changed = false;
+    for (int i = index(0, blocks(arch), 0); i < c.length; i++) {
+      changed |= c[i] != 0;
+      c[i] = 0;
+    }
+    return changed ? new Architecture(NAME, c) : arch;
+  }
+
+  @Override
+  public Optional<String> violation(Architecture arch) {
+    Optional<String> v = structuralViolation(arch);
+    if (v.isPresent() || !progressive) {
+      return v;
+    }
+    for (int i = index(0, blocks(arch), 0); i < arch.size(); i++) {
+      if (arch.get(i) != 0) {
+        return Optional.of(
+            "decision " + decisions().get(i).name() + " is inactive (the cell has " + blocks(arch)
+                + " blocks) but holds index " + arch.get(i) + "; an inactive decision holds index 0");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Exact for a progressive space: the sum over n of the n-block cells. */
+  @Override
+  public BigInteger size() {
+    if (!progressive) {
+      return super.size();
+    }
+    BigInteger total = BigInteger.ZERO;
+    BigInteger cells = BigInteger.ONE;
+    for (int n = 1; n <= blocks; n++) {
+      long choices = (long) (n + 1) * (n + 1) * ops.size() * ops.size(); // block n-1: n+1 inputs each
+      cells = cells.multiply(BigInteger.valueOf(choices));
+      total = total.add(cells);
+    }
+    return total;
+  }
+
+  @Override
+  public Architecture mutate(Architecture arch, RandomGenerator rng) {
+    if (!progressive) {
+      return super.mutate(arch, rng);
+    }
+    List<Integer> mutable = new ArrayList<>();
+    for (int i = 0; i < decisions().size(); i++) {
+      if (decisions().get(i).cardinality() > 1 && isActive(arch, i)) {
+        mutable.add(i);
+      }
+    }
+    int d = mutable.get(rng.nextInt(mutable.size()));
+    if (d == 0) {
+      int n = blocks(arch);
+      boolean grow = n == 1 || n < blocks && rng.nextInt(2) == 0;
+      if (!grow) {
+        return canonical(arch.with(0, n - 2));
+      }
+      Architecture a = arch.with(0, n);
+      for (int k = 0; k < 4; k++) {
+        int i = index(0, n, k);
+        a = a.with(i, rng.nextInt(decisions().get(i).cardinality()));
+      }
+      return a;
+    }
+    int card = decisions().get(d).cardinality();
+    return arch.with(d, (arch.get(d) + 1 + rng.nextInt(card - 1)) % card);
+  }
+
+  @Override
+  public List<Architecture> neighbours(Architecture arch) {
+    if (!progressive) {
+      return super.neighbours(arch);
+    }
+    Set<Architecture> out = new LinkedHashSet<>();
+    int n = blocks(arch);
+    if (n > 1) {
+      out.add(canonical(arch.with(0, n - 2)));
+    }
+    if (n < blocks) {
+      out.addAll(grown(arch));
+    }
+    for (int i = first; i < index(0, n, 0); i++) {
+      for (int v = 0; v < decisions().get(i).cardinality(); v++) {
+        if (v != arch.get(i)) {
+          out.add(arch.with(i, v));
+        }
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  /**
+   * {@code arch} with one more block, every possible one, in the order in1, op1, in2, op2 (the
+   * last varying fastest); PNAS's expansion of a progressive cell.
+   *
+   * @throws IllegalArgumentException when the space is not progressive or the cell is full
+   */
+  public List<Architecture> grown(Architecture arch) {
+    int n = blocks(arch);
+    if (!progressive || n >= blocks) {
+      throw new IllegalArgumentException("cannot grow a cell of " + n + " blocks in a space of at most " + blocks);
+    }
+    List<Architecture> out = new ArrayList<>();
+    int inputs = n + 2;
+    int[] c = arch.with(0, n).choices();
+    int o = index(0, n, 0);
+    for (int in1 = 0; in1 < inputs; in1++) {
+      for (int op1 = 0; op1 < ops.size(); op1++) {
+        for (int in2 = 0; in2 < inputs; in2++) {
+          for (int op2 = 0; op2 < ops.size(); op2++) {
+            c[o] = in1;
+            c[o + 1] = op1;
+            c[o + 2] = in2;
+            c[o + 3] = op2;
+            out.add(new Architecture(NAME, c));
+          }
+        }
+      }
     }
     return out;
   }
@@ -169,8 +404,8 @@ public final class CellSpace extends AbstractSearchSpace {
   @Override
   public String encode(Architecture arch) {
     StringBuilder sb = new StringBuilder();
-    for (int cell = 0; cell < CELLS.size(); cell++) {
-      sb.append(cell > 0 ? ";" : "").append(CELLS.get(cell)).append(':');
+    for (int cell = 0; cell < cellNames.size(); cell++) {
+      sb.append(cell > 0 ? ";" : "").append(cellNames.get(cell)).append(':');
       List<Block> bs = cell(arch, cell);
       for (int b = 0; b < bs.size(); b++) {
         Block k = bs.get(b);
@@ -182,6 +417,11 @@ public final class CellSpace extends AbstractSearchSpace {
     return sb.toString();
   }
 
+  /** What a string looks like in this space, for error messages. */
+  private String form() {
+    return shared ? SHARED_CELL + ":<blocks>" : "normal:<blocks>;reduce:<blocks>";
+  }
+
   @Override
   public Architecture decode(String text) {
     if (text == null || text.isBlank()) {
@@ -189,35 +429,42 @@ public final class CellSpace extends AbstractSearchSpace {
     }
     String s = text.trim();
     String[] cells = s.split(";", -1);
-    if (cells.length != CELLS.size()) {
+    if (cells.length != cellNames.size()) {
       throw new BadInputException(
-          NAME + " string '" + s + "' has " + cells.length
-              + " cells separated by ';', expected 2: normal:<blocks>;reduce:<blocks>");
+          NAME + " string '" + s + "' has " + cells.length + " cell" + (cells.length == 1 ? "" : "s")
+              + " separated by ';', expected " + cellNames.size() + ": " + form());
     }
     int[] c = new int[decisions().size()];
-    for (int cell = 0; cell < CELLS.size(); cell++) {
-      String name = CELLS.get(cell);
+    for (int cell = 0; cell < cellNames.size(); cell++) {
+      String name = cellNames.get(cell);
       String part = cells[cell];
       if (!part.startsWith(name + ":")) {
         throw new BadInputException(
             NAME + " cell " + (cell + 1) + " '" + part + "' must start with '" + name + ":'");
       }
       String[] bs = part.substring(name.length() + 1).split("/", -1);
-      if (bs.length != blocks) {
+      if (progressive && (bs.length < 1 || bs.length > blocks)) {
+        throw new BadInputException(
+            NAME + " " + name + " cell has " + bs.length + " blocks separated by '/', expected 1 to " + blocks);
+      }
+      if (!progressive && bs.length != blocks) {
         throw new BadInputException(
             NAME + " " + name + " cell has " + bs.length + " blocks separated by '/', expected " + blocks);
       }
-      for (int b = 0; b < blocks; b++) {
+      if (progressive) {
+        c[0] = bs.length - 1;
+      }
+      for (int b = 0; b < bs.length; b++) {
         String where = NAME + " " + name + " cell block " + b + " '" + bs[b] + "'";
         String[] f = bs[b].split(",", -1);
         if (f.length != 4) {
           throw new BadInputException(where + " has " + f.length + " fields, expected 4: input1,op1,input2,op2");
         }
-        int o = (cell * blocks + b) * 4;
         for (int k = 0; k < 4; k++) {
-          Decision d = decisions().get(o + k);
-          c[o + k] = indexOf(d, f[k]);
-          if (c[o + k] < 0) {
+          int o = index(cell, b, k);
+          Decision d = decisions().get(o);
+          c[o] = indexOf(d, f[k]);
+          if (c[o] < 0) {
             String what = k % 2 == 0 ? "input " + (k / 2 + 1) : "op " + (k / 2 + 1);
             throw new BadInputException(
                 where + ": " + what + " '" + f[k] + "' is not valid (valid: " + cellLabels(d) + ")");
@@ -228,13 +475,15 @@ public final class CellSpace extends AbstractSearchSpace {
     return checked(new Architecture(NAME, c), s);
   }
 
-  /** Decisions with inputs numbered within their cell, as in the string. */
+  /** Active decisions with inputs numbered within their cell, as in the string. */
   @Override
   public ObjectNode toJson(Architecture arch) {
     ObjectNode o = super.toJson(arch);
     ObjectNode d = (ObjectNode) o.get("decisions");
     for (int i = 0; i < decisions().size(); i++) {
-      d.put(decisions().get(i).name(), label(decisions().get(i), arch.get(i)));
+      if (isActive(arch, i)) {
+        d.put(decisions().get(i).name(), label(decisions().get(i), arch.get(i)));
+      }
     }
     return o;
   }
@@ -246,18 +495,41 @@ public final class CellSpace extends AbstractSearchSpace {
     if (json.path("string").isTextual() || d == null || !d.isObject()) {
       return super.fromJson(json);
     }
+    int n = blocks;
+    if (progressive) {
+      JsonNode count = d.get(BLOCKS);
+      if (count == null) {
+        throw new BadInputException("architecture JSON lacks decision '" + BLOCKS + "'");
+      }
+      n = decisions().get(0).indexOf(count.asText()) + 1;
+      if (n < 1) {
+        throw new BadInputException(
+            "decision " + BLOCKS + ": '" + count.asText() + "' is not valid (valid: " + labels(decisions().get(0)) + ")");
+      }
+    }
     ObjectNode copy = json.deepCopy();
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < decisions().size(); i++) {
-      String name = decisions().get(i).name();
-      JsonNode v = d.get(name);
-      if (v == null) {
-        throw new BadInputException("architecture JSON lacks decision '" + name + "'");
+    for (int cell = 0; cell < cellNames.size(); cell++) {
+      sb.append(cell > 0 ? ";" : "").append(cellNames.get(cell)).append(':');
+      for (int b = 0; b < blocks; b++) {
+        for (int k = 0; k < 4; k++) {
+          String name = decisions().get(index(cell, b, k)).name();
+          JsonNode v = d.get(name);
+          if (b >= n) {
+            if (v != null) {
+              throw new BadInputException(
+                  "architecture JSON gives decision '" + name + "', which is inactive in a cell of " + n
+                      + " blocks; leave it out");
+            }
+            continue;
+          }
+          if (v == null) {
+            throw new BadInputException("architecture JSON lacks decision '" + name + "'");
+          }
+          // decode() names a bad value with its cell, block and field
+          sb.append(k > 0 ? "," : b > 0 ? "/" : "").append(v.asText());
+        }
       }
-      // decode() names a bad value with its cell, block and field
-      sb.append(i == 0 ? "" : i % (blocks * 4) == 0 ? ";" : i % 4 == 0 ? "/" : ",")
-          .append(i % (blocks * 4) == 0 ? CELLS.get(i / (blocks * 4)) + ":" : "")
-          .append(v.asText());
     }
     copy.put("string", sb.toString());
     return super.fromJson(copy);

@@ -107,12 +107,19 @@ public final class SpaceProviders {
     }
   }
 
-  /** {@code cell}: {@code blocks}, {@code ops} or {@code preset}, {@code cells_per_stack}, {@code filters}, {@code stacks}. */
+  /**
+   * {@code cell}: {@code blocks}, {@code ops} or {@code preset}, {@code cells_per_stack}, {@code
+   * filters}, {@code stacks}, {@code shared_cell}, {@code progressive}.
+   */
   public static final class Cell extends Builtin {
-    record Settings(Integer blocks, List<String> ops, String preset, Integer cellsPerStack, Integer filters, Integer stacks) {}
+    record Settings(
+        Integer blocks, List<String> ops, String preset, Integer cellsPerStack, Integer filters, Integer stacks,
+        Boolean sharedCell, Boolean progressive) {}
 
     public Cell() {
-      super(CellSpace.NAME, "NASNet/ENAS/PNAS micro cells: blocks, ops or preset (enas, pnas), cells_per_stack, filters, stacks");
+      super(CellSpace.NAME, "NASNet/ENAS/PNAS micro cells: blocks, ops or preset (enas, pnas), cells_per_stack, filters,"
+          + " stacks, shared_cell (one structure for normal and reduction cells), progressive (cells of 1 to blocks"
+          + " blocks, for strategy pnas; implies shared_cell)");
     }
 
     @Override
@@ -129,12 +136,19 @@ public final class SpaceProviders {
       List<String> ops =
           distinct(c, "ops", s.ops(), preset.equals("pnas") ? CellSpace.PNAS_OPS : CellSpace.ENAS_OPS,
               CellSpace.KNOWN_OPS::contains, "names from " + String.join(", ", CellSpace.KNOWN_OPS));
+      boolean progressive = Boolean.TRUE.equals(s.progressive());
+      if (progressive && Boolean.FALSE.equals(s.sharedCell())) {
+        throw Params.bad(c, "shared_cell", "true or absent with 'progressive: true' (PNAS's progressive cells are shared"
+            + " by the normal and reduction cells)", false);
+      }
       return new CellSpace(
           Params.atLeast(c, "blocks", s.blocks(), CellSpace.DEFAULT_BLOCKS, 1),
           ops,
           Params.atLeast(c, "cells_per_stack", s.cellsPerStack(), CellSpace.DEFAULT_CELLS_PER_STACK, 1),
           Params.atLeast(c, "filters", s.filters(), CellSpace.DEFAULT_FILTERS, 1),
-          Params.atLeast(c, "stacks", s.stacks(), CellSpace.DEFAULT_STACKS, 1));
+          Params.atLeast(c, "stacks", s.stacks(), CellSpace.DEFAULT_STACKS, 1),
+          progressive || Boolean.TRUE.equals(s.sharedCell()),
+          progressive);
     }
   }
 

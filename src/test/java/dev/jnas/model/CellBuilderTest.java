@@ -73,4 +73,41 @@ class CellBuilderTest {
     assertThat(new CellBuilder(tiny).flops(a, new Shape(1, 4, 4), 3))
         .isEqualTo(9L * 2 * 16 + 2 * (2L * 2 * 16) + 2L * 2 * 16 + 2 * 3);
   }
+
+  @Test
+  void progressiveCellsOfEverySizeBuildAndTrain() {
+    CellSpace progressive = new CellSpace(3, CellSpace.PNAS_OPS, 1, 4, 2, true, true);
+    CellBuilder b = new CellBuilder(progressive);
+    long previous = 0;
+    for (String cell : java.util.List.of(
+        "cell:0,sep_conv_3x3,1,max_pool_3x3",
+        "cell:0,sep_conv_3x3,1,max_pool_3x3/2,conv_1x7_7x1,0,identity",
+        "cell:0,sep_conv_3x3,1,max_pool_3x3/2,conv_1x7_7x1,0,identity/3,dil_conv_3x3,2,avg_pool_3x3")) {
+      Architecture a = progressive.decode(cell);
+      NetworkChecks.forwardAndStep(b, a, new Shape(1, 9, 9), 3);
+      long flops = b.flops(a, new Shape(1, 9, 9), 3);
+      assertThat(flops).as(cell).isGreaterThan(previous); // each block adds ops: the cells really differ in size
+      previous = flops;
+    }
+  }
+
+  @Test
+  void aSharedCellBuildsTheSameNetworkAsEqualNormalAndReductionCells() {
+    CellSpace shared = new CellSpace(2, CellSpace.ENAS_OPS, 1, 4, 2, true, false);
+    String cell = "0,sep_conv_3x3,1,max_pool_3x3/2,avg_pool_3x3,0,identity";
+    Architecture s = shared.decode("cell:" + cell);
+    Architecture e = enas.decode("normal:" + cell + ";reduce:" + cell);
+    CellSpace twoStacks = new CellSpace(2, CellSpace.ENAS_OPS, 1, 4, 2);
+    Shape in = new Shape(1, 9, 9);
+    assertThat(new CellBuilder(shared).flops(s, in, 3)).isEqualTo(new CellBuilder(twoStacks).flops(e, in, 3));
+    NetworkChecks.forwardAndStep(new CellBuilder(shared), s, in, 3);
+  }
+
+  @Test
+  void oneShotSearchRefusesASharedCell() {
+    CellSpace shared = new CellSpace(2, CellSpace.ENAS_OPS, 1, 4, 2, true, false);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Supernets.create(shared, new Shape(1, 9, 9), 3))
+        .isInstanceOf(dev.jnas.util.BadInputException.class)
+        .hasMessageContaining("shared_cell");
+  }
 }

@@ -42,6 +42,15 @@ abstract class StrategyContract {
   /** Parameter objects that must be rejected; each one's first field must be named in the error. */
   protected abstract List<String> badParams();
 
+  /**
+   * The space of the tests that need just one small space (registration, bad parameters,
+   * snapshots of other parameters): the toy space, unless the strategy runs only on spaces of a
+   * kind (PNAS: progressive cells).
+   */
+  protected SearchSpace simpleSpace() {
+    return new ToySpace();
+  }
+
   /** Whether two seeds give different asks (false for an unshuffled grid). */
   protected boolean usesSeed() {
     return true;
@@ -107,7 +116,7 @@ abstract class StrategyContract {
   void isRegisteredUnderItsName() {
     assertThat(Strategies.providers()).containsKey(strategyName());
     assertThat(Strategies.providers().get(strategyName()).description()).isNotBlank();
-    assertThat(create(new ToySpace(), 1).name()).isEqualTo(strategyName());
+    assertThat(create(simpleSpace(), 1).name()).isEqualTo(strategyName());
   }
 
   @ParameterizedTest
@@ -182,7 +191,7 @@ abstract class StrategyContract {
     for (String bad : badParams()) {
       JsonNode p = Json.MAPPER.readTree(bad);
       String field = p.fieldNames().next();
-      assertThatThrownBy(() -> Strategies.create(strategyName(), new ToySpace(), p, 1))
+      assertThatThrownBy(() -> Strategies.create(strategyName(), simpleSpace(), p, 1))
           .as(bad)
           .isInstanceOf(BadInputException.class)
           .hasMessageContaining("strategy " + strategyName() + ": ")
@@ -190,16 +199,16 @@ abstract class StrategyContract {
           // an unknown name lists the valid ones; a bad value says what the parameter must be
           .message().containsAnyOf("(valid: ", " must be ");
     }
-    assertThatThrownBy(() -> Strategies.create(strategyName(), new ToySpace(), Json.MAPPER.readTree("{\"no_such_param\": 1}"), 1))
+    assertThatThrownBy(() -> Strategies.create(strategyName(), simpleSpace(), Json.MAPPER.readTree("{\"no_such_param\": 1}"), 1))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("no_such_param");
   }
 
   @Test
   void rejectsASnapshotOfOtherParameters() {
-    ObjectNode snapshot = create(new ToySpace(), 1).snapshot();
+    ObjectNode snapshot = create(simpleSpace(), 1).snapshot();
     snapshot.set("params", Json.MAPPER.createObjectNode().put("bogus", 1));
-    assertThatThrownBy(() -> create(new ToySpace(), 1).restore(snapshot))
+    assertThatThrownBy(() -> create(simpleSpace(), 1).restore(snapshot))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("parameter");
   }

@@ -7,8 +7,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import dev.jnas.train.SavableAdam;
@@ -118,7 +116,6 @@ public final class MlpEnsemble implements Predictor {
             NDArray grad = p.getGradient();
             grad.attach(round);
             adam.update("p" + i, p, grad);
-            JniUtils.zeroGrad((PtNDArray) p); // autograd adds into .grad: clear it for the next step
           }
         }
       }

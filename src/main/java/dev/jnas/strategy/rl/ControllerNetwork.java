@@ -13,8 +13,6 @@ import ai.djl.nn.AbstractBaseBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.recurrent.LSTM;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -347,8 +345,6 @@ final class ControllerNetwork implements AutoCloseable {
         // The gradient handle is a fresh wrapper owned by the weight's manager: close it with the round.
         grad.attach(round);
         optimizer.update(p.getId(), weight, grad);
-        // autograd adds into .grad: without clearing, every update would carry all earlier ones
-        JniUtils.zeroGrad((PtNDArray) weight);
       }
     }
   }

@@ -7,9 +7,9 @@ import dev.jnas.util.Json;
 import org.junit.jupiter.api.Test;
 
 /**
- * libtorch adds each backward pass into the parameters' gradients: an update that did not clear
- * them would carry every earlier update's gradient into the next (found while building the
- * predictor searches of issue 9).
+ * libtorch adds each backward pass into the parameters' gradients (2, 4, 6 for the same loss
+ * without a step between); the controller relies on DJL's Adam update leaving them cleared, so
+ * an update never carries an earlier one's gradient. This checks that it does.
  */
 class ControllerGradientTest {
   @Test

@@ -78,7 +78,19 @@ class TrainingCrashResumeTest {
       epochsAfter = s.epochs(running);
       assertThat(s.experiment().orElseThrow().status()).isEqualTo("FINISHED");
     }
-    assertThat(after).hasSize(3).allSatisfy(t -> assertThat(t.status()).isEqualTo(TrialStatus.COMPLETE));
+    // The resumed trial and those after it completed. A trial that finished before the kill may
+    // have diverged (seen once in CI: NaN at epoch 2 of trial 0, lr 0.05 on a tiny network, with
+    // libtorch's multi-threaded sums not bit-reproducible): a training outcome recorded as such,
+    // which resume must leave as it was (checked below), not something resume did.
+    List<TrialRecord> beforeKill = before;
+    assertThat(after).hasSize(3).allSatisfy(t -> {
+      boolean finishedBefore = beforeKill.stream().anyMatch(b -> b.id() == t.id() && b.status().isFinished());
+      if (finishedBefore && t.status() == TrialStatus.FAILED) {
+        assertThat(t.result().error()).startsWith("loss diverged");
+      } else {
+        assertThat(t.status()).isEqualTo(TrialStatus.COMPLETE);
+      }
+    });
     // the interrupted trial kept its checkpointed epochs as they were (wall times included: they
     // were not trained again) and continued after them
     assertThat(epochsAfter).extracting(EpochMetrics::epoch).containsExactly(1, 2, 3);

@@ -43,6 +43,8 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 public final class PredictorSearch implements Strategy, AutoCloseable {
   public static final String NAME = "predictor";
   static final List<String> ACQUISITIONS = List.of("greedy", "ucb", "ei", "its");
+  /** The standard normal (immutable: its generator is never used, only its density and quantiles). */
+  private static final NormalDistribution UNIT = new NormalDistribution(null, 0, 1);
 
   /** The parameters a config may give. */
   record Given(
@@ -226,10 +228,9 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
    */
   static double[] normalScores(double[] v) {
     double[] ranks = new org.apache.commons.math3.stat.ranking.NaturalRanking().rank(v);
-    NormalDistribution unit = new NormalDistribution(null, 0, 1);
     double[] out = new double[v.length];
     for (int i = 0; i < v.length; i++) {
-      out[i] = unit.inverseCumulativeProbability((ranks[i] - 0.5) / v.length);
+      out[i] = UNIT.inverseCumulativeProbability((ranks[i] - 0.5) / v.length);
     }
     return out;
   }
@@ -258,8 +259,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
           return Math.max(mean - best, 0);
         }
         double z = (mean - best) / sd;
-        NormalDistribution unit = new NormalDistribution(null, 0, 1);
-        return (mean - best) * unit.cumulativeProbability(z) + sd * unit.density(z);
+        return (mean - best) * UNIT.cumulativeProbability(z) + sd * UNIT.density(z);
     }
   }
 

@@ -95,29 +95,9 @@ class EarlyStoppingCliTest {
     Files.writeString(cfg, config("kill", 10, 1, "{name: successive_halving, params: {min_epochs: 1, eta: 2}}"));
     Path out = dir.resolve("exp");
     Process child = ChildJvm.start(dir.resolve("child.log"), "search", "--config", cfg.toString(), "--output", out.toString(), "--quiet");
-    long running = -1;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     // kill once a trial was pruned and a later one has recorded an epoch (so has a checkpoint)
-    while (System.nanoTime() < deadline && child.isAlive() && running < 0) {
-      Thread.sleep(50);
-      if (!Files.exists(out.resolve(SqliteTrialStore.FILE_NAME))) {
-        continue;
-      }
-      try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
-        List<TrialRecord> trials = s.trials();
-        boolean onePruned = trials.stream().anyMatch(t -> t.status() == TrialStatus.PRUNED);
-        for (TrialRecord t : trials) {
-          int e = s.epochs(t.id()).size();
-          if (onePruned && t.status() == TrialStatus.RUNNING && e >= 1 && e < EPOCHS) {
-            child.destroyForcibly(); // SIGKILL
-            running = t.id();
-            break;
-          }
-        }
-      } catch (RuntimeException notYet) {
-        // the child may be creating the schema
-      }
-    }
+    long running = ChildJvm.killMidTrial(
+        child, out, trials -> trials.stream().anyMatch(t -> t.status() == TrialStatus.PRUNED), EPOCHS, 180);
     assertThat(running).as("no trial caught mid-training after a pruned one; log: %s", log()).isNotNegative();
     assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
     List<TrialRecord> before;

@@ -35,31 +35,11 @@ class TrainingCrashResumeTest {
             "{max_trials: 3, epochs: " + EPOCHS + "}", "{epochs: 2}"));
     Path out = dir.resolve("exp");
     Process child = start(cfg, out);
-    long running = -1;
     List<EpochMetrics> epochsBefore = List.of();
     List<TrialRecord> before = List.of();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     // kill once a trial has finished and a later one has recorded an epoch (so has a checkpoint)
-    while (System.nanoTime() < deadline && child.isAlive() && running < 0) {
-      Thread.sleep(50);
-      if (!Files.exists(out.resolve(SqliteTrialStore.FILE_NAME))) {
-        continue;
-      }
-      try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
-        List<TrialRecord> trials = s.trials();
-        boolean oneFinished = trials.stream().anyMatch(t -> t.status().isFinished());
-        for (TrialRecord t : trials) {
-          List<EpochMetrics> e = s.epochs(t.id());
-          if (oneFinished && t.status() == TrialStatus.RUNNING && !e.isEmpty() && e.size() < EPOCHS) {
-            child.destroyForcibly(); // SIGKILL
-            running = t.id();
-            break;
-          }
-        }
-      } catch (RuntimeException notYet) {
-        // the child may be creating the schema
-      }
-    }
+    long running = ChildJvm.killMidTrial(
+        child, out, trials -> trials.stream().anyMatch(t -> t.status().isFinished()), EPOCHS, 120);
     assertThat(running).as("no trial caught mid-training; log: %s", log()).isNotNegative();
     assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
     try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {

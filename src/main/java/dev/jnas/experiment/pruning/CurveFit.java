@@ -20,8 +20,10 @@ import org.apache.commons.math3.util.Pair;
  * to the values by Levenberg-Marquardt (commons-math3); fits that fail, are not finite, predict
  * outside [0, 1] (accuracies are fractions) or fit worse than a flat line at the mean are dropped;
  * predictions far from the others' median (NNI's filter: more than {@code n/10} standard
- * deviations, n the number of epochs) are dropped; the rest are averaged, each weighted by its
- * fit quality {@code 1 / (mse + 1e-4)}.
+ * deviations, n the number of epochs) are dropped, but the {@link #MIN_FAMILIES} closest to the
+ * median always stay (at 8 epochs NNI's band is 0.8 deviations wide and can drop fits that agree,
+ * leaving no prediction); the rest are averaged, each weighted by its fit quality {@code 1 / (mse +
+ * 1e-4)}.
  */
 final class CurveFit {
   /** Fewer surviving families than this make no prediction (NNI needs 4 of its 12). */
@@ -62,7 +64,8 @@ final class CurveFit {
     double median = MedianPruner.median(predictions);
     double mean = Arrays.stream(predictions).average().orElseThrow();
     double std = Math.sqrt(Arrays.stream(predictions).map(p -> (p - mean) * (p - mean)).average().orElseThrow());
-    double epsilon = values.length / 10.0 * std;
+    double[] distances = Arrays.stream(predictions).map(p -> Math.abs(p - median)).sorted().toArray();
+    double epsilon = Math.max(values.length / 10.0 * std, distances[MIN_FAMILIES - 1]);
     double sum = 0;
     double weights = 0;
     int n = 0;

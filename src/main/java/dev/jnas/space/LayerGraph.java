@@ -260,7 +260,52 @@ public record LayerGraph(List<Layer> layers) {
     }
   }
 
-  /** One line per layer would be long; {@code jnas show} prints this: layers separated by "; ". */
+  private static final java.util.regex.Pattern LAYER =
+      java.util.regex.Pattern.compile(
+          "\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(?:conv(\\d+)x(\\d+)\\((\\d+)\\)|(pool|add|concat))\\s*<\\s*([A-Za-z0-9_,\\s]+?)\\s*");
+
+  /**
+   * Reads the text {@link #toString()} writes: layers separated by {@code ;}, each {@code
+   * id=conv3x3(16)<input}, {@code id=pool<c1}, {@code id=add<c1,c2} or {@code id=concat<c1,c2}.
+   *
+   * @throws BadInputException naming the layer (by position) that does not read, or what is wrong
+   *     with the graph
+   */
+  public static LayerGraph parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw new BadInputException("layer graph: empty text");
+    }
+    List<Layer> layers = new ArrayList<>();
+    String[] parts = text.split(";", -1);
+    for (int i = 0; i < parts.length; i++) {
+      java.util.regex.Matcher m = LAYER.matcher(parts[i]);
+      if (!m.matches()) {
+        throw new BadInputException("layer graph, layer " + (i + 1) + " '" + parts[i].strip()
+            + "': expected id=conv<k>x<k>(<filters>)<input, id=pool<input, id=add<a,b or id=concat<a,b");
+      }
+      List<String> inputs = java.util.Arrays.stream(m.group(6).split(",")).map(String::strip).toList();
+      if (m.group(5) == null) {
+        if (!m.group(2).equals(m.group(3))) {
+          throw new BadInputException("layer graph, layer '" + m.group(1) + "': only square kernels, got "
+              + m.group(2) + "x" + m.group(3));
+        }
+        layers.add(new Layer(m.group(1), Kind.CONV, inputs, parseInt(m.group(4), m.group(1)), parseInt(m.group(2), m.group(1))));
+      } else {
+        layers.add(new Layer(m.group(1), Kind.valueOf(m.group(5).toUpperCase(Locale.ROOT)), inputs, 0, 0));
+      }
+    }
+    return new LayerGraph(layers);
+  }
+
+  private static int parseInt(String digits, String layer) {
+    try {
+      return Integer.parseInt(digits);
+    } catch (NumberFormatException e) {
+      throw new BadInputException("layer graph, layer '" + layer + "': " + digits + " is too large");
+    }
+  }
+
+  /** {@code jnas show} prints this, and {@link #parse} reads it: layers separated by "; ". */
   @Override
   public String toString() {
     return layers.stream().map(Layer::toString).collect(Collectors.joining("; "));

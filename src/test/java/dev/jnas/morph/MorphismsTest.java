@@ -39,7 +39,7 @@ class MorphismsTest {
           Layer.conv("c5", "k1", 7, 3)));
 
   /** A trained-looking network: random weights and random batch-norm statistics. */
-  private static Map<String, NDArray> randomWeights(LayerGraph g, NDManager m, long seed) {
+  static Map<String, NDArray> randomWeights(LayerGraph g, NDManager m, long seed) {
     GraphNetwork net = new GraphNetwork(g, IN, 4);
     net.initialize(m, DataType.FLOAT32, new Shape(2).addAll(IN));
     SplittableRandom r = new SplittableRandom(seed);
@@ -63,7 +63,7 @@ class MorphismsTest {
     return net.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
   }
 
-  private static double change(Morphisms.Child child, LayerGraph parent, Map<String, NDArray> w, NDManager m, long seed) {
+  static double change(Morphisms.Child child, LayerGraph parent, Map<String, NDArray> w, NDManager m, long seed) {
     SplittableRandom r = new SplittableRandom(seed + 1);
     float[] v = new float[5 * 3 * 8 * 8];
     for (int i = 0; i < v.length; i++) {

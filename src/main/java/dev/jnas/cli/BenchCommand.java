@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure jnas's performance.",
-    subcommands = {BenchTrainCommand.class, BenchTrialsCommand.class})
+    subcommands = {BenchTrainCommand.class, BenchTrialsCommand.class, BenchMorphismsCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

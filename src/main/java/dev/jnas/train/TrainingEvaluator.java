@@ -269,6 +269,60 @@ public final class TrainingEvaluator implements Evaluator {
     }
   }
 
+  /**
+   * One training run of a given network, as a morphism-based search trains each child.
+   *
+   * @param startAccuracy validation accuracy before the first epoch (of the inherited weights)
+   * @param epochs the epochs' metrics (validation after each)
+   * @param params trainable parameters
+   * @param seconds wall time, the first validation included
+   */
+  public record BlockRun(double startAccuracy, List<EpochMetrics> epochs, long params, double seconds) {
+    public BlockRun {
+      epochs = List.copyOf(epochs);
+    }
+
+    /** Validation accuracy at the end: after the last epoch, or at the start when none was trained. */
+    public double accuracy() {
+      return epochs.isEmpty() ? startAccuracy : epochs.get(epochs.size() - 1).valAccuracy();
+    }
+  }
+
+  /**
+   * Trains {@code block} (an uninitialised network for this evaluator's images and classes) on
+   * the search split for {@code epochs}, with this evaluator's settings (its learning-rate
+   * schedule runs once over these epochs: a warm restart per run, as NASH's SGDR), scoring the
+   * validation split before the first epoch and after each. {@code start} runs after the
+   * network's random initialization (e.g. to load a parent's morphed weights); {@code end} sees
+   * the trained network before its arrays are freed (e.g. to keep its weights).
+   *
+   * @param seed the run's seed: initialization (libtorch's generator, process-wide) and batch order
+   * @throws NasException when training diverges
+   */
+  public BlockRun trainBlock(Block block, java.util.function.Consumer<Block> start, long seed, int epochs,
+      TrialListener listener, java.util.function.Consumer<Block> end) {
+    long t0 = System.nanoTime();
+    Engine.getInstance().setRandomSeed(engineSeed(seed));
+    try (Model model = Model.newInstance("block")) {
+      model.setBlock(block);
+      initialize(block, model);
+      start.accept(block);
+      BatchLoader trainLoader =
+          new BatchLoader(searchTrain, settings.batchSize(), true, settings.augment(), Rng.derive(seed, 1));
+      BatchLoader valLoader = new BatchLoader(searchVal, EVAL_BATCH, false, false, 0);
+      TrainingLoop loop =
+          new TrainingLoop(block, model.getNDManager(), train.numClasses(), settings,
+              Math.max(1, epochs) * trainLoader.batchesPerEpoch());
+      double before = loop.evaluate(valLoader).accuracy();
+      List<EpochMetrics> metrics =
+          epochs > 0 ? loop.train(trainLoader, valLoader, epochs, 0, listener) : List.of();
+      end.accept(block);
+      return new BlockRun(before, metrics, TrainingLoop.parameterCount(block), seconds(t0));
+    } catch (TrainingLoop.DivergedException e) {
+      throw new NasException("training diverged: " + e.getMessage(), e);
+    }
+  }
+
   private void initialize(Block block, Model model) {
     Shape in = inputShape();
     block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, in.get(0), in.get(1), in.get(2)));

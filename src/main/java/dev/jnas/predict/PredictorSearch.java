@@ -58,7 +58,8 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
       Integer members,
       Integer hidden,
       Integer steps,
-      @JsonProperty("learning_rate") Double learningRate) {}
+      @JsonProperty("learning_rate") Double learningRate,
+      @JsonProperty("exhaust_after") Integer exhaustAfter) {}
 
   private final SearchSpace space;
   private final ObjectNode params;
@@ -69,6 +70,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   private final String acquisition;
   private final double kappa;
   private final String target;
+  private final int exhaustAfter;
   private final MlpEnsemble.Settings settings;
   private final Rng rng;
   private final DecisionTokens tokens;
@@ -79,6 +81,9 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   private final Deque<Architecture> queue = new ArrayDeque<>();
   private int fits;
   private boolean exhausted;
+  /** The best reward at the last refill, and how many refills since it last improved. */
+  private double lastBest = Double.NEGATIVE_INFINITY;
+  private int staleRounds;
 
   public PredictorSearch(SearchSpace space, JsonNode params, long seed) {
     StrategyParams<Given> p = StrategyParams.bind(NAME, params, Given.class);
@@ -90,6 +95,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     this.acquisition = p.choice("acquisition", g.acquisition(), "its", ACQUISITIONS);
     this.kappa = p.number("kappa", g.kappa(), 0.5, 0, 100);
     this.target = p.choice("target", g.target(), "raw", List.of("raw", "rank"));
+    this.exhaustAfter = p.integer("exhaust_after", g.exhaustAfter(), 0, 0, 1_000_000);
     this.settings =
         new MlpEnsemble.Settings(
             p.integer("members", g.members(), 5, 1, 100),
@@ -183,7 +189,10 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
 
   /** Fits the predictor on every result and queues the best {@code batch} candidates. */
   private void refill() {
-    List<Architecture> pool = pool();
+    List<Architecture> pool = stagnant() ? openNeighboursOfBest() : List.of();
+    if (pool.isEmpty()) {
+      pool = pool();
+    }
     if (pool.isEmpty()) {
       exhausted = true;
       return;
@@ -220,6 +229,43 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     for (int i = 0; i < Math.min(batch, order.length); i++) {
       queue.add(pool.get(order[i]));
     }
+  }
+
+  /**
+   * Counts the refills since the best reward last improved; true when there have been {@code
+   * exhaust_after} of them (0: never).
+   */
+  private boolean stagnant() {
+    double best = seen.values().stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    if (best > lastBest) {
+      lastBest = best;
+      staleRounds = 0;
+    } else {
+      staleRounds++;
+    }
+    return exhaustAfter > 0 && staleRounds >= exhaustAfter;
+  }
+
+  /**
+   * The best architecture's neighbours not evaluated, asked or queued yet. The predictor scores
+   * neighbours by what their decisions do on average, so a neighbour whose one change pays only in
+   * this combination ranks low round after round; when the search stalls, evaluating the whole
+   * neighbourhood (as local search does) settles whether the best is a local optimum.
+   */
+  private List<Architecture> openNeighboursOfBest() {
+    String best = null;
+    for (Map.Entry<String, Double> e : seen.entrySet()) {
+      if (!e.getValue().isNaN() && (best == null || e.getValue() > seen.get(best))) {
+        best = e.getKey();
+      }
+    }
+    LinkedHashMap<String, Architecture> open = new LinkedHashMap<>();
+    if (best != null) {
+      for (Architecture a : space.neighbours(space.decode(best))) {
+        addCandidate(open, a);
+      }
+    }
+    return new ArrayList<>(open.values());
   }
 
   /**
@@ -313,6 +359,10 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     queue.forEach(a -> q.add(space.encode(a)));
     s.put("fits", fits);
     s.put("exhausted", exhausted);
+    if (Double.isFinite(lastBest)) {
+      s.put("last_best", lastBest);
+    }
+    s.put("stale_rounds", staleRounds);
     s.put("rng", rng.saveState());
     return s;
   }
@@ -339,6 +389,9 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     queue.addAll(q);
     fits = f;
     exhausted = snapshot.path("exhausted").asBoolean(false);
+    // snapshots written before exhaust_after existed have neither: a fresh count is what they meant
+    lastBest = snapshot.has("last_best") ? snapshot.get("last_best").asDouble() : Double.NEGATIVE_INFINITY;
+    staleRounds = snapshot.path("stale_rounds").asInt(0);
     rng.restoreState(state);
   }
 
@@ -360,7 +413,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     @Override
     public String description() {
       return "model-based search with an MLP-ensemble predictor (BANANAS-style): initial, batch, candidates,"
-          + " mutate_top, acquisition (greedy|ucb|ei|its), kappa, members, hidden, steps, learning_rate";
+          + " mutate_top, acquisition (greedy|ucb|ei|its), kappa, members, hidden, steps, learning_rate, exhaust_after";
     }
 
     @Override

@@ -60,4 +60,57 @@ class PredictorSearchTest extends StrategyContract {
       assertThat(best).as("seed %d", seed).isEqualTo(6 * 4.0);
     }
   }
+
+  /**
+   * A reward the predictor cannot learn: the sum above plus a bonus on one neighbour of its
+   * optimum whose own change scores lowest. The predictor ranks that neighbour below hundreds of
+   * others; with {@code exhaust_after}, a stalled search evaluates the best's neighbourhood and
+   * finds it soon after the additive optimum.
+   */
+  @Test
+  void aStalledSearchExhaustsTheBestsNeighbourhood() {
+    NasBench201Space space = new NasBench201Space();
+    int[] optimum = new int[6];
+    for (int k = 0; k < 6; k++) {
+      for (int v = 0; v < 5; v++) {
+        if (edge(k, v) == 4) {
+          optimum[k] = v;
+        }
+      }
+    }
+    int[] special = optimum.clone();
+    for (int v = 0; v < 5; v++) {
+      if (edge(0, v) == 0) {
+        special[0] = v; // the worst op on edge 0: 20 by the sum
+      }
+    }
+    Architecture bonus = new Architecture(space.name(), special);
+    for (long seed = 0; seed < 2; seed++) {
+      Strategy s =
+          Strategies.create("predictor", space, Json.MAPPER.createObjectNode().put("initial", 10).put("batch", 5)
+              .put("steps", 60).put("candidates", 200).put("exhaust_after", 2), seed);
+      Set<String> asked = new HashSet<>();
+      int foundAt = -1;
+      for (int q = 1; q <= 250 && foundAt < 0; ) {
+        for (Architecture a : s.ask(1)) {
+          assertThat(asked.add(space.encode(a))).isTrue();
+          double r = 0;
+          for (int k = 0; k < a.size(); k++) {
+            r += edge(k, a.get(k));
+          }
+          if (a.equals(bonus)) {
+            r += 10;
+            foundAt = q;
+          }
+          s.tell(a, OptionalDouble.of(r));
+          q++;
+        }
+      }
+      assertThat(foundAt).as("seed %d: queries to the bonus", seed).isPositive();
+    }
+  }
+
+  private static int edge(int k, int v) {
+    return (v * 7 + k * 3) % 5;
+  }
 }

@@ -2,7 +2,6 @@ package dev.jnas.cli;
 
 import dev.jnas.data.FashionMnist;
 import dev.jnas.data.TrainTestData;
-import dev.jnas.model.ModelBuilder;
 import dev.jnas.morph.MorphismBenchmark;
 import dev.jnas.train.TrainingBenchmark;
 import dev.jnas.train.TrainingEvaluator;
@@ -54,8 +53,8 @@ final class BenchMorphismsCommand implements Callable<Integer> {
     TrainingBenchmark.requestThreads(threads);
     TrainTestData data = dataDir == null ? FashionMnist.load() : FashionMnist.load(dataDir);
     TrainingSettings settings = TrainingSettings.DEFAULTS.withTrainSubset(images);
-    ModelBuilder none = null; // trainBlock needs no builder: the benchmark builds its networks itself
-    TrainingEvaluator evaluator = new TrainingEvaluator(none, data.train(), null, settings);
+    // no model builder: the benchmark builds its networks itself and trains them with trainBlock
+    TrainingEvaluator evaluator = new TrainingEvaluator(null, data.train(), null, settings);
     MorphismBenchmark.Result r = MorphismBenchmark.run(evaluator, epochs, fineTune, seed);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "parent %s%n", MorphismBenchmark.PARENT);

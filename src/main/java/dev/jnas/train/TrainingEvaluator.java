@@ -70,6 +70,8 @@ public final class TrainingEvaluator implements Evaluator {
   }
 
   /**
+   * @param builder builds the architectures to evaluate; null for an evaluator used only to
+   *     {@link #trainBlock train given networks}
    * @param train the full training set (split here into train/validation)
    * @param test the test set, or null when there is none
    * @param space the space the architectures come from, recorded in the final model's {@code

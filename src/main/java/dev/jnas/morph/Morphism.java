@@ -71,7 +71,7 @@ public sealed interface Morphism {
 
     @Override
     public LayerGraph graph(LayerGraph g, LayerGraph.Shape input) {
-      return g.withFilters(layer, filters);
+      return Morphisms.withTiedFilters(g, layer, filters);
     }
   }
 
@@ -110,7 +110,7 @@ public sealed interface Morphism {
 
     @Override
     public LayerGraph graph(LayerGraph g, LayerGraph.Shape input) {
-      return g.withFilters(layer, filters);
+      return Morphisms.withTiedFilters(g, layer, filters);
     }
   }
 

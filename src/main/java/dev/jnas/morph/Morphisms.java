@@ -120,74 +120,146 @@ public final class Morphisms {
     return remap(g, w, input, id, map, manager, "shrink " + id + " to " + filters + " filters");
   }
 
+  /** {@code g} with convolution {@code id} and those tied to it by sums set to {@code filters}. */
+  static LayerGraph withTiedFilters(LayerGraph g, String id, int filters) {
+    java.util.Set<String> tied = tiedConvolutions(g, id);
+    if (tied == null) {
+      throw new BadInputException("'" + id + "' reaches a sum with the input image or a concatenation: its filters cannot change");
+    }
+    LayerGraph child = g;
+    for (String t : tied) {
+      child = child.withFilters(t, filters);
+    }
+    return child;
+  }
+
   /** Whether {@link #widen} and {@link #shrink} can change convolution {@code id}. */
   public static boolean canRemap(LayerGraph g, String id) {
-    if (g.layer(id).kind() != Kind.CONV) {
-      return false;
-    }
-    java.util.Set<String> passes = new java.util.HashSet<>(List.of(id));
-    for (Layer l : g.layers()) {
-      if (l.inputs().stream().anyMatch(passes::contains)) {
-        if (l.kind() == Kind.ADD) {
-          return false;
-        }
-        if (l.kind() != Kind.CONV) {
-          passes.add(l.id());
-        }
-      }
-    }
-    return true;
+    return g.layer(id).kind() == Kind.CONV && tiedConvolutions(g, id) != null;
   }
 
   /**
-   * Gives convolution {@code id} output channel {@code map[i]} of the parent as its channel i, and
-   * passes the change through pooling and concatenation to the readers that consume channels
-   * (convolutions, the head), whose weights for channel i become the parent's for {@code map[i]}
-   * divided by how often {@code map} repeats it.
+   * The convolutions whose output channels must change together with {@code id}'s: a sum needs
+   * operands of one channel layout, so every convolution feeding a sum that {@code id}'s channels
+   * reach (directly or through pooling and other sums) changes with it. Null when a sum would
+   * also need the input image's or a concatenation's channels to change.
+   */
+  static java.util.Set<String> tiedConvolutions(LayerGraph g, String id) {
+    java.util.Set<String> tied = new java.util.LinkedHashSet<>(List.of(id));
+    boolean grown = true;
+    while (grown) {
+      grown = false;
+      java.util.Set<String> carriers = new java.util.HashSet<>(tied); // outputs in the new layout
+      java.util.Set<String> altered = new java.util.HashSet<>(); // outputs in another changed layout
+      for (Layer l : g.layers()) {
+        boolean reached = l.inputs().stream().anyMatch(carriers::contains);
+        boolean touched = l.inputs().stream().anyMatch(altered::contains);
+        switch (l.kind()) {
+          case POOL -> {
+            if (reached) {
+              carriers.add(l.id());
+            } else if (touched) {
+              altered.add(l.id());
+            }
+          }
+          case CONCAT -> {
+            if (reached || touched) {
+              altered.add(l.id());
+            }
+          }
+          case ADD -> {
+            if (touched) {
+              return null; // a concatenation's changed channels would have to match the others
+            }
+            if (reached) {
+              for (String operand : l.inputs()) {
+                if (!carriers.contains(operand)) {
+                  String source = tieable(g, operand);
+                  if (source == null) {
+                    return null;
+                  }
+                  grown |= tied.add(source);
+                }
+              }
+              carriers.add(l.id());
+            }
+          }
+          case CONV -> {} // a reader: its own output keeps its layout unless it is tied
+        }
+      }
+    }
+    return tied;
+  }
+
+  /**
+   * The convolution that sets {@code id}'s channel layout, following pooling back (a sum's
+   * operands are all made to follow by the caller's next pass); null for the input or a
+   * concatenation.
+   */
+  private static String tieable(LayerGraph g, String id) {
+    if (id.equals(LayerGraph.INPUT)) {
+      return null;
+    }
+    Layer l = g.layer(id);
+    return switch (l.kind()) {
+      case CONV -> id;
+      case POOL -> tieable(g, l.inputs().get(0));
+      case ADD -> tieable(g, l.inputs().get(0)); // its other operands follow on the next pass
+      case CONCAT -> null;
+    };
+  }
+
+  /**
+   * Gives convolution {@code id} (and the convolutions tied to it by sums) output channel {@code
+   * map[i]} of the parent as its channel i, and passes the change through pooling, sums and
+   * concatenation to the readers that consume channels (convolutions, the head), whose weights
+   * for channel i become the parent's for {@code map[i]} divided by how often {@code map} repeats it.
    */
   private static Child remap(
       LayerGraph g, Map<String, NDArray> w, LayerGraph.Shape input, String id, int[] map, NDManager manager, String change) {
-    if (!canRemap(g, id)) {
-      throw new BadInputException(change + ": the channels of '" + id + "' reach a sum, whose operands would no longer match");
+    java.util.Set<String> tied = tiedConvolutions(g, id);
+    if (tied == null) {
+      throw new BadInputException(change + ": the channels of '" + id
+          + "' reach a sum with the input image or a concatenation, whose channels cannot change with them");
     }
     Map<String, LayerGraph.Shape> shapes = g.shapes(input);
     Map<String, NDArray> cw = new LinkedHashMap<>(w);
-    for (String p : List.of(".weight", ".gamma", ".beta", ".mean", ".var")) {
-      cw.put(id + p, take(w.get(id + p), 0, map, null, manager));
-    }
-    // channel maps of the outputs that carry the changed channels
-    Map<String, int[]> maps = new HashMap<>();
-    maps.put(id, map);
-    for (Layer l : g.layers()) {
-      if (l.id().equals(id) || l.inputs().stream().noneMatch(maps::containsKey)) {
-        continue;
+    for (String t : tied) {
+      for (String p : List.of(".weight", ".gamma", ".beta", ".mean", ".var")) {
+        cw.put(t + p, take(w.get(t + p), 0, map, null, manager));
       }
-      switch (l.kind()) {
-        case POOL -> maps.put(l.id(), maps.get(l.inputs().get(0)));
-        case CONCAT -> {
-          List<Integer> joined = new ArrayList<>();
-          int offset = 0;
-          for (String in : l.inputs()) {
-            int[] m = maps.get(in);
-            int channels = shapes.get(in).channels();
-            if (m == null) {
-              for (int c = 0; c < channels; c++) {
-                joined.add(offset + c);
-              }
-            } else {
-              for (int c : m) {
-                joined.add(offset + c);
-              }
-            }
-            offset += channels;
-          }
-          maps.put(l.id(), joined.stream().mapToInt(Integer::intValue).toArray());
-        }
-        case CONV -> {
+    }
+    LayerGraph child = withTiedFilters(g, id, map.length);
+    // channel maps of the outputs that carry the changed channels (layers are in order)
+    Map<String, int[]> maps = new HashMap<>();
+    for (Layer l : g.layers()) {
+      boolean reached = l.inputs().stream().anyMatch(maps::containsKey);
+      if (l.kind() == Kind.CONV) {
+        if (reached) { // a reader: its input channels follow the map (after its own rows, if tied)
           int[] m = maps.get(l.inputs().get(0));
-          cw.put(l.id() + ".weight", take(w.get(l.id() + ".weight"), 1, m, counts(m), manager));
+          cw.put(l.id() + ".weight", take(cw.get(l.id() + ".weight"), 1, m, counts(m), manager));
         }
-        case ADD -> throw new IllegalStateException("unreachable: canRemap refused sums");
+        if (tied.contains(l.id())) {
+          maps.put(l.id(), map);
+        }
+      } else if (reached) {
+        switch (l.kind()) {
+          case POOL, ADD -> maps.put(l.id(), maps.get(l.inputs().get(0))); // tiedConvolutions: every operand carries map
+          case CONCAT -> {
+            List<Integer> joined = new ArrayList<>();
+            int offset = 0;
+            for (String in : l.inputs()) {
+              int[] m = maps.get(in);
+              int channels = shapes.get(in).channels();
+              for (int c = 0; c < (m == null ? channels : m.length); c++) {
+                joined.add(offset + (m == null ? c : m[c]));
+              }
+              offset += channels;
+            }
+            maps.put(l.id(), joined.stream().mapToInt(Integer::intValue).toArray());
+          }
+          case CONV -> throw new IllegalStateException("handled above");
+        }
       }
     }
     int[] last = maps.get(g.output().id());
@@ -195,8 +267,7 @@ public final class Morphisms {
       String hw = GraphNetwork.HEAD + ".weight";
       cw.put(hw, take(w.get(hw), 1, last, counts(last), manager));
     }
-    LayerGraph child = g.withFilters(id, map.length);
-    return new Child(child, cw, change);
+    return new Child(child, cw, change + (tied.size() > 1 ? " (with " + String.join(", ", tied) + ": they meet in a sum)" : ""));
   }
 
   /** For each entry of {@code map}, how many entries repeat its value. */

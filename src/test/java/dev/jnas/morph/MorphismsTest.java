@@ -87,7 +87,7 @@ class MorphismsTest {
         assertThat(change(c, GRAPH, w, m, seed)).as("deepen after %s", after).isLessThan(1e-4);
         assertThat(c.graph().layers()).hasSize(GRAPH.layers().size() + 1);
       }
-      for (String conv : List.of("c3", "c4", "c5")) {
+      for (String conv : List.of("c1", "c2", "c3", "c4", "c5")) { // c1 and c2 meet in a sum: widened together
         Morphisms.Child c = Morphisms.widen(GRAPH, w, INPUT, conv, GRAPH.layer(conv).filters() + 3, rng, m);
         assertThat(change(c, GRAPH, w, m, seed)).as("widen %s", conv).isLessThan(1e-4);
         assertThat(c.graph().layer(conv).filters()).isEqualTo(GRAPH.layer(conv).filters() + 3);
@@ -111,6 +111,23 @@ class MorphismsTest {
       Morphisms.Child d = Morphisms.widen(c.graph(), c.weights(), INPUT, deep, 12, rng, m);
       assertThat(change(d, GRAPH, w, m, 7)).isLessThan(1e-4);
       assertThat(d.graph().layers()).hasSize(GRAPH.layers().size() + 3);
+    }
+  }
+
+  @Test
+  void wideningAnOperandOfASumWidensEveryOperandThroughPoolingAndSums() {
+    // c2's sum reaches c1 through the pooling; the second sum ties c3 to the first
+    LayerGraph g =
+        LayerGraph.parse("c1=conv3x3(4)<input; p=pool<c1; c2=conv3x3(4)<p; a=add<p,c2; c3=conv1x1(4)<a; b=add<c3,a;"
+            + " k=concat<b,p; c4=conv3x3(5)<k");
+    try (NDManager m = NDManager.newBaseManager()) {
+      Map<String, NDArray> w = randomWeights(g, m, 5);
+      for (String id : List.of("c1", "c2", "c3")) {
+        Morphisms.Child c = Morphisms.widen(g, w, INPUT, id, 7, Rng.of(5), m);
+        assertThat(List.of("c1", "c2", "c3")).allMatch(t -> c.graph().layer(t).filters() == 7);
+        assertThat(c.graph().layer("c4").filters()).isEqualTo(5);
+        assertThat(change(c, g, w, m, 5)).as("widen %s", id).isLessThan(1e-4);
+      }
     }
   }
 
@@ -150,11 +167,19 @@ class MorphismsTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Map<String, NDArray> w = randomWeights(GRAPH, m, 1);
       Rng rng = Rng.of(1);
-      assertThatThrownBy(() -> Morphisms.widen(GRAPH, w, INPUT, "c2", 9, rng, m))
+      assertThat(Morphisms.canRemap(GRAPH, "c1")).isTrue();
+      assertThat(Morphisms.widen(GRAPH, w, INPUT, "c2", 9, rng, m).graph().layer("c1").filters()).isEqualTo(9);
+      // a sum with the input image, or with a concatenation, cannot follow a widened operand
+      LayerGraph withInput = LayerGraph.parse("c0=conv1x1(3)<input; a=add<input,c0");
+      LayerGraph withConcat =
+          LayerGraph.parse("c0=conv1x1(2)<input; c1=conv1x1(2)<input; k=concat<c0,c1; c2=conv1x1(4)<input; a=add<k,c2");
+      assertThat(Morphisms.canRemap(withInput, "c0")).isFalse();
+      assertThat(Morphisms.canRemap(withConcat, "c0")).isFalse();
+      assertThat(Morphisms.canRemap(withConcat, "c2")).isFalse();
+      Map<String, NDArray> wi = randomWeights(withInput, m, 2);
+      assertThatThrownBy(() -> Morphisms.widen(withInput, wi, INPUT, "c0", 5, rng, m))
           .isInstanceOf(BadInputException.class)
-          .hasMessageContaining("reach a sum");
-      assertThat(Morphisms.canRemap(GRAPH, "c1")).isFalse();
-      assertThat(Morphisms.canRemap(GRAPH, "c4")).isTrue();
+          .hasMessageContaining("reach a sum with the input image or a concatenation");
       assertThatThrownBy(() -> Morphisms.widen(GRAPH, w, INPUT, "p1", 9, rng, m)).hasMessageContaining("must be a convolution");
       assertThatThrownBy(() -> Morphisms.addSkip(GRAPH, w, INPUT, "c1", "c3", 3, rng, m)).hasMessageContaining("same size");
       assertThatThrownBy(() -> Morphisms.addSkip(GRAPH, w, INPUT, "c3", "c1", 3, rng, m)).hasMessageContaining("come before");

@@ -69,14 +69,14 @@ public final class MorphismBenchmark {
     LayerGraph parent = LayerGraph.parse(PARENT);
     List<Row> rows = new ArrayList<>();
     try (NDManager keep = NDManager.newBaseManager()) {
-      Map<String, NDArray>[] parentWeights = new Map[1];
+      var parentWeights = new java.util.concurrent.atomic.AtomicReference<Map<String, NDArray>>();
       GraphNetwork p = new GraphNetwork(parent, in, classes);
       BlockRun trained = evaluator.trainBlock(p, b -> {}, Rng.derive(seed, 0), epochs, TrialListener.NONE,
-          b -> parentWeights[0] = ((GraphNetwork) b).weights(keep));
-      rows.add(row(evaluator, null, parent, parentWeights[0], in, classes, fineTune, seed, 1));
+          b -> parentWeights.set(((GraphNetwork) b).weights(keep)));
+      rows.add(row(evaluator, null, parent, parentWeights.get(), in, classes, fineTune, seed, 1));
       int i = 2;
       for (Morphism m : MORPHISMS) {
-        Morphisms.Child c = m.apply(parent, parentWeights[0], input, keep);
+        Morphisms.Child c = m.apply(parent, parentWeights.get(), input, keep);
         rows.add(row(evaluator, m, c.graph(), c.weights(), in, classes, fineTune, seed, i++));
       }
       return new Result(trained.accuracy(), epochs, fineTune, rows, (System.nanoTime() - t0) / 1e9);

@@ -231,12 +231,24 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     }
   }
 
+  /** The evaluated architecture with the highest reward (the first of equals), or null. */
+  private String bestKey() {
+    String best = null;
+    for (Map.Entry<String, Double> e : seen.entrySet()) {
+      if (!e.getValue().isNaN() && (best == null || e.getValue() > seen.get(best))) {
+        best = e.getKey();
+      }
+    }
+    return best;
+  }
+
   /**
    * Counts the refills since the best reward last improved; true when there have been {@code
    * exhaust_after} of them (0: never).
    */
   private boolean stagnant() {
-    double best = seen.values().stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    String key = bestKey();
+    double best = key == null ? Double.NaN : seen.get(key);
     if (best > lastBest) {
       lastBest = best;
       staleRounds = 0;
@@ -253,12 +265,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
    * neighbourhood (as local search does) settles whether the best is a local optimum.
    */
   private List<Architecture> openNeighboursOfBest() {
-    String best = null;
-    for (Map.Entry<String, Double> e : seen.entrySet()) {
-      if (!e.getValue().isNaN() && (best == null || e.getValue() > seen.get(best))) {
-        best = e.getKey();
-      }
-    }
+    String best = bestKey();
     LinkedHashMap<String, Architecture> open = new LinkedHashMap<>();
     if (best != null) {
       for (Architecture a : space.neighbours(space.decode(best))) {

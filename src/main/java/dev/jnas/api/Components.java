@@ -3,7 +3,7 @@ package dev.jnas.api;
 import dev.jnas.evaluate.Evaluator;
 import dev.jnas.experiment.FinalTrainer;
 import dev.jnas.experiment.FinalTuner;
-import dev.jnas.experiment.OneShotRunner;
+import dev.jnas.experiment.SearchLoop;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.strategy.Strategy;
 import dev.jnas.util.NasException;
@@ -15,7 +15,7 @@ import dev.jnas.util.NasException;
  * @param finalTrainer null for evaluators that cannot train (tabular, the caller's own)
  * @param defaultEpochs epochs per trial when the budget does not say
  * @param usesEngine whether the parts run libtorch (provenance then records its version)
- * @param oneShot the supernet search that replaces the trial loop (one-shot strategies), or null
+ * @param loop the search that replaces the ask/tell loop (one-shot and morphism strategies), or null
  * @param tuner the closing hyperparameter search before the final retraining ({@code final.tune}), or null
  */
 record Components(
@@ -25,7 +25,7 @@ record Components(
     FinalTrainer finalTrainer,
     int defaultEpochs,
     boolean usesEngine,
-    OneShotRunner oneShot,
+    SearchLoop loop,
     FinalTuner tuner)
     implements AutoCloseable {
 

@@ -113,9 +113,17 @@ final class Evaluators {
   }
 
   /** The config's strategy for {@code space}, or the caller's; errors placed at {@code strategy.params}. */
+  /** The strategies that search space graph supports: those that only sample, mutate or take neighbours. */
+  static final java.util.List<String> GRAPH_STRATEGIES = java.util.List.of("hill-climbing", "lemonade", "evolution", "tournament", "random", "local");
+
   static Strategy strategy(ExperimentConfig config, SearchSpace space, Given given) {
     if (given.strategy() != null) {
       return given.strategy().create(space, config.seedOrDefault());
+    }
+    if (space instanceof dev.jnas.space.GraphSpace && !GRAPH_STRATEGIES.contains(config.strategyName())) {
+      throw ConfigException.invalid(
+          "strategy", "'" + config.strategyName() + "' chooses values of a space's decisions, and space graph has none (its"
+              + " networks grow by morphisms): use one of " + String.join(", ", GRAPH_STRATEGIES));
     }
     try {
       return Strategies.create(config.strategyName(), space, config.strategyParams(), config.seedOrDefault());
@@ -132,6 +140,11 @@ final class Evaluators {
       throw ConfigException.invalid(
           "strategy", "'" + config.strategyName() + "' is a one-shot search: it trains a supernet and needs evaluator type"
               + " training, not " + evaluatorType);
+    }
+    if (given.strategy() == null && Strategies.provider(config.strategyName()).growsNetworks()) {
+      throw ConfigException.invalid(
+          "strategy", "'" + config.strategyName() + "' trains every network from its parent's weights: it needs evaluator"
+              + " type training, not " + evaluatorType);
     }
   }
 

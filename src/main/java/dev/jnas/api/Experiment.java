@@ -314,7 +314,7 @@ public final class Experiment implements AutoCloseable {
     var b = config.budget();
     RunSettings settings =
         new RunSettings(
-            parts.oneShot() != null ? 1 : maxTrials(), // a one-shot search is one trial
+            parts.loop() instanceof dev.jnas.experiment.OneShotRunner ? 1 : maxTrials(), // a one-shot search is one trial
             b.maxMinutes() == null ? null : Duration.ofMillis(Math.round(b.maxMinutes() * 60_000)),
             config.concurrencyOrDefault(),
             config.seedOrDefault(),
@@ -323,8 +323,8 @@ public final class Experiment implements AutoCloseable {
     long t0 = System.nanoTime();
     FirstStep firstStep = new FirstStep(listener);
     List<TrialRecord> trials =
-        parts.oneShot() != null
-            ? parts.oneShot().run(store, settings, dir, firstStep)
+        parts.loop() != null
+            ? parts.loop().run(store, settings, dir, firstStep)
             : new ExperimentRunner(parts.space(), parts.strategy(), parts.evaluator(), store, settings, firstStep,
                 pruner(config, epochsPerTrial())).run();
     Optional<TrialRecord> best = ExperimentRunner.best(trials);

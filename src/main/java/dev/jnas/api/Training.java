@@ -84,9 +84,11 @@ final class Training {
               : evaluator.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener));
           return finalModel(m, epochs, dir);
         };
-    OneShotRunner oneShot = null;
+    dev.jnas.experiment.SearchLoop loop = null;
     if (strategy instanceof OneShotStrategy os) {
-      oneShot = oneShot(config, space, os, evaluator, settings);
+      loop = oneShot(config, space, os, evaluator, settings);
+    } else if (strategy instanceof dev.jnas.morph.MorphismStrategy ms) {
+      loop = morphismSearch(config, space, ms, evaluator);
     }
     FinalTuner tuner = null;
     if (config.finalTraining() != null && config.finalTraining().tune() != null) {
@@ -97,7 +99,7 @@ final class Training {
       tuner = Tuning.create(config, netSpace, netSection, evaluator);
     }
     return new Components(
-        space, strategy, hpEvaluator != null ? hpEvaluator : evaluator, finalTrainer, settings.epochs(), true, oneShot, tuner);
+        space, strategy, hpEvaluator != null ? hpEvaluator : evaluator, finalTrainer, settings.epochs(), true, loop, tuner);
   }
 
   /** What {@link FinalTrainer} reports of a trained model saved in {@code dir}. */
@@ -110,6 +112,24 @@ final class Training {
     }
     return new FinalTrainer.FinalModel(
         m.testAccuracy(), m.trainAccuracy(), epochs, m.wallSeconds(), m.params(), m.flops(), files);
+  }
+
+  /** The trial loop of a morphism strategy (hill climbing, LEMONADE). */
+  private static dev.jnas.experiment.SearchLoop morphismSearch(
+      ExperimentConfig config, SearchSpace space, dev.jnas.morph.MorphismStrategy strategy, TrainingEvaluator evaluator) {
+    if (config.model() != null && !config.model().isNull()) {
+      throw dev.jnas.util.ConfigException.invalid(
+          "model", "cannot be given with strategy " + strategy.name() + ": it trains the layer graphs of space graph");
+    }
+    if (evaluator.searchValData().size() == 0) {
+      throw dev.jnas.util.ConfigException.invalid(
+          "evaluator.training.val_fraction", "leaves no validation images, by which strategy " + strategy.name() + " ranks networks");
+    }
+    if (config.concurrencyOrDefault() != 1) {
+      throw dev.jnas.util.ConfigException.invalid(
+          "concurrency", "must be 1 with strategy " + strategy.name() + " (it trains one network at a time)");
+    }
+    return new dev.jnas.morph.MorphismSearch((dev.jnas.space.GraphSpace) space, strategy, evaluator);
   }
 
   /** The supernet search of a one-shot strategy; checks that the space has a supernet. */

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ResumeCommand.class,
       ListCommand.class,
       ShowCommand.class,
+      CompareCommand.class,
       TabularCommand.class,
       BenchCommand.class,
       NeedsDataCommand.class,

@@ -91,6 +91,9 @@ final class ShowCommand implements Callable<Integer> {
           } else {
             j.putNull("error");
           }
+          if (t.lineage() != null) {
+            j.set("lineage", Json.MAPPER.readTree(t.lineage()));
+          }
         }
         JsonNode oneShot = oneShot(info.config(), s);
         if (oneShot != null) {
@@ -115,6 +118,9 @@ final class ShowCommand implements Callable<Integer> {
         String tail = r != null && r.error() != null ? t.architecture() + "  ! " + r.error() : t.architecture();
         if (t.status() == TrialStatus.PRUNED) {
           tail += "  (stopped after epoch " + r.epochs().size() + ")";
+        }
+        if (t.lineage() != null) {
+          tail += "  " + lineage(t.lineage());
         }
         out.printf(Locale.ROOT, "%5d  %-9s  %8s  %8s  %,10d  %s%n", t.id(), t.status(),
             r == null ? "-" : fmt(r.reward()), r == null ? "-" : fmt(r.valAccuracy()), r == null ? 0 : r.params(), tail);
@@ -152,6 +158,36 @@ final class ShowCommand implements Callable<Integer> {
       }
       ExperimentRunner.best(trials).ifPresent(b -> out.println("best: trial " + b.id() + " " + b.architecture()));
       return 0;
+    }
+  }
+
+  /**
+   * A morphism search's trial lineage in a few words: {@code <- trial 4: widen c2 48, deepen c3 3
+   * (val_acc before training 0.8123)} (the morphisms' fields in order, seeds left out), or {@code
+   * (start network)}.
+   */
+  static String lineage(String json) {
+    try {
+      JsonNode l = Json.MAPPER.readTree(json);
+      List<String> ms = new java.util.ArrayList<>();
+      for (JsonNode m : l.path("morphisms")) {
+        StringBuilder b = new StringBuilder(m.path("op").asText());
+        m.fields().forEachRemaining(f -> {
+          if (!f.getKey().equals("op") && !f.getKey().equals("seed")) {
+            b.append(' ').append(f.getValue().asText());
+          }
+        });
+        ms.add(b.toString());
+      }
+      String what = ms.isEmpty() ? "" : ": " + String.join(", ", ms);
+      String from = l.has("start_accuracy") && l.hasNonNull("parent")
+          ? String.format(Locale.ROOT, " (val_acc before training %.4f)", l.get("start_accuracy").asDouble())
+          : "";
+      return l.hasNonNull("parent")
+          ? "<- trial " + l.get("parent").asLong() + (ms.isEmpty() ? " trained on" : what) + from
+          : "(start network" + (ms.isEmpty() ? "" : " changed" + what) + ")";
+    } catch (java.io.IOException e) {
+      return "(lineage unreadable: " + e.getMessage() + ")";
     }
   }
 

@@ -241,6 +241,11 @@ public record ExperimentConfig(
       throw ConfigException.invalid("early_stopping", "does not apply to one-shot strategy " + strategyName()
           + ": it trains one supernet, not trials (see its stop_patience)");
     }
+    var provider = dev.jnas.strategy.Strategies.providers().get(strategyName());
+    if (provider != null && provider.growsNetworks()) {
+      throw ConfigException.invalid("early_stopping", "does not apply to strategy " + strategyName()
+          + ": it trains every network briefly from its parent's weights and ranks them all");
+    }
     String type = evaluator.path("type").asText("");
     if (type.equals("tabular") || type.equals("none")) {
       throw ConfigException.invalid("early_stopping", "needs an evaluator that trains in epochs (type: training, or"

@@ -11,7 +11,7 @@ import java.util.List;
  * search's best. Running it again on a store left by a killed process continues from the last
  * finished supernet epoch.
  */
-public interface OneShotRunner {
+public interface OneShotRunner extends SearchLoop {
   /**
    * Runs or continues the search; {@link RunSettings#epochsPerTrial()} counts supernet epochs and
    * {@link RunSettings#maxWall()} limits the wall time.
@@ -19,5 +19,6 @@ public interface OneShotRunner {
    * @param dir the experiment folder (charts of the search are drawn there)
    * @return all trials of the store
    */
+  @Override
   List<TrialRecord> run(TrialStore store, RunSettings settings, java.nio.file.Path dir, ExperimentListener listener);
 }

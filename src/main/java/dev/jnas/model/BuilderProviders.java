@@ -86,6 +86,13 @@ public final class BuilderProviders {
     }
   }
 
+  /** {@code graph}: the layer graph a morphism search grew. */
+  public static final class Graph extends Own<dev.jnas.space.GraphSpace> {
+    public Graph() {
+      super(dev.jnas.space.GraphSpace.NAME, dev.jnas.space.GraphSpace.class, GraphBuilder::new);
+    }
+  }
+
   /** {@code layers}: a stack of layers whose fields may reference the space's decisions. */
   public static final class Layers implements ModelBuilderProvider {
     @Override

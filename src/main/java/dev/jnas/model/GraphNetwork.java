@@ -73,6 +73,37 @@ public final class GraphNetwork extends FixedShapeBlock {
     return graph;
   }
 
+  /**
+   * Trainable parameters of the network {@code graph} describes, without building it (what
+   * training counts: convolution weights, batch-norm scale and shift, the classifier's weights
+   * and bias), so a search can rank children by size before training them.
+   */
+  public static long parameterCount(LayerGraph graph, LayerGraph.Shape input, int classes) {
+    Map<String, LayerGraph.Shape> shapes = graph.shapes(input);
+    long n = 0;
+    for (Layer l : graph.layers()) {
+      if (l.kind() == LayerGraph.Kind.CONV) {
+        long in = shapes.get(l.inputs().get(0)).channels();
+        n += (long) l.kernel() * l.kernel() * in * l.filters() + 2L * l.filters();
+      }
+    }
+    long last = shapes.get(graph.output().id()).channels();
+    return n + last * classes + classes;
+  }
+
+  /** {@link #flops()} of the network {@code graph} describes, without building it. */
+  public static long flops(LayerGraph graph, LayerGraph.Shape input, int classes) {
+    Map<String, LayerGraph.Shape> shapes = graph.shapes(input);
+    long n = 0;
+    for (Layer l : graph.layers()) {
+      if (l.kind() == LayerGraph.Kind.CONV) {
+        LayerGraph.Shape out = shapes.get(l.id());
+        n += (long) l.kernel() * l.kernel() * shapes.get(l.inputs().get(0)).channels() * l.filters() * out.height() * out.width();
+      }
+    }
+    return n + (long) shapes.get(graph.output().id()).channels() * classes;
+  }
+
   /** Multiply-adds of one example. */
   public long flops() {
     return flops;

@@ -44,7 +44,7 @@ public final class TrajectoryChart {
   public static final int PANEL_HEIGHT = 280;
   public static final int MAX_COLUMNS = 4;
   /** Tableau 10, distinct on white (JFreeChart's defaults include a pale yellow); repeats past ten options. */
-  private static final Color[] PALETTE = {
+  static final Color[] PALETTE = {
     new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F),
     new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC)
   };
@@ -97,11 +97,32 @@ public final class TrajectoryChart {
       panels.add(panel(labelNames.get(l), optionNames.get(l), l, probabilitiesPerEpoch));
     }
 
+    return writeImages(dir, baseName, width, height, g -> draw(g, panels, width, height));
+  }
+
+  /** One plot of 800 x 520 pixels on white with grey grid lines and a legend, as PNG and SVG. */
+  static Written writePlot(Path dir, String baseName, String title, XYPlot plot) {
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
+    chart.setBackgroundPaint(Color.WHITE);
+    int w = 800;
+    int h = 520;
+    return writeImages(dir, baseName, w, h, g -> {
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, w, h);
+      chart.draw(g, new Rectangle2D.Double(0, 0, w, h));
+    });
+  }
+
+  /** Draws a figure twice, as PNG and SVG, and writes both atomically. */
+  static Written writeImages(Path dir, String baseName, int width, int height, java.util.function.Consumer<Graphics2D> draw) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    draw(g, panels, width, height);
+    draw.accept(g);
     g.dispose();
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     try {
@@ -111,7 +132,7 @@ public final class TrajectoryChart {
     }
 
     SVGGraphics2D svg = new SVGGraphics2D(width, height);
-    draw(svg, panels, width, height);
+    draw.accept(svg);
 
     Written out = new Written(dir.resolve(baseName + ".png"), dir.resolve(baseName + ".svg"));
     AtomicFiles.write(out.png(), png.toByteArray());

@@ -53,7 +53,7 @@ public final class SqliteTrialStore implements TrialStore {
     "CREATE TABLE IF NOT EXISTS trial(id INTEGER PRIMARY KEY, architecture TEXT NOT NULL, seed INTEGER NOT NULL,"
         + " status TEXT NOT NULL, started_at INTEGER, finished_at INTEGER, val_accuracy REAL, test_accuracy REAL,"
         + " reward REAL, params INTEGER, flops INTEGER, wall_seconds REAL, error TEXT, result TEXT,"
-        + " ask_seq INTEGER NOT NULL DEFAULT 0, tell_seq INTEGER NOT NULL DEFAULT 0)",
+        + " ask_seq INTEGER NOT NULL DEFAULT 0, tell_seq INTEGER NOT NULL DEFAULT 0, lineage TEXT)",
     "CREATE TABLE IF NOT EXISTS epoch(trial_id INTEGER NOT NULL, epoch INTEGER NOT NULL, train_loss REAL,"
         + " train_accuracy REAL, val_loss REAL, val_accuracy REAL, seconds REAL, PRIMARY KEY(trial_id, epoch))",
     "CREATE TABLE IF NOT EXISTS strategy_state(id INTEGER PRIMARY KEY CHECK (id = 1), snapshot TEXT, updated_at INTEGER)"
@@ -67,10 +67,40 @@ public final class SqliteTrialStore implements TrialStore {
   private int configuredSync = -1;
   private int currentSync = -1;
 
+  /**
+   * Whether the trial table has the {@code lineage} column: added (nullable) after schema version
+   * 1 first shipped, so older stores get it when first opened for writing and read without it.
+   */
+  private final boolean hasLineage;
+
   private SqliteTrialStore(Path file, Connection db, ExperimentLock lock) {
     this.file = file;
     this.db = db;
     this.lock = lock;
+    this.hasLineage = lineageColumn(db, lock != null);
+  }
+
+  private static boolean lineageColumn(Connection db, boolean writable) {
+    try {
+      boolean tableExists = false;
+      try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(trial)")) {
+        while (rs.next()) {
+          tableExists = true;
+          if ("lineage".equals(rs.getString("name"))) {
+            return true;
+          }
+        }
+      }
+      if (tableExists && writable) {
+        try (Statement s = db.createStatement()) {
+          s.execute("ALTER TABLE trial ADD COLUMN lineage TEXT");
+        }
+        return true;
+      }
+      return false;
+    } catch (SQLException e) {
+      throw new NasException("cannot read the trial table's columns: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -446,7 +476,8 @@ public final class SqliteTrialStore implements TrialStore {
         () -> {
           try (PreparedStatement p =
               db.prepareStatement(
-                  "INSERT OR REPLACE INTO trial(id, architecture, seed, status, started_at, finished_at, ask_seq) VALUES(?,?,?,?,?,0,?)")) {
+                  "INSERT OR REPLACE INTO trial(id, architecture, seed, status, started_at, finished_at, ask_seq"
+                      + (hasLineage ? ", lineage) VALUES(?,?,?,?,?,0,?,?)" : ") VALUES(?,?,?,?,?,0,?)"))) {
             for (TrialRecord t : asked) {
               p.setLong(1, t.id());
               p.setString(2, t.architecture());
@@ -454,6 +485,9 @@ public final class SqliteTrialStore implements TrialStore {
               p.setString(4, t.status().name());
               p.setLong(5, t.startedAt());
               p.setLong(6, t.askSeq());
+              if (hasLineage) {
+                p.setString(7, t.lineage());
+              }
               p.addBatch();
             }
             p.executeBatch();
@@ -470,8 +504,8 @@ public final class SqliteTrialStore implements TrialStore {
           try (PreparedStatement p =
               db.prepareStatement(
                   "INSERT OR REPLACE INTO trial(id, architecture, seed, status, started_at, finished_at, val_accuracy,"
-                      + " test_accuracy, reward, params, flops, wall_seconds, error, result, ask_seq, tell_seq)"
-                      + " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                      + " test_accuracy, reward, params, flops, wall_seconds, error, result, ask_seq, tell_seq"
+                      + (hasLineage ? ", lineage) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))) {
             TrialResult r = t.result();
             p.setLong(1, t.id());
             p.setString(2, t.architecture());
@@ -489,6 +523,9 @@ public final class SqliteTrialStore implements TrialStore {
             p.setString(14, ResultCodec.write(r));
             p.setLong(15, t.askSeq());
             p.setLong(16, t.tellSeq());
+            if (hasLineage) {
+              p.setString(17, t.lineage());
+            }
             p.executeUpdate();
           }
           saveSnapshot0(strategySnapshot);
@@ -564,7 +601,8 @@ public final class SqliteTrialStore implements TrialStore {
     List<TrialRecord> out = new ArrayList<>();
     try (Statement s = db.createStatement();
         ResultSet rs =
-            s.executeQuery("SELECT id, architecture, seed, status, result, started_at, finished_at, ask_seq, tell_seq FROM trial ORDER BY id")) {
+            s.executeQuery("SELECT id, architecture, seed, status, result, started_at, finished_at, ask_seq, tell_seq"
+                + (hasLineage ? ", lineage" : "") + " FROM trial ORDER BY id")) {
       while (rs.next()) {
         long id = rs.getLong(1);
         String stored = rs.getString(4);
@@ -583,7 +621,8 @@ public final class SqliteTrialStore implements TrialStore {
         if (status.isFinished() && result == null) {
           throw damagedTrial(id, "is " + status + " but has no stored result");
         }
-        out.add(new TrialRecord(id, rs.getString(2), rs.getLong(3), status, result, rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)));
+        out.add(new TrialRecord(id, rs.getString(2), rs.getLong(3), status, result, rs.getLong(6), rs.getLong(7), rs.getLong(8),
+            rs.getLong(9), hasLineage ? rs.getString(10) : null));
       }
       return out;
     } catch (SQLException e) {

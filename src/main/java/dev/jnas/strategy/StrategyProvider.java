@@ -31,6 +31,15 @@ public interface StrategyProvider {
   }
 
   /**
+   * Whether the strategy grows networks by morphisms and trains each from its parent's stored
+   * weights (hill climbing, LEMONADE): it then needs evaluator type {@code training} and space
+   * {@code graph}, and runs its own trial loop.
+   */
+  default boolean growsNetworks() {
+    return false;
+  }
+
+  /**
    * @param params strategy parameters from the config (may be empty); unknown or invalid ones
    *     raise {@link dev.jnas.util.BadInputException} naming the parameter
    */

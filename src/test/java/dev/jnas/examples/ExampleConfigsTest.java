@@ -12,16 +12,17 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Every shipped config (examples/, bench/oneshot/) reads, validates and binds its space and strategy. */
+/** Every shipped config (examples/, bench/oneshot/, bench/morph/) reads, validates and binds its space and strategy. */
 class ExampleConfigsTest {
   @Test
   void everyShippedConfigIsValid() throws Exception {
     List<Path> configs;
-    try (Stream<Path> a = Files.list(Path.of("examples")); Stream<Path> b = Files.list(Path.of("bench", "oneshot"))) {
+    try (Stream<Path> a = Files.list(Path.of("examples")); Stream<Path> b = Stream.concat(Files.list(Path.of("bench", "oneshot")), Files.list(Path.of("bench", "morph")))) {
       configs = Stream.concat(a, b).filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertThat(configs).extracting(p -> p.getFileName().toString())
-        .contains("quickstart.yaml", "oneshot-darts.yaml", "oneshot-proxyless.yaml", "oneshot-enas.yaml", "resnet50-scope.yaml");
+        .contains("quickstart.yaml", "oneshot-darts.yaml", "oneshot-proxyless.yaml", "oneshot-enas.yaml", "resnet50-scope.yaml",
+            "hill-climbing.yaml", "lemonade.yaml", "nash.yaml", "evolution.yaml");
     for (Path p : configs) {
       ExperimentConfig c = ExperimentConfig.load(p);
       c.validate();

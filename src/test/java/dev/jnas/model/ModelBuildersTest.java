@@ -57,7 +57,7 @@ class ModelBuildersTest {
   void aBuilderOfAnotherSpaceOrWithUnknownParamsIsRejected() {
     rejected("{name: nasbench201}", SearchSpaces.create("cell", null), "model builder nasbench201 builds only search space nasbench201");
     rejected("{name: cell, params: {x: 1}}", SearchSpaces.create("cell", null), "model builder cell: unknown parameter 'x' (valid: none)");
-    rejected("{name: resnet}", new PairSpace(2), "unknown model builder 'resnet' (valid: acme-pair, cell, layers");
+    rejected("{name: resnet}", new PairSpace(2), "unknown model builder 'resnet' (valid: acme-pair, cell, graph, layers");
   }
 
   @Test

@@ -30,7 +30,7 @@ class SearchSpacesTest {
 
   @Test
   void unknownNameListsTheValidOnes() {
-    rejected("{name: nasbench999}", "unknown search space 'nasbench999'", "valid: acme-pair, cell, declarative, hyperparameters, nasbench201");
+    rejected("{name: nasbench999}", "unknown search space 'nasbench999'", "valid: acme-pair, cell, declarative, graph, hyperparameters, nasbench201");
   }
 
   @Test

@@ -106,6 +106,28 @@ class SqliteTrialStoreTest extends TrialStoreContract {
     assertThatThrownBy(() -> SqliteTrialStore.openExisting(dir)).hasMessageContaining("older jnas");
   }
 
+  /** A store of a jnas from before the lineage column is read as it is, and gets the column when written. */
+  @Test
+  void aStoreWithoutTheLineageColumnIsReadAndThenExtended() throws Exception {
+    try (SqliteTrialStore s = SqliteTrialStore.open(dir)) {
+      s.createExperiment("old", "{}", "{}");
+      s.recordAsked(List.of(TrialRecord.running(0, "a", 1, 1, 1)), "snap");
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteTrialStore.FILE_NAME));
+        Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE trial DROP COLUMN lineage");
+    }
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(dir)) {
+      assertThat(s.trials()).singleElement().satisfies(t -> assertThat(t.lineage()).isNull());
+    }
+    try (SqliteTrialStore s = SqliteTrialStore.openExisting(dir)) {
+      s.recordAsked(List.of(TrialRecord.running(1, "b", 2, 2, 2, "{\"round\":0}")), null);
+    }
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(dir)) {
+      assertThat(s.trials()).extracting(TrialRecord::lineage).containsExactly(null, "{\"round\":0}");
+    }
+  }
+
   private void setSchemaVersion(String v) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteTrialStore.FILE_NAME));
         Statement st = c.createStatement()) {

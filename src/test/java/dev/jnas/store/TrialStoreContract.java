@@ -59,6 +59,18 @@ abstract class TrialStoreContract {
   }
 
   @Test
+  void keepsTheLineageOfGrownTrialsThroughTheirFinish() {
+    TrialStore s = newStore();
+    s.createExperiment("x", "{}", "{}");
+    String lineage = "{\"round\":1,\"parent\":0,\"morphisms\":[{\"op\":\"deepen\",\"after\":\"c1\",\"kernel\":3}]}";
+    s.recordAsked(List.of(TrialRecord.running(0, "a", 1, 1, 1), TrialRecord.running(1, "b", 2, 1, 2, lineage)), null);
+    s.recordFinished(TrialRecord.running(1, "b", 2, 1, 2, lineage).finish(TrialResult.failed("x", 1), 3, 3), null);
+    try (TrialStore t = reopen(s)) {
+      assertThat(t.trials()).extracting(TrialRecord::lineage).containsExactly(null, lineage);
+    }
+  }
+
+  @Test
   void keepsFailedTrialsWithTheirError() {
     try (TrialStore s = newStore()) {
       s.createExperiment("x", "{}", "{}");

@@ -1,0 +1,350 @@
+package dev.jnas.morph;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jnas.data.ImageDataset;
+import dev.jnas.evaluate.EpochMetrics;
+import dev.jnas.evaluate.TrialListener;
+import dev.jnas.evaluate.TrialResult;
+import dev.jnas.evaluate.TrialStatus;
+import dev.jnas.experiment.ExperimentListener;
+import dev.jnas.experiment.ExperimentRunner;
+import dev.jnas.experiment.RunSettings;
+import dev.jnas.experiment.SearchLoop;
+import dev.jnas.model.GraphNetwork;
+import dev.jnas.report.ParetoReport;
+import dev.jnas.space.GraphSpace;
+import dev.jnas.space.LayerGraph;
+import dev.jnas.store.TrialRecord;
+import dev.jnas.store.TrialStore;
+import dev.jnas.train.TrainingEvaluator;
+import dev.jnas.util.AtomicFiles;
+import dev.jnas.util.BadInputException;
+import dev.jnas.util.Json;
+import dev.jnas.util.NasException;
+import dev.jnas.util.Rng;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trial loop of a morphism search. Round by round it asks its {@link Growth} what to train,
+ * stores those networks as RUNNING trials with their lineage (parent trial and morphisms, {@link
+ * TrialRecord#lineage}) and architecture (the child's whole layer graph), then trains each: the
+ * parent's stored weights are loaded, the morphisms applied to graph and weights together, and the
+ * child trained from there with the evaluator's settings (one learning-rate cycle per child:
+ * SGDR's warm restart). Each trained network's weights are kept in {@code
+ * trials/trial-<id>/weights.ndlist} of the experiment folder, where its children find them.
+ *
+ * <p>The search's state is the store: a round's proposals depend only on the trials of earlier
+ * rounds and the round's seed, so after a crash the trials left RUNNING are trained again (same
+ * ids, seeds and morphisms) and the search goes on as it would have. Networks are trained one at
+ * a time.
+ */
+public final class MorphismSearch implements SearchLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(MorphismSearch.class);
+  /** The folder, under the experiment's, of every trial's weights. */
+  public static final String TRIALS_FOLDER = "trials";
+  public static final String WEIGHTS_FILE = "weights.ndlist";
+
+  private final GraphSpace space;
+  private final MorphismStrategy strategy;
+  private final TrainingEvaluator evaluator;
+  private final LayerGraph.Shape input;
+  private final int classes;
+
+  public MorphismSearch(GraphSpace space, MorphismStrategy strategy, TrainingEvaluator evaluator) {
+    this.space = space;
+    this.strategy = strategy;
+    this.evaluator = evaluator;
+    ImageDataset d = evaluator.searchTrainData();
+    this.input = new LayerGraph.Shape(d.channels(), d.height(), d.width());
+    this.classes = d.numClasses();
+  }
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<List<Morphism>> MORPHISM_LIST =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  /** What a trial's lineage records. */
+  record Lineage(int round, Long parent, List<Morphism> morphisms) {
+    String toJson() {
+      ObjectNode o = Json.MAPPER.createObjectNode();
+      o.put("round", round);
+      if (parent != null) {
+        o.put("parent", parent);
+      }
+      try {
+        // written as List<Morphism>, so each element carries its "op"
+        o.set("morphisms", Json.MAPPER.readTree(Json.MAPPER.writerFor(MORPHISM_LIST).writeValueAsString(morphisms)));
+      } catch (JsonProcessingException e) {
+        throw new NasException("cannot write morphisms " + morphisms + ": " + e.getOriginalMessage(), e);
+      }
+      return o.toString();
+    }
+
+    static Lineage of(TrialRecord t, TrialStore store) {
+      if (t.lineage() == null) {
+        throw store.damagedTrial(t.id(), "has no lineage (parent and morphisms), which a morphism search needs");
+      }
+      try {
+        JsonNode o = Json.MAPPER.readTree(t.lineage());
+        List<Morphism> ms = new ArrayList<>();
+        for (JsonNode m : o.path("morphisms")) {
+          ms.add(Json.MAPPER.treeToValue(m, Morphism.class));
+        }
+        return new Lineage(o.path("round").asInt(), o.hasNonNull("parent") ? o.get("parent").asLong() : null, ms);
+      } catch (JsonProcessingException e) {
+        throw store.damagedTrial(t.id(), "has a lineage that is not readable (" + e.getOriginalMessage() + ")");
+      }
+    }
+  }
+
+  @Override
+  public List<TrialRecord> run(TrialStore store, RunSettings settings, Path dir, ExperimentListener listener) {
+    long start = System.nanoTime();
+    List<TrialRecord> known = store.trials();
+    Map<Long, Growth.Node> trained = new LinkedHashMap<>();
+    int round = -1;
+    for (TrialRecord t : known) {
+      Lineage l = Lineage.of(t, store);
+      round = Math.max(round, l.round());
+      if (t.status() == TrialStatus.COMPLETE) {
+        trained.put(t.id(), node(t, l));
+      }
+    }
+    int finished = (int) known.stream().filter(t -> t.status().isFinished()).count();
+    long nextId = known.stream().mapToLong(TrialRecord::id).max().orElse(-1) + 1; // from 0, as the ask/tell loop numbers
+    store.setStatus("RUNNING");
+    listener.onStart(finished, settings.maxTrials());
+    Growth.Context context = new Growth.Context(space.start(), input, classes);
+    try {
+      List<TrialRecord> pending = new ArrayList<>(known.stream().filter(t -> t.status() == TrialStatus.RUNNING).toList());
+      while (true) {
+        for (TrialRecord t : pending) {
+          if (!timeLeft(settings, start)) {
+            return store.trials(); // the rest of the round stays RUNNING: a resumed search trains it
+          }
+          store.clearEpochs(t.id());
+          listener.onTrialStart(t);
+          Lineage l = Lineage.of(t, store);
+          Trained done = train(t, l, dir, settings, store, listener);
+          TrialResult r = done.result();
+          TrialRecord f = withStartAccuracy(t.finish(r, System.currentTimeMillis(), t.id()), done.startAccuracy());
+          store.recordFinished(f, null);
+          finished++;
+          if (r.status() == TrialStatus.COMPLETE) {
+            trained.put(f.id(), node(f, l));
+          } else {
+            LOG.warn("trial {} {}: {}", f.id(), r.status(), r.error());
+          }
+          listener.onTrialEnd(f, ExperimentRunner.best(store.trials()).orElse(null));
+        }
+        int room = settings.maxTrials() > 0 ? settings.maxTrials() - finished : Integer.MAX_VALUE;
+        if (room <= 0 || !timeLeft(settings, start)) {
+          break;
+        }
+        round++;
+        List<Growth.Proposal> proposals =
+            strategy.growth().propose(round, List.copyOf(trained.values()), context, Rng.of(Rng.derive(settings.seed(), -1 - round)));
+        if (proposals.isEmpty()) {
+          break;
+        }
+        proposals = proposals.subList(0, Math.min(room, proposals.size()));
+        List<TrialRecord> asked = new ArrayList<>();
+        for (Growth.Proposal p : proposals) {
+          LayerGraph parent = p.parent() == null ? space.start() : trained.get(p.parent()).graph();
+          LayerGraph g = Growth.apply(parent, p.morphisms(), input);
+          long id = nextId++;
+          asked.add(TrialRecord.running(id, space.encode(space.of(g)), Rng.derive(settings.seed(), id),
+              System.currentTimeMillis(), round + 1, new Lineage(round, p.parent(), p.morphisms()).toJson()));
+        }
+        store.recordAsked(asked, null);
+        pending = asked;
+      }
+      store.setStatus("FINISHED");
+    } catch (RuntimeException | Error e) {
+      store.setStatus("FAILED");
+      throw e;
+    } finally {
+      afterRun(store.trials(), dir);
+      listener.onEnd();
+    }
+    return store.trials();
+  }
+
+  /** Writes what the strategy reports on the trials so far (LEMONADE's front). */
+  private void afterRun(List<TrialRecord> trials, Path dir) {
+    if (strategy.growth() instanceof Lemonade lemonade) {
+      try {
+        ParetoReport.Cost cost =
+            lemonade.params().objective() == Lemonade.Objective.PARAMS ? ParetoReport.Cost.PARAMS : ParetoReport.Cost.FLOPS;
+        ParetoReport.write(dir, "pareto", cost, List.of(new ParetoReport.Series(lemonade.name(), trials)));
+      } catch (RuntimeException e) {
+        LOG.warn("cannot write the Pareto front: {}", e.getMessage());
+      }
+    }
+  }
+
+  private static boolean timeLeft(RunSettings settings, long start) {
+    return settings.maxWall() == null || System.nanoTime() - start < settings.maxWall().toNanos();
+  }
+
+  private Growth.Node node(TrialRecord t, Lineage l) {
+    TrialResult r = t.result();
+    return new Growth.Node(t.id(), l.round(), space.graph(space.decode(t.architecture())), l.parent(), r.reward(), r.params(), r.flops());
+  }
+
+  /** A trained network's result and its validation accuracy before training (NaN when it failed first). */
+  private record Trained(TrialResult result, double startAccuracy) {}
+
+  /**
+   * The record with {@code start_accuracy} added to its lineage: what the inherited weights scored
+   * before any training (for an exact morphism's child, its parent's accuracy).
+   */
+  private static TrialRecord withStartAccuracy(TrialRecord t, double startAccuracy) {
+    if (!Double.isFinite(startAccuracy)) {
+      return t;
+    }
+    try {
+      ObjectNode o = (ObjectNode) Json.MAPPER.readTree(t.lineage());
+      o.put("start_accuracy", startAccuracy);
+      return new TrialRecord(t.id(), t.architecture(), t.seed(), t.status(), t.result(), t.startedAt(), t.finishedAt(),
+          t.askSeq(), t.tellSeq(), o.toString());
+    } catch (JsonProcessingException e) {
+      return t; // written by this class a moment ago: not expected
+    }
+  }
+
+  /** Trains one network: from scratch (no parent) or from its parent's morphed weights. */
+  private Trained train(
+      TrialRecord t, Lineage l, Path dir, RunSettings settings, TrialStore store, ExperimentListener listener) {
+    long t0 = System.nanoTime();
+    int epochs = l.parent() == null && strategy.startEpochs() != null ? strategy.startEpochs() : settings.epochsPerTrial();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      LayerGraph g = space.start();
+      Map<String, NDArray> weights = null;
+      if (l.parent() != null) {
+        g = space.graph(space.decode(store.trials().stream()
+            .filter(p -> p.id() == l.parent()).findFirst()
+            .orElseThrow(() -> store.damagedTrial(t.id(), "names parent trial " + l.parent() + ", which the store does not hold"))
+            .architecture()));
+        weights = read(weightsFile(dir, l.parent()), manager);
+      }
+      for (Morphism m : l.morphisms()) {
+        if (weights == null) {
+          g = m.graph(g, input);
+        } else {
+          Morphisms.Child c = m.apply(g, weights, input, manager);
+          g = c.graph();
+          weights = c.weights();
+        }
+      }
+      if (!g.toString().equals(t.architecture())) {
+        throw store.damagedTrial(t.id(), "has architecture " + t.architecture() + ", but its lineage makes " + g);
+      }
+      Map<String, NDArray> inherited = weights;
+      TrialListener progress =
+          new TrialListener() {
+            @Override
+            public void onEpoch(long trialId, EpochMetrics metrics, int totalEpochs) {
+              store.recordEpoch(t.id(), metrics);
+              listener.onEpoch(t.id(), metrics, totalEpochs);
+            }
+
+            @Override
+            public void onBatch(long trialId, int epoch, double fraction) {
+              listener.onBatch(t.id(), epoch, fraction);
+            }
+          };
+      AtomicReference<byte[]> saved = new AtomicReference<>();
+      GraphNetwork net = new GraphNetwork(g, new Shape(input.channels(), input.height(), input.width()), classes);
+      TrainingEvaluator.BlockRun run =
+          evaluator.trainBlock(net, b -> {
+            if (inherited != null) {
+              ((GraphNetwork) b).load(inherited);
+            }
+          }, t.seed(), epochs, progress, b -> saved.set(encode(((GraphNetwork) b).weights(manager))));
+      Path f = weightsFile(dir, t.id());
+      try {
+        Files.createDirectories(f.getParent());
+      } catch (IOException e) {
+        throw new NasException("cannot create " + f.getParent() + ": " + AtomicFiles.describe(e), e);
+      }
+      AtomicFiles.write(f, saved.get());
+      double acc = run.accuracy();
+      return new Trained(new TrialResult(
+          TrialStatus.COMPLETE, run.epochs(), acc, Double.NaN, evaluator.settings().reward().apply(run.epochs(), acc),
+          run.params(), net.flops(), (System.nanoTime() - t0) / 1e9, null), run.startAccuracy());
+    } catch (BadInputException e) {
+      throw e; // a damaged store: the user must repair it
+    } catch (NasException | IllegalArgumentException | IllegalStateException e) {
+      return new Trained(TrialResult.failed(e.getMessage(), (System.nanoTime() - t0) / 1e9), Double.NaN);
+    } catch (OutOfMemoryError e) {
+      return new Trained(TrialResult.failed("out of memory: " + e.getMessage(), (System.nanoTime() - t0) / 1e9), Double.NaN);
+    }
+  }
+
+  /** Where trial {@code id}'s trained weights are kept. */
+  public static Path weightsFile(Path experimentDir, long id) {
+    return experimentDir.resolve(TRIALS_FOLDER).resolve("trial-" + id).resolve(WEIGHTS_FILE);
+  }
+
+  /** The weights by name, as one NDList whose arrays carry the names. */
+  static byte[] encode(Map<String, NDArray> weights) {
+    NDList list = new NDList();
+    weights.forEach((name, a) -> {
+      a.setName(name);
+      list.add(a);
+    });
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      list.encode(out);
+    } catch (IOException e) {
+      throw new NasException("cannot encode weights: " + e.getMessage(), e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Reads weights {@link #encode} wrote.
+   *
+   * @throws BadInputException naming the file when it is missing or unreadable
+   */
+  static Map<String, NDArray> read(Path f, NDManager manager) {
+    if (!Files.isRegularFile(f)) {
+      throw new BadInputException(
+          "the trained weights " + f + " are missing: a child cannot inherit them (restore the file, or start a new"
+              + " experiment)");
+    }
+    try (InputStream in = Files.newInputStream(f)) {
+      NDList list = NDList.decode(manager, in);
+      Map<String, NDArray> out = new LinkedHashMap<>();
+      for (NDArray a : list) {
+        if (a.getName() == null) {
+          throw new BadInputException(f + " is not a weights file of jnas: an array has no name");
+        }
+        out.put(a.getName(), a);
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof BadInputException b) {
+        throw b;
+      }
+      throw new BadInputException("the trained weights " + f + " are unreadable (" + e.getMessage() + ")", e);
+    }
+  }
+}

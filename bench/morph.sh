@@ -13,4 +13,7 @@ for n in nash evolution lemonade; do
   JNAS_JAVA_OPTS="-Dai.djl.pytorch.num_threads=1" ./jnas search --quiet --config "bench/morph/$n.yaml" -o "$out/$n" > "$out/$n.log" 2>&1 &
 done
 wait
-./jnas compare "$out/nash" "$out/evolution" "$out/lemonade" -o "$out/compare"
+# NASH against evolution (accuracy against minutes and epochs), LEMONADE's front against evolution's
+# points; each table and figure lands in the first experiment's folder
+./jnas compare "$out/nash" "$out/evolution" -o "$out/nash/vs-evolution" | tee "$out/nash-vs-evolution.txt"
+./jnas compare "$out/lemonade" "$out/evolution" -o "$out/lemonade/vs-evolution" | tee "$out/lemonade-vs-evolution.txt"

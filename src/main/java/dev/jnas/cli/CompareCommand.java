@@ -36,7 +36,7 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, description = "folder for the tables and figures (default: <first experiment>/compare)")
   Path output;
 
-  @Option(names = "--cost", defaultValue = "params", description = "the Pareto fronts' size measure: params or flops (default: ${DEFAULT-VALUE})")
+  @Option(names = "--cost", defaultValue = "params", description = "the Pareto fronts' cost: params, flops or latency (measured by a LEMONADE search with objective latency) (default: ${DEFAULT-VALUE})")
   String cost;
 
   @Option(names = "--minutes", split = ",", description = "report the best accuracy within these minutes (default: 5,10,20,30)")
@@ -51,7 +51,7 @@ final class CompareCommand implements Callable<Integer> {
     try {
       c = ParetoReport.Cost.valueOf(cost.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new BadInputException("--cost " + cost + ": must be params or flops");
+      throw new BadInputException("--cost " + cost + ": must be params, flops or latency");
     }
     for (double r : reach) {
       if (!(r > 0 && r <= 1)) {
@@ -103,7 +103,7 @@ final class CompareCommand implements Callable<Integer> {
       List<TrialRecord> front = ParetoReport.front(ParetoReport.points(s.trials(), c), c);
       StringBuilder b = new StringBuilder("  " + s.label() + ":");
       for (TrialRecord t : front) {
-        b.append(String.format(Locale.ROOT, " %s/%s", human(c.of(t)), pct(1 - t.result().valAccuracy())));
+        b.append(String.format(Locale.ROOT, " %s/%s", human(c.of(t), c), pct(1 - t.result().valAccuracy())));
       }
       w.println(b);
     }
@@ -126,7 +126,10 @@ final class CompareCommand implements Callable<Integer> {
     return m == Math.rint(m) ? String.valueOf((long) m) : String.valueOf(m);
   }
 
-  private static String human(long n) {
-    return n >= 1_000_000 ? String.format(Locale.ROOT, "%.2fM", n / 1e6) : n >= 1000 ? String.format(Locale.ROOT, "%.1fk", n / 1e3) : String.valueOf(n);
+  private static String human(double n, ParetoReport.Cost c) {
+    if (c == ParetoReport.Cost.LATENCY) {
+      return String.format(Locale.ROOT, "%.3fms", n);
+    }
+    return n >= 1_000_000 ? String.format(Locale.ROOT, "%.2fM", n / 1e6) : n >= 1000 ? String.format(Locale.ROOT, "%.1fk", n / 1e3) : String.valueOf((long) n);
   }
 }

@@ -39,8 +39,17 @@ public interface Growth {
     }
   }
 
-  /** What a round knows besides the trained networks. */
-  record Context(LayerGraph start, LayerGraph.Shape input, int classes) {}
+  /**
+   * What a round knows besides the trained networks.
+   *
+   * @param latency a network's measured inference latency on this machine, in milliseconds per
+   *     image (the same graph gives the same value within a search); null when not measured
+   */
+  record Context(LayerGraph start, LayerGraph.Shape input, int classes, java.util.function.ToDoubleFunction<LayerGraph> latency) {
+    public Context(LayerGraph start, LayerGraph.Shape input, int classes) {
+      this(start, input, classes, null);
+    }
+  }
 
   /**
    * The proposals of round {@code round} (0: the first networks, from scratch).

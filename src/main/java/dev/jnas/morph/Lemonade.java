@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * LEMONADE (Elsken et al. 2019), Algorithm 1: the population is the Pareto front of validation
- * error and a cheap objective (parameters or multiply-adds). Each generation fits a kernel density
+ * error and a cheap objective (parameters, multiply-adds, or latency measured on this machine). Each generation fits a kernel density
  * over the front's cheap objective (on a log scale), picks {@code children} parents with
  * probability inverse to that density (sparse regions of the front first), makes one child of
  * each by {@code morphisms} random morphisms, exact or approximate, accepts {@code accept} of the
@@ -22,17 +22,31 @@ import java.util.random.RandomGenerator;
 public final class Lemonade implements Growth {
   public static final String NAME = "lemonade";
 
-  /** The cheap objective. */
+  /** The cheap objective: parameters, multiply-adds, or measured latency (milliseconds per image). */
   public enum Objective {
     PARAMS,
-    FLOPS;
+    FLOPS,
+    LATENCY;
 
-    double of(LayerGraph g, LayerGraph.Shape input, int classes) {
-      return this == PARAMS ? GraphNetwork.parameterCount(g, input, classes) : GraphNetwork.flops(g, input, classes);
+    double of(LayerGraph g, Context c) {
+      return switch (this) {
+        case PARAMS -> GraphNetwork.parameterCount(g, c.input(), c.classes());
+        case FLOPS -> GraphNetwork.flops(g, c.input(), c.classes());
+        case LATENCY -> {
+          if (c.latency() == null) {
+            throw new IllegalStateException("objective latency needs a latency measurement in the context");
+          }
+          yield c.latency().applyAsDouble(g);
+        }
+      };
     }
 
-    double of(Node n) {
-      return this == PARAMS ? n.params() : n.flops();
+    double of(Node n, Context c) {
+      return switch (this) {
+        case PARAMS -> n.params();
+        case FLOPS -> n.flops();
+        case LATENCY -> of(n.graph(), c);
+      };
     }
   }
 
@@ -65,8 +79,8 @@ public final class Lemonade implements Growth {
   }
 
   /** The front of {@code trained}: validation error against the cheap objective. */
-  public List<Node> front(List<Node> trained) {
-    return Pareto.front(trained, n -> params.objective().of(n), Node::error);
+  public List<Node> front(List<Node> trained, Context context) {
+    return Pareto.front(trained, n -> params.objective().of(n, context), Node::error);
   }
 
   @Override
@@ -77,11 +91,11 @@ public final class Lemonade implements Growth {
     if (params.generations() > 0 && round > params.generations()) {
       return List.of();
     }
-    List<Node> front = front(trained);
+    List<Node> front = front(trained, context);
     if (front.isEmpty()) {
       return List.of();
     }
-    double[] x = front.stream().mapToDouble(n -> log(params.objective().of(n))).toArray();
+    double[] x = front.stream().mapToDouble(n -> log(params.objective().of(n, context))).toArray();
     DoubleUnaryOperator density = Pareto.density(x, MIN_BANDWIDTH);
     double[] parentWeight = new double[front.size()];
     for (int i = 0; i < x.length; i++) {
@@ -99,7 +113,7 @@ public final class Lemonade implements Growth {
         continue; // a network trained (or proposed) already
       }
       children.add(new Proposal(parent.trial(), chain));
-      childWeight.add(1 / density.applyAsDouble(log(params.objective().of(g, context.input(), context.classes()))));
+      childWeight.add(1 / density.applyAsDouble(log(params.objective().of(g, context))));
     }
     List<Proposal> accepted = new ArrayList<>();
     double[] w = childWeight.stream().mapToDouble(Double::doubleValue).toArray();
@@ -111,8 +125,9 @@ public final class Lemonade implements Growth {
     return accepted;
   }
 
+  /** Sizes and latencies spread over decades: the density is fitted on their logarithm. */
   private static double log(double v) {
-    return Math.log10(Math.max(1, v));
+    return Math.log10(Math.max(1e-6, v));
   }
 
   /** An index drawn with probability proportional to {@code weights} (not all zero). */

@@ -66,6 +66,13 @@ public final class MorphismSearch implements SearchLoop {
   private final TrainingEvaluator evaluator;
   private final LayerGraph.Shape input;
   private final int classes;
+  /**
+   * LEMONADE's latency objective: one image per forward pass, median of 20 after 5 warm-up passes,
+   * with the threads training uses (ProxylessNAS's measurer, end to end).
+   */
+  private static final dev.jnas.oneshot.LatencyMeasurer LATENCY =
+      new dev.jnas.oneshot.LatencyMeasurer(new dev.jnas.oneshot.LatencyMeasurer.Settings(1, 5, 20, 1));
+  private final Map<String, Double> latencies = new java.util.HashMap<>();
 
   public MorphismSearch(GraphSpace space, MorphismStrategy strategy, TrainingEvaluator evaluator) {
     this.space = space;
@@ -130,7 +137,7 @@ public final class MorphismSearch implements SearchLoop {
     long nextId = known.stream().mapToLong(TrialRecord::id).max().orElse(-1) + 1; // from 0, as the ask/tell loop numbers
     store.setStatus("RUNNING");
     listener.onStart(finished, settings.maxTrials());
-    Growth.Context context = new Growth.Context(space.start(), input, classes);
+    Growth.Context context = new Growth.Context(space.start(), input, classes, this::latency);
     try {
       List<TrialRecord> pending = new ArrayList<>(known.stream().filter(t -> t.status() == TrialStatus.RUNNING).toList());
       while (true) {
@@ -143,7 +150,7 @@ public final class MorphismSearch implements SearchLoop {
           Lineage l = Lineage.of(t, store);
           Trained done = train(t, l, dir, settings, store, listener);
           TrialResult r = done.result();
-          TrialRecord f = withStartAccuracy(t.finish(r, System.currentTimeMillis(), t.id()), done.startAccuracy());
+          TrialRecord f = withMeasurements(t.finish(r, System.currentTimeMillis(), t.id()), done.startAccuracy(), done.latency());
           store.recordFinished(f, null);
           finished++;
           if (r.status() == TrialStatus.COMPLETE) {
@@ -186,12 +193,15 @@ public final class MorphismSearch implements SearchLoop {
     return store.trials();
   }
 
+  private boolean measuresLatency() {
+    return strategy.growth() instanceof Lemonade l && l.params().objective() == Lemonade.Objective.LATENCY;
+  }
+
   /** Writes what the strategy reports on the trials so far (LEMONADE's front). */
   private void afterRun(List<TrialRecord> trials, Path dir) {
     if (strategy.growth() instanceof Lemonade lemonade) {
       try {
-        ParetoReport.Cost cost =
-            lemonade.params().objective() == Lemonade.Objective.PARAMS ? ParetoReport.Cost.PARAMS : ParetoReport.Cost.FLOPS;
+        ParetoReport.Cost cost = ParetoReport.Cost.valueOf(lemonade.params().objective().name());
         ParetoReport.write(dir, "pareto", cost, List.of(new ParetoReport.Series(lemonade.name(), trials)));
       } catch (RuntimeException e) {
         LOG.warn("cannot write the Pareto front: {}", e.getMessage());
@@ -208,20 +218,41 @@ public final class MorphismSearch implements SearchLoop {
     return new Growth.Node(t.id(), l.round(), space.graph(space.decode(t.architecture())), l.parent(), r.reward(), r.params(), r.flops());
   }
 
-  /** A trained network's result and its validation accuracy before training (NaN when it failed first). */
-  private record Trained(TrialResult result, double startAccuracy) {}
+  /**
+   * A trained network's result, its validation accuracy before training and its measured latency
+   * (NaN when it failed first, or when the strategy does not measure latency).
+   */
+  private record Trained(TrialResult result, double startAccuracy, double latency) {}
+
+  /** Milliseconds of one image through a network of {@code g} (measured once per graph in a process). */
+  private synchronized double latency(LayerGraph g) {
+    return latencies.computeIfAbsent(g.toString(), k -> {
+      GraphNetwork net = new GraphNetwork(g, new Shape(input.channels(), input.height(), input.width()), classes);
+      try (ai.djl.Model m = ai.djl.Model.newInstance("latency")) {
+        m.setBlock(net);
+        net.initialize(m.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, input.channels(), input.height(), input.width()));
+        return LATENCY.measureEndToEnd(net, new Shape(input.channels(), input.height(), input.width()), 1);
+      }
+    });
+  }
 
   /**
-   * The record with {@code start_accuracy} added to its lineage: what the inherited weights scored
-   * before any training (for an exact morphism's child, its parent's accuracy).
+   * The record with what was measured added to its lineage: {@code start_accuracy}, what the
+   * inherited weights scored before any training (for an exact morphism's child, its parent's
+   * accuracy), and {@code latency_ms} when the search measures latency.
    */
-  private static TrialRecord withStartAccuracy(TrialRecord t, double startAccuracy) {
-    if (!Double.isFinite(startAccuracy)) {
+  private static TrialRecord withMeasurements(TrialRecord t, double startAccuracy, double latency) {
+    if (!Double.isFinite(startAccuracy) && !Double.isFinite(latency)) {
       return t;
     }
     try {
       ObjectNode o = (ObjectNode) Json.MAPPER.readTree(t.lineage());
-      o.put("start_accuracy", startAccuracy);
+      if (Double.isFinite(startAccuracy)) {
+        o.put("start_accuracy", startAccuracy);
+      }
+      if (Double.isFinite(latency)) {
+        o.put(ParetoReport.LATENCY_FIELD, latency);
+      }
       return new TrialRecord(t.id(), t.architecture(), t.seed(), t.status(), t.result(), t.startedAt(), t.finishedAt(),
           t.askSeq(), t.tellSeq(), o.toString());
     } catch (JsonProcessingException e) {
@@ -286,15 +317,16 @@ public final class MorphismSearch implements SearchLoop {
       }
       AtomicFiles.write(f, saved.get());
       double acc = run.accuracy();
+      double latency = measuresLatency() ? latency(g) : Double.NaN;
       return new Trained(new TrialResult(
           TrialStatus.COMPLETE, run.epochs(), acc, Double.NaN, evaluator.settings().reward().apply(run.epochs(), acc),
-          run.params(), net.flops(), (System.nanoTime() - t0) / 1e9, null), run.startAccuracy());
+          run.params(), net.flops(), (System.nanoTime() - t0) / 1e9, null), run.startAccuracy(), latency);
     } catch (BadInputException e) {
       throw e; // a damaged store: the user must repair it
     } catch (NasException | IllegalArgumentException | IllegalStateException e) {
-      return new Trained(TrialResult.failed(e.getMessage(), (System.nanoTime() - t0) / 1e9), Double.NaN);
+      return new Trained(TrialResult.failed(e.getMessage(), (System.nanoTime() - t0) / 1e9), Double.NaN, Double.NaN);
     } catch (OutOfMemoryError e) {
-      return new Trained(TrialResult.failed("out of memory: " + e.getMessage(), (System.nanoTime() - t0) / 1e9), Double.NaN);
+      return new Trained(TrialResult.failed("out of memory: " + e.getMessage(), (System.nanoTime() - t0) / 1e9), Double.NaN, Double.NaN);
     }
   }
 

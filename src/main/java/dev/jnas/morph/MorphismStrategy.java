@@ -133,7 +133,7 @@ public final class MorphismStrategy implements Strategy {
     }
   }
 
-  /** {@code lemonade}: children, accept, morphisms, approximate, objective, generations, start_epochs. */
+  /** {@code lemonade}: children, accept, morphisms, approximate, objective (params, flops, latency), generations, start_epochs. */
   public static final class LemonadeProvider extends Provider {
     record Settings(
         Integer children, Integer accept, Integer morphisms, Boolean approximate, String objective, Integer generations,
@@ -141,7 +141,7 @@ public final class MorphismStrategy implements Strategy {
 
     public LemonadeProvider() {
       super(Lemonade.NAME, "LEMONADE multi-objective search by morphisms (Elsken et al. 2019): children, accept, morphisms,"
-          + " approximate, objective (params, flops), generations, start_epochs");
+          + " approximate, objective (params, flops, latency), generations, start_epochs");
     }
 
     @Override
@@ -160,7 +160,7 @@ public final class MorphismStrategy implements Strategy {
         try {
           objective = Lemonade.Objective.valueOf(s.objective().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-          throw Params.bad(c, "objective", "params or flops", s.objective());
+          throw Params.bad(c, "objective", "params, flops or latency", s.objective());
         }
       }
       return new MorphismStrategy(

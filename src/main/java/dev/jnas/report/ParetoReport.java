@@ -31,17 +31,42 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class ParetoReport {
   private ParetoReport() {}
 
+  /** The lineage field in which a morphism search records a network's measured latency. */
+  public static final String LATENCY_FIELD = "latency_ms";
+
   /** What the horizontal axis measures. */
   public enum Cost {
     PARAMS,
-    FLOPS;
+    FLOPS,
+    /** Measured milliseconds per image, as a LEMONADE search with objective latency records them. */
+    LATENCY;
 
-    public long of(TrialRecord t) {
-      return this == PARAMS ? t.result().params() : t.result().flops();
+    /** The trial's cost; 0 when unknown. */
+    public double of(TrialRecord t) {
+      return switch (this) {
+        case PARAMS -> t.result().params();
+        case FLOPS -> t.result().flops();
+        case LATENCY -> latency(t);
+      };
     }
 
     String label() {
-      return this == PARAMS ? "trainable parameters" : "multiply-adds per image";
+      return switch (this) {
+        case PARAMS -> "trainable parameters";
+        case FLOPS -> "multiply-adds per image";
+        case LATENCY -> "milliseconds per image (measured)";
+      };
+    }
+
+    private static double latency(TrialRecord t) {
+      if (t.lineage() == null) {
+        return 0;
+      }
+      try {
+        return dev.jnas.util.Json.MAPPER.readTree(t.lineage()).path(LATENCY_FIELD).asDouble(0);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        return 0;
+      }
     }
   }
 
@@ -62,7 +87,7 @@ public final class ParetoReport {
   /** The front of {@code points}: sorted by cost, each with a lower error than every smaller one. */
   public static List<TrialRecord> front(List<TrialRecord> points, Cost cost) {
     List<TrialRecord> sorted = new ArrayList<>(points);
-    sorted.sort(Comparator.comparingLong(cost::of).thenComparingDouble(t -> -t.result().valAccuracy()));
+    sorted.sort(Comparator.comparingDouble(cost::of).thenComparingDouble(t -> -t.result().valAccuracy()));
     List<TrialRecord> out = new ArrayList<>();
     double best = Double.NEGATIVE_INFINITY;
     for (TrialRecord t : sorted) {
@@ -78,7 +103,7 @@ public final class ParetoReport {
    * @throws IllegalArgumentException when no series has a completed trial to draw
    */
   public static Written write(Path dir, String baseName, Cost cost, List<Series> series) {
-    StringBuilder csv = new StringBuilder("series,trial,val_error,params,flops,on_front,architecture\n");
+    StringBuilder csv = new StringBuilder("series,trial,val_error,params,flops,latency_ms,on_front,architecture\n");
     XYSeriesCollection data = new XYSeriesCollection();
     int drawn = 0;
     for (Series s : series) {
@@ -90,9 +115,11 @@ public final class ParetoReport {
       XYSeries line = new XYSeries(s.label() + " front", false, true);
       for (TrialRecord t : points) {
         double err = 100 * (1 - t.result().valAccuracy());
+        double latency = Cost.LATENCY.of(t);
         all.add(cost.of(t), err);
-        csv.append(String.format(Locale.ROOT, "%s,%d,%.6f,%d,%d,%b,\"%s\"%n", s.label(), t.id(), 1 - t.result().valAccuracy(),
-            t.result().params(), t.result().flops(), onFront.contains(t.id()), t.architecture().replace("\"", "\"\"")));
+        csv.append(String.format(Locale.ROOT, "%s,%d,%.6f,%d,%d,%s,%b,\"%s\"%n", s.label(), t.id(), 1 - t.result().valAccuracy(),
+            t.result().params(), t.result().flops(), latency > 0 ? String.format(Locale.ROOT, "%.4f", latency) : "",
+            onFront.contains(t.id()), t.architecture().replace("\"", "\"\"")));
       }
       TrialRecord previous = null;
       for (TrialRecord t : front) {
@@ -110,8 +137,8 @@ public final class ParetoReport {
       throw new IllegalArgumentException("no completed trial with a " + cost.name().toLowerCase(Locale.ROOT) + " count to draw");
     }
     LogAxis x = new LogAxis(cost.label() + " (log scale)");
-    x.setSmallestValue(1);
-    x.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+    x.setSmallestValue(cost == Cost.LATENCY ? 1e-3 : 1);
+    x.setNumberFormatOverride(new java.text.DecimalFormat(cost == Cost.LATENCY ? "#,##0.###" : "#,##0"));
     NumberAxis y = new NumberAxis("validation error (%)");
     y.setAutoRangeIncludesZero(false);
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer();

@@ -175,7 +175,7 @@ class MorphismSearchCliTest {
     assertThat(dir.resolve("lem/pareto.png")).exists();
     assertThat(dir.resolve("lem/pareto.svg")).exists();
     List<String> rows = Files.readAllLines(csv);
-    assertThat(rows.get(0)).startsWith("series,trial,val_error,params,flops,on_front");
+    assertThat(rows.get(0)).startsWith("series,trial,val_error,params,flops,latency_ms,on_front");
     assertThat(rows).hasSize(1 + trials.size());
     // on_front: exactly the rows no other row beats in both error and parameters
     List<String[]> cells = rows.subList(1, rows.size()).stream().map(r -> r.split(",")).toList();
@@ -183,7 +183,7 @@ class MorphismSearchCliTest {
       boolean dominated = cells.stream().anyMatch(b -> b != a
           && Double.parseDouble(b[2]) <= Double.parseDouble(a[2]) && Long.parseLong(b[3]) <= Long.parseLong(a[3])
           && (Double.parseDouble(b[2]) < Double.parseDouble(a[2]) || Long.parseLong(b[3]) < Long.parseLong(a[3])));
-      assertThat(Boolean.parseBoolean(a[5])).as("trial %s on the front", a[1]).isEqualTo(!dominated);
+      assertThat(Boolean.parseBoolean(a[6])).as("trial %s on the front", a[1]).isEqualTo(!dominated);
     }
 
     var r = CliRunner.run("compare", dir.resolve("lem").toString(), dir.resolve("lem").toString(), "-o", dir.resolve("cmp").toString());
@@ -192,9 +192,30 @@ class MorphismSearchCliTest {
     assertThat(dir.resolve("cmp/progress.png")).exists();
     assertThat(Files.readAllLines(dir.resolve("cmp/progress.csv"))).hasSize(1 + 2 * trials.size());
     assertThat(Files.readAllLines(dir.resolve("cmp/pareto.csv"))).hasSize(1 + 2 * trials.size());
-    var bad = CliRunner.run("compare", dir.resolve("lem").toString(), "--cost", "latency");
+    var bad = CliRunner.run("compare", dir.resolve("lem").toString(), "--cost", "speed");
     assertThat(bad.exitCode()).isEqualTo(Main.BAD_INPUT);
-    assertThat(bad.err()).contains("--cost latency: must be params or flops");
+    assertThat(bad.err()).contains("--cost speed: must be params, flops or latency");
+  }
+
+  @Test
+  void lemonadeCanTradeErrorAgainstMeasuredLatency() throws Exception {
+    List<TrialRecord> trials =
+        search("lat", "{name: lemonade, params: {children: 4, accept: 2, generations: 2, objective: latency}}", "{max_trials: 50, epochs: 1}");
+    assertThat(trials).hasSize(5);
+    for (TrialRecord t : trials) {
+      assertThat(lineage(t).get("latency_ms").asDouble()).as("trial %d", t.id()).isPositive().isLessThan(1000);
+    }
+    List<String[]> cells = Files.readAllLines(dir.resolve("lat/pareto.csv")).stream().skip(1).map(r -> r.split(",")).toList();
+    assertThat(cells).hasSize(5);
+    for (String[] a : cells) {
+      boolean dominated = cells.stream().anyMatch(b -> b != a
+          && Double.parseDouble(b[2]) <= Double.parseDouble(a[2]) && Double.parseDouble(b[5]) <= Double.parseDouble(a[5])
+          && (Double.parseDouble(b[2]) < Double.parseDouble(a[2]) || Double.parseDouble(b[5]) < Double.parseDouble(a[5])));
+      assertThat(Boolean.parseBoolean(a[6])).as("trial %s on the latency front", a[1]).isEqualTo(!dominated);
+    }
+    var r = CliRunner.run("compare", dir.resolve("lat").toString(), "--cost", "latency", "-o", dir.resolve("latcmp").toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("lat: \\d+\\.\\d{3}ms/");
   }
 
   @Test
@@ -208,7 +229,7 @@ class MorphismSearchCliTest {
         config("d", ok, "{max_trials: 3}").replace("c2=conv3x3(8)<p1", "c2=conv3x3(8)<p9"), "input 'p9' is not the input or an earlier layer",
         config("e", ok, "{max_trials: 3}").replace("input: [1, 12, 12]", "input: [3, 12, 12]"), "set space.params.input to [1, 12, 12]",
         config("f", ok, "{max_trials: 3}") + "concurrency: 2\n", "must be 1 with strategy hill-climbing",
-        config("g", "{name: lemonade, params: {objective: latency}}", "{max_trials: 3}"), "parameter 'objective' must be params or flops, got latency",
+        config("g", "{name: lemonade, params: {objective: speed}}", "{max_trials: 3}"), "parameter 'objective' must be params, flops or latency, got speed",
         config("h", ok, "{max_trials: 3, epochs: 2}") + "early_stopping: median\n", "does not apply to strategy hill-climbing");
     int i = 0;
     for (var c : cases.entrySet()) {

@@ -93,7 +93,7 @@ class GrowthTest {
     trained.add(node(4, 1, START.withFilters("c1", 64).withFilters("c2", 128).withFilters("c3", 256), 0.90));
     trained.add(node(5, 1, START.withFilters("c3", 200), 0.60));
     Lemonade l = new Lemonade(new Lemonade.Params(8, 2, 1, true, Lemonade.Objective.PARAMS, 0));
-    assertThat(l.front(trained)).extracting(Growth.Node::trial).containsExactly(0L, 1L, 2L, 3L, 4L);
+    assertThat(l.front(trained, CONTEXT)).extracting(Growth.Node::trial).containsExactly(0L, 1L, 2L, 3L, 4L);
     Map<Long, Integer> parents = new HashMap<>();
     for (int r = 0; r < 300; r++) {
       List<Growth.Proposal> ps = l.propose(2, trained, CONTEXT, Rng.of(r));

@@ -43,17 +43,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The trial loop of a morphism search. Round by round it asks its {@link Growth} what to train,
- * stores those networks as RUNNING trials with their lineage (parent trial and morphisms, {@link
- * TrialRecord#lineage}) and architecture (the child's whole layer graph), then trains each: the
+ * and stores each network as a RUNNING trial with its lineage (parent trial and morphisms, {@link
+ * TrialRecord#lineage}) and architecture (the child's whole layer graph) just before training it: the
  * parent's stored weights are loaded, the morphisms applied to graph and weights together, and the
  * child trained from there with the evaluator's settings (one learning-rate cycle per child:
  * SGDR's warm restart). Each trained network's weights are kept in {@code
  * trials/trial-<id>/weights.ndlist} of the experiment folder, where its children find them.
  *
  * <p>The search's state is the store: a round's proposals depend only on the trials of earlier
- * rounds and the round's seed, so after a crash the trials left RUNNING are trained again (same
- * ids, seeds and morphisms) and the search goes on as it would have. Networks are trained one at
- * a time.
+ * rounds and the round's seed, so after a crash the round is proposed again, its stored trials are
+ * recognised (a difference means the config or jnas changed, and is refused), the one left RUNNING
+ * is trained again (same id, seed and morphisms) and the search goes on as it would have. No new
+ * network starts once the budget is spent; networks are trained one at a time.
  */
 public final class MorphismSearch implements SearchLoop {
   private static final Logger LOG = LoggerFactory.getLogger(MorphismSearch.class);
@@ -125,10 +126,12 @@ public final class MorphismSearch implements SearchLoop {
     long start = System.nanoTime();
     List<TrialRecord> known = store.trials();
     Map<Long, Growth.Node> trained = new LinkedHashMap<>();
-    int round = -1;
+    Map<Integer, List<TrialRecord>> byRound = new java.util.HashMap<>();
+    int round = 0;
     for (TrialRecord t : known) {
       Lineage l = Lineage.of(t, store);
       round = Math.max(round, l.round());
+      byRound.computeIfAbsent(l.round(), r -> new ArrayList<>()).add(t);
       if (t.status() == TrialStatus.COMPLETE) {
         trained.put(t.id(), node(t, l));
       }
@@ -139,48 +142,62 @@ public final class MorphismSearch implements SearchLoop {
     listener.onStart(finished, settings.maxTrials());
     Growth.Context context = new Growth.Context(space.start(), input, classes, this::latency);
     try {
-      List<TrialRecord> pending = new ArrayList<>(known.stream().filter(t -> t.status() == TrialStatus.RUNNING).toList());
-      while (true) {
-        for (TrialRecord t : pending) {
-          if (!timeLeft(settings, start)) {
-            return store.trials(); // the rest of the round stays RUNNING: a resumed search trains it
-          }
-          store.clearEpochs(t.id());
-          listener.onTrialStart(t);
-          Lineage l = Lineage.of(t, store);
-          Trained done = train(t, l, dir, settings, store, listener);
-          TrialResult r = done.result();
-          TrialRecord f = withMeasurements(t.finish(r, System.currentTimeMillis(), t.id()), done.startAccuracy(), done.latency());
-          store.recordFinished(f, null);
-          finished++;
-          if (r.status() == TrialStatus.COMPLETE) {
-            trained.put(f.id(), node(f, l));
-          } else {
-            LOG.warn("trial {} {}: {}", f.id(), r.status(), r.error());
-          }
-          listener.onTrialEnd(f, ExperimentRunner.best(store.trials()).orElse(null));
-        }
-        int room = settings.maxTrials() > 0 ? settings.maxTrials() - finished : Integer.MAX_VALUE;
-        if (room <= 0 || !timeLeft(settings, start)) {
-          break;
-        }
-        round++;
+      rounds:
+      for (; ; round++) {
+        // a round's proposals depend on the earlier rounds alone: a resumed search proposes the
+        // same again and finds the ones it stored before it stopped
+        int r = round;
+        List<Growth.Node> earlier = trained.values().stream().filter(n -> n.round() < r).toList();
         List<Growth.Proposal> proposals =
-            strategy.growth().propose(round, List.copyOf(trained.values()), context, Rng.of(Rng.derive(settings.seed(), -1 - round)));
+            strategy.growth().propose(round, earlier, context, Rng.of(Rng.derive(settings.seed(), -1 - round)));
+        List<TrialRecord> stored = byRound.getOrDefault(round, List.of());
+        if (stored.size() > proposals.size()) {
+          throw store.damagedTrial(stored.get(proposals.size()).id(), "is not among what strategy " + strategy.name()
+              + " proposes in round " + round + " now (" + proposals.size() + " networks): the config or jnas changed since");
+        }
         if (proposals.isEmpty()) {
           break;
         }
-        proposals = proposals.subList(0, Math.min(room, proposals.size()));
-        List<TrialRecord> asked = new ArrayList<>();
-        for (Growth.Proposal p : proposals) {
+        for (int k = 0; k < proposals.size(); k++) {
+          Growth.Proposal p = proposals.get(k);
           LayerGraph parent = p.parent() == null ? space.start() : trained.get(p.parent()).graph();
-          LayerGraph g = Growth.apply(parent, p.morphisms(), input);
-          long id = nextId++;
-          asked.add(TrialRecord.running(id, space.encode(space.of(g)), Rng.derive(settings.seed(), id),
-              System.currentTimeMillis(), round + 1, new Lineage(round, p.parent(), p.morphisms()).toJson()));
+          String architecture = space.encode(space.of(Growth.apply(parent, p.morphisms(), input)));
+          Lineage lineage = new Lineage(round, p.parent(), p.morphisms());
+          TrialRecord t;
+          if (k < stored.size()) {
+            t = stored.get(k);
+            Lineage was = Lineage.of(t, store);
+            if (!t.architecture().equals(architecture) || !was.equals(lineage)) {
+              throw store.damagedTrial(t.id(), "differs from what strategy " + strategy.name() + " proposes in its place now ("
+                  + architecture + " from " + (p.parent() == null ? "the start graph" : "trial " + p.parent())
+                  + "): the config or jnas changed since");
+            }
+            if (t.status().isFinished()) {
+              continue;
+            }
+            store.clearEpochs(t.id()); // asked before the process stopped: trained again
+          } else {
+            if (settings.maxTrials() > 0 && finished >= settings.maxTrials() || !timeLeft(settings, start)) {
+              break rounds;
+            }
+            long id = nextId++;
+            t = TrialRecord.running(id, architecture, Rng.derive(settings.seed(), id), System.currentTimeMillis(), round + 1,
+                lineage.toJson());
+            store.recordAsked(List.of(t), null);
+          }
+          listener.onTrialStart(t);
+          Trained done = train(t, lineage, dir, settings, store, listener);
+          TrialResult res = done.result();
+          TrialRecord f = withMeasurements(t.finish(res, System.currentTimeMillis(), t.id()), done.startAccuracy(), done.latency());
+          store.recordFinished(f, null);
+          finished++;
+          if (res.status() == TrialStatus.COMPLETE) {
+            trained.put(f.id(), node(f, lineage));
+          } else {
+            LOG.warn("trial {} {}: {}", f.id(), res.status(), res.error());
+          }
+          listener.onTrialEnd(f, ExperimentRunner.best(store.trials()).orElse(null));
         }
-        store.recordAsked(asked, null);
-        pending = asked;
       }
       store.setStatus("FINISHED");
     } catch (RuntimeException | Error e) {

@@ -77,19 +77,24 @@ final class Training {
     }
     var strategy = Evaluators.strategy(config, space, given);
     HyperparameterEvaluator hpe = hpEvaluator;
-    FinalTrainer finalTrainer =
-        (arch, seed, epochs, dir, checkpoints, listener) -> {
-          TrainedModel m = hpe != null
-              ? hpe.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener))
-              : evaluator.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener));
-          return finalModel(m, epochs, dir);
-        };
     dev.jnas.experiment.SearchLoop loop = null;
     if (strategy instanceof OneShotStrategy os) {
       loop = oneShot(config, space, os, evaluator, settings);
     } else if (strategy instanceof dev.jnas.morph.MorphismStrategy ms) {
       loop = morphismSearch(config, space, ms, evaluator);
     }
+    dev.jnas.morph.MorphismSearch morphs = loop instanceof dev.jnas.morph.MorphismSearch ms ? ms : null;
+    boolean inherit = morphs != null && (config.finalTraining() == null || !Boolean.FALSE.equals(config.finalTraining().inherit()));
+    FinalTrainer finalTrainer =
+        (arch, seed, epochs, dir, checkpoints, listener) -> {
+          TrainedModel m = hpe != null
+              ? hpe.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener))
+              : inherit
+                  // NASH: the best network trains on from its weights
+                  ? evaluator.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener), morphs.inheritance(arch))
+                  : evaluator.trainFinal(arch, seed, epochs, dir, checkpoints, forward(listener));
+          return finalModel(m, epochs, dir);
+        };
     FinalTuner tuner = null;
     if (config.finalTraining() != null && config.finalTraining().tune() != null) {
       if (hp != null) {

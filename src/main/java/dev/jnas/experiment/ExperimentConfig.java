@@ -75,8 +75,17 @@ public record ExperimentConfig(
    *     {@link FinalTuner}): {@code {parameters: {...}, strategy: grid, trials, epochs, quantiles}}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  /**
+   * @param inherit for a morphism search: whether the final training starts from the best
+   *     network's trained weights (null: yes); other searches retrain from scratch
+   */
   public record FinalTraining(
-      @JsonProperty("retrain") Boolean retrain, @JsonProperty("epochs") Integer epochs, @JsonProperty("tune") JsonNode tune) {
+      @JsonProperty("retrain") Boolean retrain, @JsonProperty("epochs") Integer epochs, @JsonProperty("tune") JsonNode tune,
+      @JsonProperty("inherit") Boolean inherit) {
+    public FinalTraining(Boolean retrain, Integer epochs, JsonNode tune) {
+      this(retrain, epochs, tune, null);
+    }
+
     /** The fields {@code final.tune} may hold. */
     public static final java.util.List<String> TUNE_FIELDS = java.util.List.of("parameters", "strategy", "trials", "epochs", "quantiles");
   }
@@ -195,6 +204,13 @@ public record ExperimentConfig(
     if (finalTraining != null && finalTraining.epochs() != null
         && (finalTraining.epochs() < 1 || finalTraining.epochs() > MAX_EPOCHS)) {
       throw ConfigException.invalid("final.epochs", "must be in 1.." + MAX_EPOCHS + ", got " + finalTraining.epochs());
+    }
+    if (finalTraining != null && finalTraining.inherit() != null) {
+      var provider = dev.jnas.strategy.Strategies.providers().get(strategyName());
+      if (provider != null && !provider.growsNetworks()) {
+        throw ConfigException.invalid("final.inherit", "applies to strategies that train networks from their parents' weights"
+            + " (hill-climbing, lemonade), not " + strategyName() + ", whose best architecture is retrained from scratch");
+      }
     }
     if (finalTraining != null && finalTraining.tune() != null) {
       validateTune(finalTraining);

@@ -74,6 +74,9 @@ public final class MorphismSearch implements SearchLoop {
   private static final dev.jnas.oneshot.LatencyMeasurer LATENCY =
       new dev.jnas.oneshot.LatencyMeasurer(new dev.jnas.oneshot.LatencyMeasurer.Settings(1, 5, 20, 1));
   private final Map<String, Double> latencies = new java.util.HashMap<>();
+  /** The experiment folder and trials of the last {@link #run}, for {@link #inheritance}. */
+  private volatile Path lastDir;
+  private volatile List<TrialRecord> lastTrials = List.of();
 
   public MorphismSearch(GraphSpace space, MorphismStrategy strategy, TrainingEvaluator evaluator) {
     this.space = space;
@@ -204,10 +207,31 @@ public final class MorphismSearch implements SearchLoop {
       store.setStatus("FAILED");
       throw e;
     } finally {
-      afterRun(store.trials(), dir);
+      lastDir = dir;
+      lastTrials = store.trials();
+      afterRun(lastTrials, dir);
       listener.onEnd();
     }
-    return store.trials();
+    return lastTrials;
+  }
+
+  /**
+   * What the final training of {@code architecture} starts from: after {@link #run}, the trained
+   * weights of the best completed trial of that architecture (NASH trains its final model on from
+   * them); nothing to load when no trial of it completed.
+   */
+  public java.util.function.Consumer<ai.djl.nn.Block> inheritance(dev.jnas.space.Architecture architecture) {
+    String text = space.encode(architecture);
+    var best = ExperimentRunner.best(lastTrials.stream().filter(t -> t.architecture().equals(text)).toList());
+    if (best.isEmpty() || lastDir == null) {
+      return b -> {};
+    }
+    Path f = weightsFile(lastDir, best.get().id());
+    return b -> {
+      try (NDManager m = NDManager.newBaseManager()) {
+        ((GraphNetwork) b).load(read(f, m));
+      }
+    };
   }
 
   private boolean measuresLatency() {

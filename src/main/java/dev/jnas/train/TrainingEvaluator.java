@@ -355,6 +355,17 @@ public final class TrainingEvaluator implements Evaluator {
    */
   public TrainedModel trainFinal(
       Architecture arch, long seed, int epochs, Path saveDir, Path checkpointDir, TrialListener listener) {
+    return trainFinal(arch, seed, epochs, saveDir, checkpointDir, listener, b -> {});
+  }
+
+  /**
+   * {@link #trainFinal(Architecture, long, int, Path, Path, TrialListener)} from given weights:
+   * {@code start} runs after the network's random initialization (a morphism search loads its
+   * best network's trained weights there) and before a checkpoint is restored.
+   */
+  public TrainedModel trainFinal(
+      Architecture arch, long seed, int epochs, Path saveDir, Path checkpointDir, TrialListener listener,
+      java.util.function.Consumer<Block> start) {
     long t0 = System.nanoTime();
     int e = epochs > 0 ? epochs : settings.epochs();
     Block block = builder.build(arch, inputShape(), train.numClasses());
@@ -363,6 +374,7 @@ public final class TrainingEvaluator implements Evaluator {
     try (Model model = Model.newInstance(MODEL_NAME)) {
       model.setBlock(block);
       initialize(block, model);
+      start.accept(block);
       long params = TrainingLoop.parameterCount(block);
       BatchLoader trainLoader =
           new BatchLoader(train, settings.batchSize(), true, settings.augment(), Rng.derive(seed, 1));

@@ -251,7 +251,9 @@ class MorphismSearchCliTest {
         config("e", ok, "{max_trials: 3}").replace("input: [1, 12, 12]", "input: [3, 12, 12]"), "set space.params.input to [1, 12, 12]",
         config("f", ok, "{max_trials: 3}") + "concurrency: 2\n", "must be 1 with strategy hill-climbing",
         config("g", "{name: lemonade, params: {objective: speed}}", "{max_trials: 3}"), "parameter 'objective' must be params, flops or latency, got speed",
-        config("h", ok, "{max_trials: 3, epochs: 2}") + "early_stopping: median\n", "does not apply to strategy hill-climbing");
+        config("h", ok, "{max_trials: 3, epochs: 2}") + "early_stopping: median\n", "does not apply to strategy hill-climbing",
+        config("i", "{name: evolution}", "{max_trials: 3}").replace("final: {retrain: false}", "final: {retrain: true, inherit: true}"),
+        "final.inherit' applies to strategies that train networks from their parents' weights");
     int i = 0;
     for (var c : cases.entrySet()) {
       Path cfg = write("bad" + i++, c.getKey());

@@ -189,7 +189,7 @@ public final class MorphismSearch implements SearchLoop {
             store.recordAsked(List.of(t), null);
           }
           listener.onTrialStart(t);
-          Trained done = train(t, lineage, dir, settings, store, listener);
+          Trained done = train(t, lineage, parent, dir, settings, store, listener);
           TrialResult res = done.result();
           TrialRecord f = withMeasurements(t.finish(res, System.currentTimeMillis(), t.id()), done.startAccuracy(), done.latency());
           store.recordFinished(f, null);
@@ -301,21 +301,18 @@ public final class MorphismSearch implements SearchLoop {
     }
   }
 
-  /** Trains one network: from scratch (no parent) or from its parent's morphed weights. */
+  /**
+   * Trains one network: from scratch (no parent) or from its parent's morphed weights.
+   *
+   * @param parent the parent's graph, or the start graph
+   */
   private Trained train(
-      TrialRecord t, Lineage l, Path dir, RunSettings settings, TrialStore store, ExperimentListener listener) {
+      TrialRecord t, Lineage l, LayerGraph parent, Path dir, RunSettings settings, TrialStore store, ExperimentListener listener) {
     long t0 = System.nanoTime();
     int epochs = l.parent() == null && strategy.startEpochs() != null ? strategy.startEpochs() : settings.epochsPerTrial();
     try (NDManager manager = NDManager.newBaseManager()) {
-      LayerGraph g = space.start();
-      Map<String, NDArray> weights = null;
-      if (l.parent() != null) {
-        g = space.graph(space.decode(store.trials().stream()
-            .filter(p -> p.id() == l.parent()).findFirst()
-            .orElseThrow(() -> store.damagedTrial(t.id(), "names parent trial " + l.parent() + ", which the store does not hold"))
-            .architecture()));
-        weights = read(weightsFile(dir, l.parent()), manager);
-      }
+      LayerGraph g = parent; // the start graph for a network trained from scratch
+      Map<String, NDArray> weights = l.parent() == null ? null : read(weightsFile(dir, l.parent()), manager);
       for (Morphism m : l.morphisms()) {
         if (weights == null) {
           g = m.graph(g, input);

@@ -119,6 +119,26 @@ class MorphismSearchCliTest {
     }
   }
 
+  /** The final training continues the best network, and best/ loads and predicts like any search's. */
+  @Test
+  void theBestNetworkIsTrainedOnAndSavedAsAModel() throws Exception {
+    Path cfg = write("fin", config("fin", "{name: hill-climbing, params: {steps: 1, neighbours: 2, morphisms: 1}}", "{max_trials: 9, epochs: 1}")
+        .replace("final: {retrain: false}", "final: {retrain: true, epochs: 1}"));
+    var r = CliRunner.run("search", "--config", cfg.toString(), "--output", dir.resolve("fin").toString(), "--quiet");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode summary = Json.MAPPER.readTree(dir.resolve("fin/summary.json").toFile());
+    String best = summary.path("best").path("architecture").asText();
+    try (dev.jnas.train.SavedModel m = dev.jnas.train.SavedModel.load(dir.resolve("fin/best"))) {
+      assertThat(m.space().encode(m.architecture())).isEqualTo(best);
+      dev.jnas.data.ImageDataset test = dev.jnas.data.ImageDataset.synthetic(60, 1, 12, 12, 3, 2);
+      int[] labels = new int[test.size()];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = test.label(i);
+      }
+      assertThat(m.predict(test).accuracy(labels)).isEqualTo(summary.path("final").path("test_accuracy").asDouble());
+    }
+  }
+
   @Test
   void aKilledHillClimbingContinuesAsAnUninterruptedOneWould() throws Exception {
     String yaml = config("crash", "{name: hill-climbing, params: {steps: 2, neighbours: 3, morphisms: 2}}", "{max_trials: 50, epochs: 2}");

@@ -60,6 +60,9 @@ public final class Lemonade implements Growth {
     public static final Params DEFAULTS = new Params(16, 4, 1, true, Objective.PARAMS, 0);
   }
 
+  /** Draws per child before a generation gives up on finding new ones. */
+  static final int MAX_DRAWS_PER_CHILD = 20;
+
   /** Bandwidth floor on log10 of the objective: a tenth of a decade. */
   static final double MIN_BANDWIDTH = 0.1;
 
@@ -105,9 +108,13 @@ public final class Lemonade implements Growth {
     trained.forEach(n -> seen.add(n.graph().toString()));
     List<Proposal> children = new ArrayList<>();
     List<Double> childWeight = new ArrayList<>();
-    for (int i = 0; i < params.children(); i++) {
+    // a child that was trained (or drawn) already is drawn again, with a longer chain of
+    // morphisms after every 5 draws per child that found too few new ones (a small front can
+    // have trained all its one-morphism children); no new child in all the draws ends the search
+    for (int draws = 0; children.size() < params.children() && draws < MAX_DRAWS_PER_CHILD * params.children(); draws++) {
       Node parent = front.get(draw(parentWeight, rng));
-      List<Morphism> chain = Growth.randomChain(parent.graph(), context.input(), params.morphisms(), params.approximate(), rng);
+      int length = params.morphisms() + draws / (5 * params.children());
+      List<Morphism> chain = Growth.randomChain(parent.graph(), context.input(), length, params.approximate(), rng);
       LayerGraph g = Growth.apply(parent.graph(), chain, context.input());
       if (chain.isEmpty() || !seen.add(g.toString())) {
         continue; // a network trained (or proposed) already

@@ -114,6 +114,20 @@ class GrowthTest {
         .as("after its generations").isEmpty();
   }
 
+  /** A drawn child that exists already is drawn again, so a generation does not end the search early. */
+  @Test
+  void lemonadeDrawsAgainInsteadOfProposingDuplicates() {
+    // one 1x1 filter: only deepening and widening apply, two children in all
+    LayerGraph tiny = LayerGraph.parse("c1=conv1x1(1)<input");
+    List<Growth.Node> trained = List.of(node(0, 0, tiny, 0.5));
+    Lemonade l = new Lemonade(new Lemonade.Params(2, 2, 1, true, Lemonade.Objective.PARAMS, 0));
+    for (int seed = 0; seed < 50; seed++) {
+      List<Growth.Proposal> ps = l.propose(1, trained, CONTEXT, Rng.of(seed));
+      assertThat(ps).as("seed %d", seed).hasSize(2);
+      assertThat(ps.get(0).morphisms()).isNotEqualTo(ps.get(1).morphisms());
+    }
+  }
+
   @Test
   void weightedDrawsFollowTheirWeights() {
     int[] counts = new int[3];

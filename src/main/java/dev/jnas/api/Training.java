@@ -119,17 +119,27 @@ final class Training {
         m.testAccuracy(), m.trainAccuracy(), epochs, m.wallSeconds(), m.params(), m.flops(), files);
   }
 
-  /** The trial loop of a morphism strategy (hill climbing, LEMONADE). */
-  private static dev.jnas.experiment.SearchLoop morphismSearch(
-      ExperimentConfig config, SearchSpace space, dev.jnas.morph.MorphismStrategy strategy, TrainingEvaluator evaluator) {
+  /**
+   * Refuses a {@code model} section (the search trains networks of its own: {@code withWhat}) and
+   * a validation split without images (which the search needs: {@code needsValidation}).
+   */
+  private static void requireOwnNetworkAndValidation(
+      ExperimentConfig config, TrainingEvaluator evaluator, String withWhat, String needsValidation) {
     if (config.model() != null && !config.model().isNull()) {
-      throw dev.jnas.util.ConfigException.invalid(
-          "model", "cannot be given with strategy " + strategy.name() + ": it trains the layer graphs of space graph");
+      throw dev.jnas.util.ConfigException.invalid("model", "cannot be given with " + withWhat);
     }
     if (evaluator.searchValData().size() == 0) {
       throw dev.jnas.util.ConfigException.invalid(
-          "evaluator.training.val_fraction", "leaves no validation images, by which strategy " + strategy.name() + " ranks networks");
+          "evaluator.training.val_fraction", "leaves no validation images, " + needsValidation);
     }
+  }
+
+  /** The trial loop of a morphism strategy (hill climbing, LEMONADE). */
+  private static dev.jnas.experiment.SearchLoop morphismSearch(
+      ExperimentConfig config, SearchSpace space, dev.jnas.morph.MorphismStrategy strategy, TrainingEvaluator evaluator) {
+    requireOwnNetworkAndValidation(config, evaluator,
+        "strategy " + strategy.name() + ": it trains the layer graphs of space graph",
+        "by which strategy " + strategy.name() + " ranks networks");
     if (config.concurrencyOrDefault() != 1) {
       throw dev.jnas.util.ConfigException.invalid(
           "concurrency", "must be 1 with strategy " + strategy.name() + " (it trains one network at a time)");
@@ -141,14 +151,9 @@ final class Training {
   private static OneShotRunner oneShot(
       ExperimentConfig config, SearchSpace space, OneShotStrategy strategy, TrainingEvaluator evaluator,
       TrainingSettings settings) {
-    if (config.model() != null && !config.model().isNull()) {
-      throw dev.jnas.util.ConfigException.invalid(
-          "model", "cannot be given with one-shot strategy " + strategy.name() + ": it trains the space's own supernet");
-    }
-    if (evaluator.searchValData().size() == 0) {
-      throw dev.jnas.util.ConfigException.invalid(
-          "evaluator.training.val_fraction", "leaves no validation images, which one-shot strategy " + strategy.name() + " learns from");
-    }
+    requireOwnNetworkAndValidation(config, evaluator,
+        "one-shot strategy " + strategy.name() + ": it trains the space's own supernet",
+        "which one-shot strategy " + strategy.name() + " learns from");
     var params = strategy.params();
     dev.jnas.data.ImageDataset train = evaluator.searchTrainData();
     dev.jnas.model.Supernet net;

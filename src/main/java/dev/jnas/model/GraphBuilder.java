@@ -22,13 +22,17 @@ public final class GraphBuilder implements ModelBuilder {
 
   @Override
   public long flops(Architecture arch, Shape inputShape, int numClasses) {
-    return new GraphNetwork(space.graph(arch), inputShape, numClasses).flops();
+    return GraphNetwork.flops(space.graph(arch), shape(inputShape), numClasses);
+  }
+
+  private static LayerGraph.Shape shape(Shape s) {
+    return new LayerGraph.Shape((int) s.get(0), (int) s.get(1), (int) s.get(2));
   }
 
   /** The data's images must have the shape the space grows its networks for. */
   @Override
   public void validate(Shape inputShape, int numClasses) {
-    LayerGraph.Shape data = new LayerGraph.Shape((int) inputShape.get(0), (int) inputShape.get(1), (int) inputShape.get(2));
+    LayerGraph.Shape data = shape(inputShape);
     if (!data.equals(space.input())) {
       throw new BadInputException(
           "search space graph grows networks for images of " + shape(space.input()) + " (space.params.input), but the"

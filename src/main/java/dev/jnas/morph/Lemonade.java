@@ -2,6 +2,7 @@ package dev.jnas.morph;
 
 import dev.jnas.model.GraphNetwork;
 import dev.jnas.space.LayerGraph;
+import dev.jnas.util.Pareto;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.data.ImageDataset;
 import dev.jnas.evaluate.EpochMetrics;
@@ -87,24 +86,14 @@ public final class MorphismSearch implements SearchLoop {
     this.classes = d.numClasses();
   }
 
-  private static final com.fasterxml.jackson.core.type.TypeReference<List<Morphism>> MORPHISM_LIST =
-      new com.fasterxml.jackson.core.type.TypeReference<>() {};
-
-  /** What a trial's lineage records. */
+  /**
+   * What a trial's lineage records (its JSON form: the declared {@code List<Morphism>} makes each
+   * morphism carry its {@code "op"}; fields added when the trial finishes are ignored here).
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   record Lineage(int round, Long parent, List<Morphism> morphisms) {
     String toJson() {
-      ObjectNode o = Json.MAPPER.createObjectNode();
-      o.put("round", round);
-      if (parent != null) {
-        o.put("parent", parent);
-      }
-      try {
-        // written as List<Morphism>, so each element carries its "op"
-        o.set("morphisms", Json.MAPPER.readTree(Json.MAPPER.writerFor(MORPHISM_LIST).writeValueAsString(morphisms)));
-      } catch (JsonProcessingException e) {
-        throw new NasException("cannot write morphisms " + morphisms + ": " + e.getOriginalMessage(), e);
-      }
-      return o.toString();
+      return Json.MAPPER.valueToTree(this).toString();
     }
 
     static Lineage of(TrialRecord t, TrialStore store) {
@@ -112,12 +101,8 @@ public final class MorphismSearch implements SearchLoop {
         throw store.damagedTrial(t.id(), "has no lineage (parent and morphisms), which a morphism search needs");
       }
       try {
-        JsonNode o = Json.MAPPER.readTree(t.lineage());
-        List<Morphism> ms = new ArrayList<>();
-        for (JsonNode m : o.path("morphisms")) {
-          ms.add(Json.MAPPER.treeToValue(m, Morphism.class));
-        }
-        return new Lineage(o.path("round").asInt(), o.hasNonNull("parent") ? o.get("parent").asLong() : null, ms);
+        Lineage l = Json.MAPPER.readValue(t.lineage(), Lineage.class);
+        return l.morphisms() == null ? new Lineage(l.round(), l.parent(), List.of()) : l;
       } catch (JsonProcessingException e) {
         throw store.damagedTrial(t.id(), "has a lineage that is not readable (" + e.getOriginalMessage() + ")");
       }
@@ -140,6 +125,7 @@ public final class MorphismSearch implements SearchLoop {
       }
     }
     int finished = (int) known.stream().filter(t -> t.status().isFinished()).count();
+    TrialRecord best = ExperimentRunner.best(known).orElse(null);
     long nextId = known.stream().mapToLong(TrialRecord::id).max().orElse(-1) + 1; // from 0, as the ask/tell loop numbers
     store.setStatus("RUNNING");
     listener.onStart(finished, settings.maxTrials());
@@ -164,7 +150,7 @@ public final class MorphismSearch implements SearchLoop {
         for (int k = 0; k < proposals.size(); k++) {
           Growth.Proposal p = proposals.get(k);
           LayerGraph parent = p.parent() == null ? space.start() : trained.get(p.parent()).graph();
-          String architecture = space.encode(space.of(Growth.apply(parent, p.morphisms(), input)));
+          String architecture = Growth.apply(parent, p.morphisms(), input).toString();
           Lineage lineage = new Lineage(round, p.parent(), p.morphisms());
           TrialRecord t;
           if (k < stored.size()) {
@@ -199,7 +185,8 @@ public final class MorphismSearch implements SearchLoop {
           } else {
             LOG.warn("trial {} {}: {}", f.id(), res.status(), res.error());
           }
-          listener.onTrialEnd(f, ExperimentRunner.best(store.trials()).orElse(null));
+          best = ExperimentRunner.best(best == null ? List.of(f) : List.of(best, f)).orElse(best);
+          listener.onTrialEnd(f, best);
         }
       }
       store.setStatus("FINISHED");

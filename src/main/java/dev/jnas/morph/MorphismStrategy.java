@@ -96,6 +96,11 @@ public final class MorphismStrategy implements Strategy {
       return "strategy " + name();
     }
 
+    /** {@code start_epochs}: null (the budget's epochs) or at least 1. */
+    final Integer startEpochs(Integer given) {
+      return given == null ? null : Params.atLeast(component(), "start_epochs", given, 1, 1);
+    }
+
     static void checkSpace(SearchSpace space, String strategy) {
       if (!(space instanceof GraphSpace)) {
         throw new BadInputException(
@@ -129,7 +134,7 @@ public final class MorphismStrategy implements Strategy {
               Params.atLeast(c, "steps", s.steps(), d.steps(), 1), neighbours,
               Params.atLeast(c, "morphisms", s.morphisms(), d.morphisms(), 1), keepParent,
               s.approximate() == null ? d.approximate() : s.approximate())),
-          s.startEpochs() == null ? null : Params.atLeast(c, "start_epochs", s.startEpochs(), 1, 1));
+          startEpochs(s.startEpochs()));
     }
   }
 
@@ -167,7 +172,7 @@ public final class MorphismStrategy implements Strategy {
           new Lemonade(new Lemonade.Params(children, accept, Params.atLeast(c, "morphisms", s.morphisms(), d.morphisms(), 1),
               s.approximate() == null ? d.approximate() : s.approximate(), objective,
               Params.atLeast(c, "generations", s.generations(), d.generations(), 0))),
-          s.startEpochs() == null ? null : Params.atLeast(c, "start_epochs", s.startEpochs(), 1, 1));
+          startEpochs(s.startEpochs()));
     }
   }
 }

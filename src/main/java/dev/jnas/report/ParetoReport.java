@@ -8,8 +8,6 @@ import java.awt.Color;
 import java.awt.geom.Ellipse2D;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -86,17 +84,7 @@ public final class ParetoReport {
 
   /** The front of {@code points}: sorted by cost, each with a lower error than every smaller one. */
   public static List<TrialRecord> front(List<TrialRecord> points, Cost cost) {
-    List<TrialRecord> sorted = new ArrayList<>(points);
-    sorted.sort(Comparator.comparingDouble(cost::of).thenComparingDouble(t -> -t.result().valAccuracy()));
-    List<TrialRecord> out = new ArrayList<>();
-    double best = Double.NEGATIVE_INFINITY;
-    for (TrialRecord t : sorted) {
-      if (t.result().valAccuracy() > best) {
-        out.add(t);
-        best = t.result().valAccuracy();
-      }
-    }
-    return out;
+    return dev.jnas.util.Pareto.front(points, cost::of, t -> 1 - t.result().valAccuracy());
   }
 
   /**

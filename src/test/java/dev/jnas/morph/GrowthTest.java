@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jnas.model.GraphNetwork;
 import dev.jnas.space.GraphSpace;
 import dev.jnas.space.LayerGraph;
+import dev.jnas.util.Pareto;
 import dev.jnas.util.Rng;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,11 +1,14 @@
-package dev.jnas.morph;
+package dev.jnas.util;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
-/** Pareto fronts of two objectives to minimise, and the density LEMONADE samples against. */
+/**
+ * Pareto fronts of two objectives to minimise (LEMONADE's population, the fronts of reports), and
+ * the density LEMONADE samples against.
+ */
 public final class Pareto {
   private Pareto() {}
 

@@ -60,6 +60,52 @@ public final class SpaceProviders {
     }
   }
 
+  /** {@code enas-rnn}: {@code nodes}. */
+  public static final class EnasRnn extends Builtin {
+    record Settings(Integer nodes) {}
+
+    public EnasRnn() {
+      super(EnasRnnSpace.NAME, "ENAS's recurrent cell (Pham et al. 2018): nodes (1.." + EnasRnnSpace.MAX_NODES
+          + ", default " + EnasRnnSpace.DEFAULT_NODES + "), each reading one earlier node through "
+          + String.join(", ", EnasRnnSpace.ACTIVATIONS));
+    }
+
+    @Override
+    public SearchSpace create(JsonNode params) {
+      String c = component();
+      Settings s = Params.bind(c, params, Settings.class);
+      int nodes = s.nodes() == null ? EnasRnnSpace.DEFAULT_NODES : s.nodes();
+      if (nodes < 1 || nodes > EnasRnnSpace.MAX_NODES) {
+        throw Params.bad(c, "nodes", "an integer in 1.." + EnasRnnSpace.MAX_NODES, nodes);
+      }
+      return new EnasRnnSpace(nodes);
+    }
+  }
+
+  /** {@code nasrl-rnn}: {@code base}. */
+  public static final class NasRlRnn extends Builtin {
+    record Settings(Integer base) {}
+
+    public NasRlRnn() {
+      super(NasRlRnnSpace.NAME, "NAS-RL's recurrent cell tree (Zoph & Le 2017): base (its leaves, a power of two in "
+          + NasRlRnnSpace.MIN_BASE + ".." + NasRlRnnSpace.MAX_BASE + ", default " + NasRlRnnSpace.DEFAULT_BASE
+          + "), each node picking " + String.join("/", NasRlRnnSpace.COMBINES) + " and an activation, plus where"
+          + " c_{t-1} comes in and c_t is taken");
+    }
+
+    @Override
+    public SearchSpace create(JsonNode params) {
+      String c = component();
+      Settings s = Params.bind(c, params, Settings.class);
+      int base = s.base() == null ? NasRlRnnSpace.DEFAULT_BASE : s.base();
+      if (!NasRlRnnSpace.validBase(base)) {
+        throw Params.bad(c, "base", "a power of two in " + NasRlRnnSpace.MIN_BASE + ".." + NasRlRnnSpace.MAX_BASE
+            + " (2, 4, 8 or 16: the leaves of a full binary tree)", base);
+      }
+      return new NasRlRnnSpace(base);
+    }
+  }
+
   /**
    * {@code nasrl-macro}: {@code layers}, {@code filter_sizes}, {@code filters}, {@code strides};
    * or, with {@code ops} (names from ENAS's six macro ops), {@code layers} and one {@code filters}

@@ -20,7 +20,7 @@ class SearchSpacesTest {
   @Test
   void builtInsAndPluginsAreRegisteredByName() {
     assertThat(SearchSpaces.names())
-        .contains("nasbench201", "nasrl-macro", "cell", "table", "declarative", "acme-pair");
+        .contains("nasbench201", "nasrl-macro", "enas-rnn", "nasrl-rnn", "cell", "table", "declarative", "acme-pair");
     SearchSpaces.providers().values().forEach(p -> assertThat(p.description()).isNotBlank());
     SearchSpace pair = fromConfig("{name: acme-pair, params: {n: 4}}");
     assertThat(pair).isInstanceOf(PairSpace.class);
@@ -30,7 +30,7 @@ class SearchSpacesTest {
 
   @Test
   void unknownNameListsTheValidOnes() {
-    rejected("{name: nasbench999}", "unknown search space 'nasbench999'", "valid: acme-pair, cell, declarative, graph, hyperparameters, nasbench201");
+    rejected("{name: nasbench999}", "unknown search space 'nasbench999'", "valid: acme-pair, cell, declarative, enas-rnn, graph, hyperparameters, nasbench201, nasrl-macro, nasrl-rnn");
   }
 
   @Test

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       NeedsDataCommand.class,
       LatencyTableCommand.class,
+      CorpusCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -30,7 +31,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (search, resume, list, show, tabular, bench, latency-table)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (search, resume, list, show, tabular, bench, latency-table, corpus)");
   }
 
   public static void main(String[] args) {

@@ -26,6 +26,9 @@ final class Evaluators {
   /** A simulated query may take up to an hour; more is a typo. */
   static final int MAX_DELAY_MS = 3_600_000;
 
+  /** The training evaluator's default task: images to classes. */
+  static final String IMAGES = "image-classification";
+
   private Evaluators() {}
 
   /**
@@ -68,7 +71,12 @@ final class Evaluators {
         refuseOneShot(config, given, "none");
         yield callerEvaluates(config, given);
       }
-      case "training" -> Training.create(config, given);
+      case "training" -> switch (cfg.path("task").asText(IMAGES)) {
+        case IMAGES -> Training.create(config, given);
+        case LanguageModelling.TASK -> LanguageModelling.create(config, given);
+        default -> throw ConfigException.invalid(
+            "evaluator.task", "'" + cfg.path("task").asText() + "' is unknown (valid: " + IMAGES + ", " + LanguageModelling.TASK + ")");
+      };
       default -> throw ConfigException.invalid(
           "evaluator.type", type.isEmpty() ? "is missing (valid: training, tabular, none)" : "'" + type + "' is unknown (valid: training, tabular, none)");
     };

@@ -634,6 +634,7 @@ public final class Experiment implements AutoCloseable {
       f.put("seconds", fin.seconds());
       f.put("params", fin.params());
       f.put("flops", fin.flops());
+      fin.metrics().forEach((k, v) -> putNumber(f, k, v));
       ArrayNode files = f.putArray("files");
       fin.files().forEach(files::add);
     }

@@ -43,8 +43,13 @@ final class Training {
     ObjectNode evaluatorNode = (ObjectNode) config.evaluator();
     TrainingConfig t = Evaluators.read(evaluatorNode.deepCopy().retain("type", "training"), TrainingConfig.class);
     DatasetConfig datasetConfig =
-        Evaluators.read(evaluatorNode.deepCopy().without(List.of("type", "training")), DatasetConfig.class);
+        Evaluators.read(evaluatorNode.deepCopy().without(List.of("type", "training", "task")), DatasetConfig.class);
     SearchSpace space = Evaluators.space(config, given);
+    if (dev.jnas.lm.RecurrentCells.isRecurrent(space)) {
+      throw dev.jnas.util.ConfigException.invalid(
+          "evaluator.task", "is image-classification, but space " + config.spaceName() + " holds recurrent cells: set task: "
+              + LanguageModelling.TASK + " with data_dir (train.txt, valid.txt, test.txt) or text (one file)");
+    }
     // a hyperparameter search trains one architecture of another space: that space's network
     HyperparameterSpace hp = space instanceof HyperparameterSpace h ? h : null;
     if (hp != null && hp.architecture().isEmpty()) {
@@ -109,15 +114,19 @@ final class Training {
 
   /** What {@link FinalTrainer} reports of a trained model saved in {@code dir}. */
   static FinalTrainer.FinalModel finalModel(TrainedModel m, int epochs, Path dir) {
-    List<String> files;
-    try (Stream<Path> s = Files.list(dir)) {
-      files = s.map(p -> dir.getFileName() + "/" + p.getFileName()).sorted().toList();
-    } catch (IOException e) {
-      files = List.of();
-    }
     return new FinalTrainer.FinalModel(
-        m.testAccuracy(), m.trainAccuracy(), epochs, m.wallSeconds(), m.params(), m.flops(), files);
+        m.testAccuracy(), m.trainAccuracy(), epochs, m.wallSeconds(), m.params(), m.flops(), savedFiles(dir));
   }
+
+  /** The files in a saved model's folder, named {@code <folder>/<file>}. */
+  static List<String> savedFiles(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> dir.getFileName() + "/" + p.getFileName()).sorted().toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
 
   /**
    * Refuses a {@code model} section (the search trains networks of its own: {@code withWhat}) and

@@ -8,12 +8,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure jnas's performance.",
-    subcommands = {BenchTrainCommand.class, BenchTrialsCommand.class, BenchMorphismsCommand.class})
+    subcommands = {BenchTrainCommand.class, BenchTrialsCommand.class, BenchMorphismsCommand.class, BenchLmCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing bench command (train, trials)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing bench command (train, trials, morphisms, lm)");
   }
 }

@@ -78,7 +78,11 @@ final class RunOutput {
           tune.path("trials").asInt(), tune.path("folder").asText(), tune.path("best").asText(), tune.path("reward").asDouble());
     }
     JsonNode fin = s.path("final");
-    if (!fin.isMissingNode()) {
+    if (fin.has("test_perplexity")) {
+      out.printf(Locale.ROOT, "best retrained for %d epochs (%.1f s): test perplexity %.2f (valid %.2f), next-token accuracy %.4f%n",
+          fin.path("epochs").asInt(), fin.path("seconds").asDouble(), fin.path("test_perplexity").asDouble(),
+          fin.path("valid_perplexity").asDouble(), fin.path("test_accuracy").asDouble());
+    } else if (!fin.isMissingNode()) {
       out.printf(Locale.ROOT, "best retrained on the full training set for %d epochs (%.1f s): test accuracy %.4f%n",
           fin.path("epochs").asInt(), fin.path("seconds").asDouble(), fin.path("test_accuracy").asDouble());
     } else if (best.hasNonNull("test_accuracy")) {

@@ -47,6 +47,8 @@ final class ShowCommand implements Callable<Integer> {
       var info = s.experiment().orElseThrow(() -> new BadInputException(dir + " holds no experiment"));
       List<TrialRecord> trials = s.trials();
       String status = status(info.status(), dir);
+      // a language model's reward is 1 / validation perplexity: shown as the perplexity it stands for
+      boolean lm = Json.MAPPER.readTree(info.config()).path("evaluator").path("task").asText().equals("language-model");
       if (json) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("name", info.name());
@@ -71,6 +73,9 @@ final class ShowCommand implements Callable<Integer> {
           if (r != null) {
             num(m, "reward", r.reward());
             num(m, "val_accuracy", r.valAccuracy());
+            if (lm) {
+              num(m, "val_perplexity", 1 / r.reward());
+            }
             num(m, "test_accuracy", r.testAccuracy());
             m.put("params", r.params());
             m.put("flops", r.flops());
@@ -112,7 +117,8 @@ final class ShowCommand implements Callable<Integer> {
       if (status.equals(INTERRUPTED)) {
         out.println("stopped while " + info.status() + " (no process runs it); resume with: jnas resume " + dir);
       }
-      out.printf(Locale.ROOT, "%5s  %-9s  %8s  %8s  %10s  %s%n", "id", "status", "reward", "val_acc", "params", "architecture / error");
+      out.printf(Locale.ROOT, "%5s  %-9s  %8s  %8s  %10s  %s%n", "id", "status", "reward", lm ? "val_ppl" : "val_acc", "params",
+          "architecture / error");
       for (TrialRecord t : trials) {
         TrialResult r = t.result();
         String tail = r != null && r.error() != null ? t.architecture() + "  ! " + r.error() : t.architecture();
@@ -123,15 +129,27 @@ final class ShowCommand implements Callable<Integer> {
           tail += "  " + lineage(t.lineage());
         }
         out.printf(Locale.ROOT, "%5d  %-9s  %8s  %8s  %,10d  %s%n", t.id(), t.status(),
-            r == null ? "-" : fmt(r.reward()), r == null ? "-" : fmt(r.valAccuracy()), r == null ? 0 : r.params(), tail);
+            r == null ? "-" : fmt(r.reward()), r == null ? "-" : fmt(lm ? 1 / r.reward() : r.valAccuracy()),
+            r == null ? 0 : r.params(), tail);
       }
       JsonNode oneShot = oneShot(info.config(), s);
       if (oneShot != null) {
         List<EpochMetrics> metrics = trials.isEmpty() ? List.of() : s.epochs(trials.get(0).id());
         out.printf(Locale.ROOT, "one-shot search (%s), supernet epochs:%n", oneShot.path("method").asText());
-        out.printf(Locale.ROOT, "%6s  %8s  %8s  %5s  %7s  %s%n", "epoch", "loss", "val_acc", "skips", "entropy", "derived architecture");
+        if (lm) {
+          out.printf(Locale.ROOT, "%6s  %9s  %9s  %8s  %s%n", "epoch", "train_ppl", "valid_ppl", "updates", "derived cell");
+          int k = 0;
+          for (JsonNode e : oneShot.path("epochs")) {
+            EpochMetrics m = k < metrics.size() ? metrics.get(k) : null;
+            k++;
+            out.printf(Locale.ROOT, "%6d  %9s  %9s  %8d  %s%s%n", e.path("epoch").asInt(), m == null ? "-" : fmt(Math.exp(m.trainLoss())),
+                m == null ? "-" : fmt(Math.exp(m.valLoss())), e.path("controller_updates").asInt(), e.path("architecture").asText(),
+                e.has("stopped") ? "  (stopped: " + e.path("stopped").asText() + ")" : "");
+          }
+        }
+        if (!lm) out.printf(Locale.ROOT, "%6s  %8s  %8s  %5s  %7s  %s%n", "epoch", "loss", "val_acc", "skips", "entropy", "derived architecture");
         int i = 0;
-        for (JsonNode e : oneShot.path("epochs")) {
+        for (JsonNode e : lm ? Json.MAPPER.createArrayNode() : oneShot.path("epochs")) {
           EpochMetrics m = i < metrics.size() ? metrics.get(i) : null;
           i++;
           out.printf(Locale.ROOT, "%6d  %8s  %8s  %5d  %7s  %s%s%n", e.path("epoch").asInt(),

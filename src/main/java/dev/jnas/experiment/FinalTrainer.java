@@ -19,5 +19,19 @@ public interface FinalTrainer {
    * @param testAccuracy fraction in [0, 1]
    * @param files the saved model files, relative to the experiment folder's parent-independent saveDir
    */
-  record FinalModel(double testAccuracy, double trainAccuracy, int epochs, double seconds, long params, long flops, java.util.List<String> files) {}
+  /**
+   * @param metrics the task's own figures besides accuracy (a language model's {@code
+   *     test_perplexity}, {@code valid_perplexity}), written into the summary's {@code final}
+   */
+  record FinalModel(
+      double testAccuracy, double trainAccuracy, int epochs, double seconds, long params, long flops, java.util.List<String> files,
+      java.util.Map<String, Double> metrics) {
+    public FinalModel {
+      metrics = metrics == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+    }
+
+    public FinalModel(double testAccuracy, double trainAccuracy, int epochs, double seconds, long params, long flops, java.util.List<String> files) {
+      this(testAccuracy, trainAccuracy, epochs, seconds, params, flops, files, null);
+    }
+  }
 }

@@ -146,16 +146,17 @@ final class ShowCommand implements Callable<Integer> {
                 m == null ? "-" : fmt(Math.exp(m.valLoss())), e.path("controller_updates").asInt(), e.path("architecture").asText(),
                 e.has("stopped") ? "  (stopped: " + e.path("stopped").asText() + ")" : "");
           }
-        }
-        if (!lm) out.printf(Locale.ROOT, "%6s  %8s  %8s  %5s  %7s  %s%n", "epoch", "loss", "val_acc", "skips", "entropy", "derived architecture");
-        int i = 0;
-        for (JsonNode e : lm ? Json.MAPPER.createArrayNode() : oneShot.path("epochs")) {
-          EpochMetrics m = i < metrics.size() ? metrics.get(i) : null;
-          i++;
-          out.printf(Locale.ROOT, "%6d  %8s  %8s  %5d  %7s  %s%s%n", e.path("epoch").asInt(),
-              m == null ? "-" : fmt(m.trainLoss()), m == null ? "-" : fmt(m.valAccuracy()), e.path("skips").asInt(),
-              e.has("mean_entropy") ? fmt(e.path("mean_entropy").asDouble()) : "-", e.path("architecture").asText(),
-              e.has("stopped") ? "  (stopped: " + e.path("stopped").asText() + ")" : "");
+        } else {
+          out.printf(Locale.ROOT, "%6s  %8s  %8s  %5s  %7s  %s%n", "epoch", "loss", "val_acc", "skips", "entropy", "derived architecture");
+          int i = 0;
+          for (JsonNode e : oneShot.path("epochs")) {
+            EpochMetrics m = i < metrics.size() ? metrics.get(i) : null;
+            i++;
+            out.printf(Locale.ROOT, "%6d  %8s  %8s  %5d  %7s  %s%s%n", e.path("epoch").asInt(),
+                m == null ? "-" : fmt(m.trainLoss()), m == null ? "-" : fmt(m.valAccuracy()), e.path("skips").asInt(),
+                e.has("mean_entropy") ? fmt(e.path("mean_entropy").asDouble()) : "-", e.path("architecture").asText(),
+                e.has("stopped") ? "  (stopped: " + e.path("stopped").asText() + ")" : "");
+          }
         }
         if (oneShot.has("latency")) {
           JsonNode l = oneShot.path("latency");

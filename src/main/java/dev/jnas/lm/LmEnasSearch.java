@@ -125,19 +125,23 @@ public final class LmEnasSearch implements OneShotRunner {
             Rng.of(Rng.derive(Rng.derive(seed, 1004), e)));
         cell.use(current);
         LmTrainer.Pass v = trainer.evaluate(evaluator.validRows());
-        if (!Double.isFinite(v.meanLoss())) {
-          throw new LmTrainer.DivergedException("the supernet's validation loss is not a number after epoch " + e);
-        }
-        if (v.meanLoss() >= best) {
+        // a cell whose state explodes over the long validation stream is a bad epoch, not the end
+        if (!(v.meanLoss() < best)) {
           trainer.decay();
         }
-        best = Math.min(best, v.meanLoss());
+        if (Double.isFinite(v.meanLoss())) {
+          best = Math.min(best, v.meanLoss());
+        }
         EpochMetrics m = new EpochMetrics(e, p.meanLoss(), p.accuracy(), v.meanLoss(), v.accuracy(), (System.nanoTime() - e0) / 1e9);
         done.add(m);
         ObjectNode record = history.addObject();
         record.put("epoch", e);
         record.put("architecture", space.encode(current));
-        record.put("valid_perplexity", v.perplexity());
+        if (Double.isFinite(v.perplexity())) {
+          record.put("valid_perplexity", v.perplexity());
+        } else {
+          record.putNull("valid_perplexity");
+        }
         record.put("controller_updates", controller.updates());
         if (!Double.isNaN(controller.baseline())) {
           record.put("baseline", controller.baseline());
@@ -166,6 +170,10 @@ public final class LmEnasSearch implements OneShotRunner {
       Architecture fin = derive(controller, cell, trainer, params.deriveSamples(), Rng.of(Rng.derive(seed, 17)));
       cell.use(fin);
       LmTrainer.Pass v = trainer.evaluate(evaluator.validRows());
+      if (!Double.isFinite(v.meanLoss())) {
+        throw new LmTrainer.DivergedException("the derived cell " + space.encode(fin) + " has no finite validation"
+            + " perplexity under the shared weights: the supernet did not train (try a lower training.learning_rate)");
+      }
       double seconds = done.stream().mapToDouble(EpochMetrics::seconds).sum();
       TrialResult result = new TrialResult(TrialStatus.COMPLETE, done, v.accuracy(), Double.NaN, Math.exp(-v.meanLoss()),
           RecurrentCells.modelParameters(RecurrentCells.cellParameters(space, fin, s.embedding(), s.hidden()),
@@ -225,7 +233,8 @@ public final class LmEnasSearch implements OneShotRunner {
     for (Architecture a : controller.sample(Math.max(1, m), rng)) {
       cell.use(a);
       double loss = trainer.evaluate(valid, 0, to).meanLoss();
-      if (best == null || loss < bestLoss) {
+      // NaN (an exploding cell) never wins over a number
+      if (best == null || (Double.isFinite(loss) && !(loss >= bestLoss))) {
         best = a;
         bestLoss = loss;
       }

@@ -120,6 +120,23 @@ class LanguageModelSearchCliTest {
     }
   }
 
+  /** Every strategy that chooses decisions' values searches recurrent cells (tiny models: the wiring, not the result). */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"random", "grid", "evolution", "tournament", "local", "reinforce", "predictor"})
+  void multiTrialStrategiesRunOnEnasRnn(String strategy) throws Exception {
+    String yaml = config("s-" + strategy, "{name: enas-rnn, params: {nodes: 2}}", strategy, "{max_trials: 3, epochs: 1}",
+        "{retrain: false}").replace(TRAINING, "{embedding: 8, hidden: 8, batch_size: 8, bptt: 10, train_tokens: 3000}");
+    var r = search("s-" + strategy, yaml);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode trials = Json.MAPPER.readTree(CliRunner.run("show", dir.resolve("s-" + strategy).toString(), "--json").out()).path("trials");
+    assertThat(trials).hasSize(3);
+    for (JsonNode t : trials) {
+      new EnasRnnSpace(2).decode(t.path("architecture").asText());
+      assertThat(t.path("status").asText()).isEqualTo("COMPLETE");
+      assertThat(t.path("metrics").path("val_perplexity").asDouble()).isGreaterThan(1);
+    }
+  }
+
   @Test
   void badLanguageModelConfigsAreRefusedNamingTheField() throws Exception {
     var unknownTask = search("bad1", config("bad1", "enas-rnn", "random", "{max_trials: 1}", "{retrain: false}")

@@ -12,17 +12,17 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Every shipped config (examples/, bench/oneshot/, bench/morph/) reads, validates and binds its space and strategy. */
+/** Every shipped config (examples/, bench/oneshot/, bench/morph/, bench/lm/) reads, validates and binds its space and strategy. */
 class ExampleConfigsTest {
   @Test
   void everyShippedConfigIsValid() throws Exception {
     List<Path> configs;
-    try (Stream<Path> a = Files.list(Path.of("examples")); Stream<Path> b = Stream.concat(Files.list(Path.of("bench", "oneshot")), Files.list(Path.of("bench", "morph")))) {
+    try (Stream<Path> a = Files.list(Path.of("examples")); Stream<Path> b = Stream.concat(Stream.concat(Files.list(Path.of("bench", "oneshot")), Files.list(Path.of("bench", "morph"))), Files.list(Path.of("bench", "lm")))) {
       configs = Stream.concat(a, b).filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertThat(configs).extracting(p -> p.getFileName().toString())
         .contains("quickstart.yaml", "oneshot-darts.yaml", "oneshot-proxyless.yaml", "oneshot-enas.yaml", "resnet50-scope.yaml",
-            "hill-climbing.yaml", "lemonade.yaml", "nash.yaml", "evolution.yaml");
+            "hill-climbing.yaml", "lemonade.yaml", "nash.yaml", "evolution.yaml", "lm-grammar-enas.yaml", "fortunes-enas.yaml");
     for (Path p : configs) {
       ExperimentConfig c = ExperimentConfig.load(p);
       c.validate();

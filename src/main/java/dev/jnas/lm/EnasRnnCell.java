@@ -2,6 +2,7 @@ package dev.jnas.lm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import dev.jnas.space.Architecture;
@@ -93,6 +94,10 @@ public final class EnasRnnCell extends RecurrentCell {
     NDArray h = state.head();
     List<NDArray> outs = new ArrayList<>(steps);
     NDArray[] s = new NDArray[n + 1];
+    // 1 / (loose ends) as a tensor libtorch owns: sum.div(int) would divide by a scalar wrapping a
+    // Java buffer that DJL frees right after the op, while autograd keeps it for the backward pass
+    // (a garbage collection in between changed the gradients)
+    NDArray mean = ends.size() == 1 ? null : x.getManager().full(new Shape(), 1f / ends.size());
     for (int t = 0; t < steps; t++) {
       s[1] = highway(step(xp, t).add(h.matMul(hiddenWeight.getArray())), h, act[1]);
       for (int i = 2; i <= n; i++) {
@@ -103,7 +108,7 @@ public final class EnasRnnCell extends RecurrentCell {
       for (int k = 1; k < ends.size(); k++) {
         sum = sum.add(s[ends.get(k)]);
       }
-      h = ends.size() == 1 ? sum : sum.div(ends.size());
+      h = mean == null ? sum : sum.mul(mean);
       outs.add(h);
     }
     return new NDList(stackSteps(outs), h);

@@ -38,7 +38,7 @@ final class BenchTrialsCommand implements Callable<Integer> {
   @Option(names = "--count", defaultValue = "200", description = "trials (default: ${DEFAULT-VALUE})")
   int count;
 
-  @Option(names = "--images", defaultValue = "256", description = "synthetic training images per trial, one epoch (default: ${DEFAULT-VALUE})")
+  @Option(names = "--images", defaultValue = "256", description = "synthetic training images per trial, one epoch (default: ${DEFAULT-VALUE}); for a recurrent-cell space (enas-rnn, nasrl-rnn): training sentences of the built-in grammar")
   int images;
 
   @Option(names = "--size", defaultValue = "16", description = "image side, 1 channel (default: ${DEFAULT-VALUE})")
@@ -62,7 +62,23 @@ final class BenchTrialsCommand implements Callable<Integer> {
     }
     SearchSpace s = SearchSpaces.create(space, JsonFlags.object("--space-params", spaceParams));
     TrainingBenchmark.requestThreads(threads);
-    TrialMemoryBenchmark.Result r = TrialMemoryBenchmark.run(s, count, images, size, 1);
+    TrialMemoryBenchmark.Result r;
+    if (dev.jnas.lm.RecurrentCells.isRecurrent(s)) {
+      // a language model per trial, on --images sentences of the built-in grammar (one epoch each)
+      java.nio.file.Path corpus = java.nio.file.Files.createTempDirectory("jnas-bench-trials");
+      try {
+        dev.jnas.data.text.GrammarCorpus.write(corpus, 1, images, Math.max(20, images / 10), Math.max(20, images / 10));
+        var text = dev.jnas.data.text.TextCorpus.load(corpus, dev.jnas.data.text.TextLevel.WORD);
+        var settings = new dev.jnas.lm.LmSettings(1, 16, 20, 5, 4, 0.25, 0.2, 32, 32, false, 0, 10);
+        r = TrialMemoryBenchmark.run(s, new dev.jnas.lm.LanguageModelEvaluator(s, text, settings), count, 1);
+      } finally {
+        try (var files = java.nio.file.Files.walk(corpus)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    } else {
+      r = TrialMemoryBenchmark.run(s, count, images, size, 1);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectNode o = Json.MAPPER.createObjectNode();

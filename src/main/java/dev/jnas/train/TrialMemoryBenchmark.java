@@ -31,7 +31,11 @@ public final class TrialMemoryBenchmark {
   public static Result run(SearchSpace space, int trials, int images, int size, long seed) {
     ImageDataset train = ImageDataset.synthetic(images, 1, size, size, 10, seed);
     TrainingSettings s = TrainingSettings.DEFAULTS.withBatchSize(32).withEpochs(1);
-    TrainingEvaluator evaluator = new TrainingEvaluator(ModelBuilders.forSpace(space), train, null, s);
+    return run(space, new TrainingEvaluator(ModelBuilders.forSpace(space), train, null, s), trials, seed);
+  }
+
+  /** As above with any evaluator of the space's architectures (a language model's, for recurrent cells). */
+  public static Result run(SearchSpace space, dev.jnas.evaluate.Evaluator evaluator, int trials, long seed) {
     Rng rng = Rng.of(seed);
     List<Double> rss = new ArrayList<>();
     int completed = 0;

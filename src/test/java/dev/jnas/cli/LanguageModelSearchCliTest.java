@@ -8,6 +8,7 @@ import dev.jnas.space.NasRlRnnSpace;
 import dev.jnas.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +136,25 @@ class LanguageModelSearchCliTest {
       assertThat(t.path("status").asText()).isEqualTo("COMPLETE");
       assertThat(t.path("metrics").path("val_perplexity").asDouble()).isGreaterThan(1);
     }
+  }
+
+  /** Character level on any one text file: its lines split into train/valid/test, characters as tokens. */
+  @Test
+  void characterLevelSearchOnOneTextFile() throws Exception {
+    List<String> lines = Files.readAllLines(corpus.resolve("train.txt")).subList(0, 400);
+    Path text = dir.resolve("plain.txt");
+    Files.write(text, lines);
+    String yaml = config("chars", "{name: nasrl-rnn, params: {base: 2}}", "random", "{max_trials: 2, epochs: 1}", "{epochs: 1}")
+        .replace("data_dir: " + corpus, "text: " + text + ", level: char")
+        .replace(TRAINING, "{embedding: 16, hidden: 16, batch_size: 8, bptt: 20}");
+    var r = search("chars", yaml);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> vocabulary = Files.readAllLines(dir.resolve("chars").resolve("best").resolve("vocabulary.txt"));
+    assertThat(vocabulary).contains("<unk>", "<eos>", "a", "e", "t");
+    assertThat(vocabulary).allSatisfy(t -> assertThat(t.length() == 1 || t.startsWith("<")).as(t).isTrue());
+    JsonNode summary = Json.MAPPER.readTree(dir.resolve("chars").resolve("summary.json").toFile());
+    // better than a uniform guess over the characters
+    assertThat(summary.path("final").path("test_perplexity").asDouble()).isGreaterThan(1).isLessThan(vocabulary.size());
   }
 
   @Test

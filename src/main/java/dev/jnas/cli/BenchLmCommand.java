@@ -101,8 +101,9 @@ final class BenchLmCommand implements Callable<Integer> {
       out.println(a.toPrettyString());
       return 0;
     }
-    out.printf(Locale.ROOT, "%s: %,d training tokens, vocabulary %,d; %d epochs each, seed %d%n", corpus.name(),
-        corpus.train().length, corpus.vocabulary().size(), epochs, seed);
+    int[][] trained = evaluator.trainRows();
+    out.printf(Locale.ROOT, "%s: trained on %,d of %,d training tokens, vocabulary %,d; %d epochs each, seed %d%n", corpus.name(),
+        (long) trained.length * trained[0].length, corpus.train().length, corpus.vocabulary().size(), epochs, seed);
     out.printf(Locale.ROOT, "%-8s %7s %10s %10s %10s %9s  %s%n", "model", "hidden", "params", "valid ppl", "test ppl", "seconds", "cell");
     for (LstmBaseline.Row r : rows) {
       boolean lstm = r.model().equals("lstm");

@@ -32,7 +32,11 @@ final class BenchTrialsCommand implements Callable<Integer> {
   @Option(names = "--space", defaultValue = "nasbench201", description = "trainable space to sample from (default: ${DEFAULT-VALUE})")
   String space;
 
-  @Option(names = "--space-params", defaultValue = "{\"cells_per_stage\":1,\"channels\":8}", description = "the space's parameters as JSON (default: ${DEFAULT-VALUE})")
+  /** A small NAS-Bench-201 skeleton unless the flag says otherwise; another space's own defaults. */
+  private static final String SMALL_NASBENCH201 = "{\"cells_per_stage\":1,\"channels\":8}";
+
+  @Option(names = "--space-params", description = "the space's parameters as JSON (default: " + SMALL_NASBENCH201
+      + " for nasbench201, the space's defaults for others)")
   String spaceParams;
 
   @Option(names = "--count", defaultValue = "200", description = "trials (default: ${DEFAULT-VALUE})")
@@ -60,7 +64,8 @@ final class BenchTrialsCommand implements Callable<Integer> {
     if (count < 2 || images < 20 || size < 4 || threads < 1) {
       throw new BadInputException("bench trials needs --count >= 2, --images >= 20, --size >= 4, --threads >= 1");
     }
-    SearchSpace s = SearchSpaces.create(space, JsonFlags.object("--space-params", spaceParams));
+    String params = spaceParams != null ? spaceParams : space.equals("nasbench201") ? SMALL_NASBENCH201 : "{}";
+    SearchSpace s = SearchSpaces.create(space, JsonFlags.object("--space-params", params));
     TrainingBenchmark.requestThreads(threads);
     TrialMemoryBenchmark.Result r;
     if (dev.jnas.lm.RecurrentCells.isRecurrent(s)) {

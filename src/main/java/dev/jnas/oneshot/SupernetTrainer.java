@@ -133,8 +133,10 @@ final class SupernetTrainer implements AutoCloseable {
     // autograd holds what backward needs, so each activation is freed as soon as backward has
     // used it instead of at the step's end (a supernet's activations are K times a network's).
     try (NDManager forward = step.newSubManager()) {
-      NDArray x = batch.images(forward);
-      NDArray target = forward.create(oneHot(batch), new Shape(batch.size(), numClasses));
+      // inputs in the step's manager: backward reads them again, and an array made from Java data
+      // lives only as long as it is open (see train.TrainingLoop)
+      NDArray x = batch.images(step);
+      NDArray target = step.create(oneHot(batch), new Shape(batch.size(), numClasses));
       JniUtils.setGradMode(true);
       try {
         logits = net.block().forward(store, new NDList(x), true).singletonOrThrow();

@@ -180,10 +180,13 @@ public final class MlpEnsemble implements Predictor {
     // [1, n, g*V] x [m, g*V, hidden]: the tokens' embedding and the first layer in one product
     NDArray h = x.reshape(1, n, (long) g * spec.vocabulary());
     int last = params.size() - 2;
+    // maximum(0f) would compare with a scalar wrapping a Java buffer DJL frees after the op, which
+    // autograd reads again in the backward pass: a zero libtorch owns instead
+    NDArray zero = last > 0 ? h.getManager().zeros(new ai.djl.ndarray.types.Shape()) : null;
     for (int i = 0; i < params.size(); i += 2) {
       h = h.matMul(params.get(i)).add(params.get(i + 1));
       if (i < last) {
-        h = h.maximum(0f);
+        h = h.maximum(zero);
       }
     }
     return h;

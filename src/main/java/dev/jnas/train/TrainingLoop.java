@@ -210,8 +210,11 @@ final class TrainingLoop {
       // autograd holds what backward needs, so (as in Python, where intermediates go out of
       // scope) each activation is freed as soon as backward has used it, not at the step's end.
       try (NDManager fm = bm.newSubManager()) {
-        NDArray x = batch.images(fm);
-        NDArray target = fm.create(targets(batch), new Shape(batch.size(), numClasses));
+        // the inputs belong to the step, not the forward pass: autograd reads them again in the
+        // backward pass (the first layer's weight gradient), and an array made from Java data is
+        // a direct buffer that only its open array keeps alive (GarbageCollectionTest)
+        NDArray x = batch.images(bm);
+        NDArray target = bm.create(targets(batch), new Shape(batch.size(), numClasses));
         lap(Phase.DATA);
         JniUtils.setGradMode(true);
         logits = block.forward(store, new NDList(x), true).singletonOrThrow();

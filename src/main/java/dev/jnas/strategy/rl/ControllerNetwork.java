@@ -332,9 +332,11 @@ final class ControllerNetwork implements AutoCloseable {
             }
           }
         }
-        NDArray loss = logProb.mul(round.create(advantages)).sum().div(-used);
+        // scalars libtorch owns: div(Number) and mul(Number) wrap a Java buffer DJL frees right
+        // after the op, which autograd reads again in the backward pass
+        NDArray loss = logProb.mul(round.create(advantages)).sum().mul(round.full(new Shape(), -1f / used));
         if (entropyWeight > 0) {
-          loss = loss.sub(entropy.mean().mul(entropyWeight));
+          loss = loss.sub(entropy.mean().mul(round.full(new Shape(), (float) entropyWeight)));
         }
         collector.backward(loss);
       }

@@ -1,7 +1,6 @@
 package dev.jnas.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.data.text.TextCorpus;
 import dev.jnas.data.text.TextLevel;
 import dev.jnas.evaluate.EpochMetrics;
@@ -72,17 +71,14 @@ final class BenchLmCommand implements Callable<Integer> {
       throw new BadInputException("bench lm needs --epochs >= 1 and --threads >= 1");
     }
     TrainingBenchmark.requestThreads(threads);
-    ObjectNode section = Json.MAPPER.createObjectNode();
-    section.put("name", space);
-    section.set("params", parse("--space-params", spaceParams));
-    SearchSpace s = SearchSpaces.fromConfig(section);
+    SearchSpace s = SearchSpaces.create(space, JsonFlags.object("--space-params", spaceParams));
     Architecture arch;
     try {
       arch = s.decode(cell);
     } catch (BadInputException e) {
       throw new BadInputException("--cell: " + e.getMessage());
     }
-    LmSettings settings = ConfigBinding.bind(parse("--training", training), LmSettings.class);
+    LmSettings settings = ConfigBinding.bind(JsonFlags.object("--training", training), LmSettings.class);
     TextCorpus corpus = TextCorpus.load(data, TextLevel.parse(level));
     LanguageModelEvaluator evaluator = new LanguageModelEvaluator(s, corpus, settings);
     PrintWriter err = spec.commandLine().getErr();
@@ -113,11 +109,4 @@ final class BenchLmCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static com.fasterxml.jackson.databind.JsonNode parse(String flag, String text) {
-    try {
-      return Json.MAPPER.readTree(text);
-    } catch (Exception e) {
-      throw new BadInputException(flag + " is not JSON: " + e.getMessage());
-    }
-  }
 }

@@ -77,9 +77,7 @@ final class BenchTrialsCommand implements Callable<Integer> {
         var settings = new dev.jnas.lm.LmSettings(1, 16, 20, 5, 4, 0.25, 0.2, 32, 32, false, 0, 10);
         r = TrialMemoryBenchmark.run(s, new dev.jnas.lm.LanguageModelEvaluator(s, text, settings), count, 1);
       } finally {
-        try (var files = java.nio.file.Files.walk(corpus)) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        dev.jnas.util.Folders.deleteTree(corpus);
       }
     } else {
       r = TrialMemoryBenchmark.run(s, count, images, size, 1);

@@ -1,6 +1,5 @@
 package dev.jnas.lm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.evaluate.EpochMetrics;
@@ -107,6 +106,7 @@ public final class LmEnasSearch implements OneShotRunner {
       }
       Set<ai.djl.nn.Parameter> cellParams = Collections.newSetFromMap(new IdentityHashMap<>());
       cell.getParameters().values().forEach(cellParams::add);
+      List<ai.djl.nn.Parameter> trainable = trainer.parameters();
       double best = done.stream().mapToDouble(EpochMetrics::valLoss).min().orElse(Double.POSITIVE_INFINITY);
       String stop = null;
       for (int e = done.size() + 1; e <= epochs && stop == null; e++) {
@@ -117,7 +117,7 @@ public final class LmEnasSearch implements OneShotRunner {
             step -> {
               Architecture a = controller.sample(1, rng).get(0);
               cell.use(a);
-              return skipOutside(trainer, cellParams, cell.pathParameters(a));
+              return skipOutside(trainable, cellParams, cell.pathParameters(a));
             },
             f -> listener.onBatch(trial.id(), epoch, f), true);
         controllerSteps(controller, cell, trainer, Rng.of(Rng.derive(Rng.derive(seed, 1003), e)));
@@ -198,10 +198,10 @@ public final class LmEnasSearch implements OneShotRunner {
   }
 
   /** The cell's parameters outside {@code path}: a weight step leaves them (and their momentum) alone. */
-  private static boolean[] skipOutside(LmTrainer trainer, Set<ai.djl.nn.Parameter> cellParams, List<ai.djl.nn.Parameter> path) {
+  private static boolean[] skipOutside(
+      List<ai.djl.nn.Parameter> all, Set<ai.djl.nn.Parameter> cellParams, List<ai.djl.nn.Parameter> path) {
     Set<ai.djl.nn.Parameter> used = Collections.newSetFromMap(new IdentityHashMap<>());
     used.addAll(path);
-    List<ai.djl.nn.Parameter> all = trainer.parameters();
     boolean[] skip = new boolean[all.size()];
     for (int i = 0; i < skip.length; i++) {
       skip[i] = cellParams.contains(all.get(i)) && !used.contains(all.get(i));
@@ -250,8 +250,4 @@ public final class LmEnasSearch implements OneShotRunner {
     return o;
   }
 
-  /** The history of an ENAS recurrent search as stored in its snapshot. */
-  public static JsonNode history(JsonNode snapshot) {
-    return snapshot.path("epochs");
-  }
 }

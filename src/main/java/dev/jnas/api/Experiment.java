@@ -8,6 +8,7 @@ import dev.jnas.evaluate.TrialStatus;
 import dev.jnas.experiment.ExperimentConfig;
 import dev.jnas.experiment.ExperimentListener;
 import dev.jnas.experiment.ExperimentRunner;
+import dev.jnas.experiment.TrialExecutor;
 import dev.jnas.experiment.FinalTrainer;
 import dev.jnas.experiment.FinalTuner;
 import dev.jnas.experiment.RunSettings;
@@ -93,6 +94,10 @@ public final class Experiment implements AutoCloseable {
   private final Components parts;
   /** The caller's own evaluation loop, once {@link #ask()} was first called. */
   private AskTell askTell;
+  /** Where {@link #run} sends trials; null: this process. */
+  private TrialExecutor.Factory executors;
+  /** Where a distributed controller keeps its parameters, by experiment key; null: this process. */
+  private java.util.function.Function<String, dev.jnas.strategy.rl.ParameterServer.Factory> parameterServers;
 
   private Experiment(Path dir, ExperimentConfig config, SqliteTrialStore store, Components parts) {
     this.dir = dir;
@@ -206,6 +211,68 @@ public final class Experiment implements AutoCloseable {
       throw ConfigException.within("strategy", e);
     }
     return Evaluators.create(config, Evaluators.Given.NONE);
+  }
+
+  /**
+   * The space and evaluator of an experiment's stored config, built as {@link #open} builds them:
+   * what a cluster worker runs the experiment's trials with. Data that cannot be read fails here,
+   * with the message a search would give. Close it to free the evaluator's data.
+   */
+  public static Evaluation evaluation(String configJson) {
+    return new Evaluation(build(ExperimentConfig.fromJson(configJson)));
+  }
+
+  /** An experiment's space and evaluator outside the experiment (see {@link #evaluation}). */
+  public static final class Evaluation implements AutoCloseable {
+    private final Components parts;
+
+    private Evaluation(Components parts) {
+      if (parts.evaluator() == null) {
+        parts.close();
+        throw new BadInputException("the experiment has no evaluator (evaluator type 'none'): its trials cannot run on workers");
+      }
+      this.parts = parts;
+    }
+
+    public SearchSpace space() {
+      return parts.space();
+    }
+
+    public dev.jnas.evaluate.Evaluator evaluator() {
+      return parts.evaluator();
+    }
+
+    @Override
+    public void close() {
+      parts.close();
+    }
+  }
+
+  /**
+   * Makes {@link #run} send trials to executors from {@code factory} (a cluster's workers) instead
+   * of evaluating them in this process. Only the ask/tell loop's strategies distribute: a one-shot
+   * search trains one supernet and a morphism search trains children from their parents' stored
+   * weights, both in this process.
+   */
+  public Experiment distributeWith(TrialExecutor.Factory factory) {
+    return distributeWith(factory, null);
+  }
+
+  /**
+   * {@link #distributeWith(TrialExecutor.Factory)}, and NAS-RL's controller with {@code replicas}
+   * or {@code shards} keeps its shared parameters in servers from {@code parameterServers} (given
+   * the experiment's key), e.g. spread over a cluster's nodes.
+   */
+  public Experiment distributeWith(TrialExecutor.Factory factory,
+      java.util.function.Function<String, dev.jnas.strategy.rl.ParameterServer.Factory> parameterServers) {
+    this.parameterServers = parameterServers;
+    if (parts.loop() != null) {
+      throw new BadInputException(
+          "strategy " + config.strategyName() + " trains in one process (a one-shot or morphism search):"
+              + " it cannot run on a cluster's workers; drop --cluster");
+    }
+    this.executors = factory;
+    return this;
   }
 
   public Path dir() {
@@ -322,11 +389,21 @@ public final class Experiment implements AutoCloseable {
             dir.resolve("checkpoints"));
     long t0 = System.nanoTime();
     FirstStep firstStep = new FirstStep(listener);
-    List<TrialRecord> trials =
-        parts.loop() != null
-            ? parts.loop().run(store, settings, dir, firstStep)
-            : new ExperimentRunner(parts.space(), parts.strategy(), parts.evaluator(), store, settings, firstStep,
-                pruner(config, epochsPerTrial())).run();
+    List<TrialRecord> trials;
+    if (parts.loop() != null) {
+      trials = parts.loop().run(store, settings, dir, firstStep);
+    } else {
+      ExperimentInfo info = store.experiment().orElseThrow();
+      if (parameterServers != null && parts.strategy() instanceof dev.jnas.strategy.rl.ReinforceController rc) {
+        rc.moveParameterServer(parameterServers.apply(info.name() + "@" + info.createdAt()));
+      }
+      try (TrialExecutor executor = executors == null ? null
+          : executors.create(new TrialExecutor.Run(info.name() + "@" + info.createdAt(), info.config(), epochsPerTrial()),
+              parts.evaluator(), store)) {
+        trials = new ExperimentRunner(parts.space(), parts.strategy(), parts.evaluator(), store, settings, firstStep,
+            pruner(config, epochsPerTrial()), executor).run();
+      }
+    }
     Optional<TrialRecord> best = ExperimentRunner.best(trials);
     if (best.isEmpty()) {
       ObjectNode summary = summary(trials, null, null, (System.nanoTime() - t0) / 1e9);

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       SearchCommand.class,
       ResumeCommand.class,
+      WorkerCommand.class,
       ListCommand.class,
       ShowCommand.class,
       CompareCommand.class,

@@ -46,6 +46,7 @@ final class ShowCommand implements Callable<Integer> {
     try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(dir)) {
       var info = s.experiment().orElseThrow(() -> new BadInputException(dir + " holds no experiment"));
       List<TrialRecord> trials = s.trials();
+      var ranOn = s.trialWorkers(); // cluster runs only
       String status = status(info.status(), dir);
       // a language model's reward is 1 / validation perplexity: shown as the perplexity it stands for
       boolean lm = Json.MAPPER.readTree(info.config()).path("evaluator").path("task").asText().equals("language-model");
@@ -99,6 +100,20 @@ final class ShowCommand implements Callable<Integer> {
           if (t.lineage() != null) {
             j.set("lineage", Json.MAPPER.readTree(t.lineage()));
           }
+          var w = ranOn.get(t.id());
+          if (w != null) {
+            j.put("worker", w.worker());
+            j.put("attempts", w.attempts());
+            num(j, "seconds", elapsed(t));
+          }
+        }
+        if (!ranOn.isEmpty()) {
+          ArrayNode ws = o.putArray("workers");
+          for (WorkerRow row : workerRows(trials, ranOn, s.workers())) {
+            ObjectNode wo = ws.addObject().put("name", row.name()).put("trials", row.trials());
+            wo.set("info", row.info());
+            num(wo, "mean_trial_seconds", row.meanSeconds());
+          }
         }
         JsonNode oneShot = oneShot(info.config(), s);
         if (oneShot != null) {
@@ -117,8 +132,10 @@ final class ShowCommand implements Callable<Integer> {
       if (status.equals(INTERRUPTED)) {
         out.println("stopped while " + info.status() + " (no process runs it); resume with: jnas resume " + dir);
       }
-      out.printf(Locale.ROOT, "%5s  %-9s  %8s  %8s  %10s  %s%n", "id", "status", "reward", lm ? "val_ppl" : "val_acc", "params",
-          "architecture / error");
+      int wWidth = ranOn.values().stream().mapToInt(w -> w.worker().length()).max().orElse(0);
+      String wHead = ranOn.isEmpty() ? "" : String.format(Locale.ROOT, "%-" + Math.max(6, wWidth) + "s  %8s  ", "worker", "seconds");
+      out.printf(Locale.ROOT, "%5s  %-9s  %8s  %8s  %10s  %s%s%n", "id", "status", "reward", lm ? "val_ppl" : "val_acc", "params",
+          wHead, "architecture / error");
       for (TrialRecord t : trials) {
         TrialResult r = t.result();
         String tail = r != null && r.error() != null ? t.architecture() + "  ! " + r.error() : t.architecture();
@@ -128,9 +145,25 @@ final class ShowCommand implements Callable<Integer> {
         if (t.lineage() != null) {
           tail += "  " + lineage(t.lineage());
         }
-        out.printf(Locale.ROOT, "%5d  %-9s  %8s  %8s  %,10d  %s%n", t.id(), t.status(),
+        String wCols = "";
+        if (!ranOn.isEmpty()) {
+          var w = ranOn.get(t.id());
+          String who = w == null ? "-" : w.worker() + (w.attempts() > 1 ? " (" + w.attempts() + " attempts)" : "");
+          wCols = String.format(Locale.ROOT, "%-" + Math.max(6, wWidth) + "s  %8s  ", who,
+              r == null ? "-" : fmt(elapsed(t)));
+        }
+        out.printf(Locale.ROOT, "%5d  %-9s  %8s  %8s  %,10d  %s%s%n", t.id(), t.status(),
             r == null ? "-" : fmt(r.reward()), r == null ? "-" : fmt(lm ? 1 / r.reward() : r.valAccuracy()),
-            r == null ? 0 : r.params(), tail);
+            r == null ? 0 : r.params(), wCols, tail);
+      }
+      if (!ranOn.isEmpty()) {
+        out.println("workers (speed: measured GFLOP/s of a float32 matrix product; seconds: from a trial's start to its result):");
+        out.printf(Locale.ROOT, "  %-" + Math.max(6, wWidth) + "s  %5s  %8s  %6s  %14s%n", "worker", "slots", "GFLOP/s", "trials", "mean seconds");
+        for (WorkerRow row : workerRows(trials, ranOn, s.workers())) {
+          out.printf(Locale.ROOT, "  %-" + Math.max(6, wWidth) + "s  %5s  %8s  %6d  %14s%n", row.name(),
+              row.info().path("slots").asText("-"), row.info().has("gflops") ? row.info().path("gflops").asText() : "-",
+              row.trials(), fmt(row.meanSeconds()));
+        }
       }
       JsonNode oneShot = oneShot(info.config(), s);
       if (oneShot != null) {
@@ -178,6 +211,36 @@ final class ShowCommand implements Callable<Integer> {
       ExperimentRunner.best(trials).ifPresent(b -> out.println("best: trial " + b.id() + " " + b.architecture()));
       return 0;
     }
+  }
+
+  /** Seconds from a trial's start to its result as the coordinator saw them (dispatch, queueing, training). */
+  private static double elapsed(TrialRecord t) {
+    return t.finishedAt() > 0 ? (t.finishedAt() - t.startedAt()) / 1000.0 : Double.NaN;
+  }
+
+  /** A worker of a cluster run: what it announced and the trials it finished. */
+  private record WorkerRow(String name, JsonNode info, int trials, double meanSeconds) {}
+
+  private static List<WorkerRow> workerRows(
+      List<TrialRecord> trials, java.util.Map<Long, dev.jnas.store.TrialStore.TrialWorker> ranOn, java.util.Map<String, String> infos)
+      throws java.io.IOException {
+    java.util.Map<String, double[]> byWorker = new java.util.LinkedHashMap<>();
+    infos.keySet().forEach(n -> byWorker.put(n, new double[2]));
+    for (TrialRecord t : trials) {
+      var w = ranOn.get(t.id());
+      if (w != null && t.result() != null && t.finishedAt() > 0) {
+        double[] a = byWorker.computeIfAbsent(w.worker(), k -> new double[2]);
+        a[0]++;
+        a[1] += elapsed(t);
+      }
+    }
+    List<WorkerRow> rows = new java.util.ArrayList<>();
+    for (var e : byWorker.entrySet()) {
+      String info = infos.get(e.getKey());
+      rows.add(new WorkerRow(e.getKey(), info == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(info),
+          (int) e.getValue()[0], e.getValue()[0] > 0 ? e.getValue()[1] / e.getValue()[0] : Double.NaN));
+    }
+    return rows;
   }
 
   /**

@@ -51,7 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class ExperimentRunner {
   private final SearchSpace space;
   private final Strategy strategy;
-  private final Evaluator evaluator;
   private final TrialStore store;
   private final RunSettings settings;
   private final ExperimentListener listener;
@@ -60,6 +59,8 @@ public final class ExperimentRunner {
   private final TrialLedger ledger;
   /** Null without early stopping. */
   private final EarlyStopping early;
+  /** Runs the trials: the evaluator here, or a cluster's workers. */
+  private final TrialExecutor executor;
   /** A trial's checkpoint folder under {@link RunSettings#checkpointRoot()}: {@code trial-<id>}. */
   public static final String TRIAL_FOLDER = "trial-";
   private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
@@ -83,14 +84,31 @@ public final class ExperimentRunner {
       RunSettings settings,
       ExperimentListener listener,
       Pruner pruner) {
+    this(space, strategy, evaluator, store, settings, listener, pruner, null);
+  }
+
+  /**
+   * @param pruner early stopping's rule; null: none
+   * @param executor where trials run; null: {@code evaluator} on {@code settings.concurrency()}
+   *     threads of this process
+   */
+  public ExperimentRunner(
+      SearchSpace space,
+      Strategy strategy,
+      Evaluator evaluator,
+      TrialStore store,
+      RunSettings settings,
+      ExperimentListener listener,
+      Pruner pruner,
+      TrialExecutor executor) {
+    this.executor = executor != null ? executor : TrialExecutor.local(evaluator, settings.concurrency());
     this.early = pruner == null ? null : new EarlyStopping(pruner, settings.epochsPerTrial());
     this.space = space;
     this.strategy = strategy;
-    this.evaluator = evaluator;
     this.store = store;
     this.settings = settings;
     this.listener = listener == null ? ExperimentListener.NONE : listener;
-    this.inline = settings.concurrency() == 1 && store instanceof InMemoryTrialStore;
+    this.inline = executor == null && settings.concurrency() == 1 && store instanceof InMemoryTrialStore;
     this.ledger = new TrialLedger(space, strategy, store, settings.seed());
   }
 
@@ -112,11 +130,14 @@ public final class ExperimentRunner {
     store.setStatus("RUNNING");
     listener.onStart(finished, settings.maxTrials());
 
-    ExecutorService pool = inline ? null : Executors.newFixedThreadPool(settings.concurrency(), r -> {
+    java.util.concurrent.ThreadFactory daemons = r -> {
       Thread t = new Thread(r, "jnas-trial");
       t.setDaemon(true);
       return t;
-    });
+    };
+    // a cluster's slot count changes as workers come and go: one thread per trial in flight
+    ExecutorService pool = inline ? null
+        : executor.dynamic() ? Executors.newCachedThreadPool(daemons) : Executors.newFixedThreadPool(settings.concurrency(), daemons);
     ExecutorCompletionService<Done> done = inline ? null : new ExecutorCompletionService<>(pool);
     int running = 0;
     try {
@@ -128,7 +149,7 @@ public final class ExperimentRunner {
       }
       while (true) {
         boolean timeLeft = settings.maxWall() == null || System.nanoTime() - start < settings.maxWall().toNanos();
-        int room = settings.concurrency() - running;
+        int room = executor.slots() - running;
         if (settings.maxTrials() > 0) {
           room = Math.min(room, settings.maxTrials() - finished - running);
         }
@@ -149,10 +170,15 @@ public final class ExperimentRunner {
             continue;
           }
         }
-        if (running == 0) {
+        boolean more = timeLeft && !ledger.exhausted()
+            && (settings.maxTrials() <= 0 || finished + running < settings.maxTrials());
+        if (running == 0 && !(more && executor.dynamic())) {
           break;
         }
-        Done d = take(done);
+        Done d = executor.dynamic() ? poll(done) : take(done);
+        if (d == null) {
+          continue; // no trial ended: look again for free slots (a worker may have joined)
+        }
         running--;
         TrialRecord f = finish(d);
         finished++;
@@ -211,8 +237,8 @@ public final class ExperimentRunner {
               listener.onBatch(trialId, epoch, fraction);
             }
           };
-      r = evaluator.evaluate(
-          arch, new TrialContext(t.id(), t.seed(), settings.epochsPerTrial(), progress, checkpointDir(t.id()), early));
+      r = executor.evaluate(
+          t, arch, new TrialContext(t.id(), t.seed(), settings.epochsPerTrial(), progress, checkpointDir(t.id()), early));
       boolean scored = r.isComplete() || r.status() == TrialStatus.PRUNED;
       if (scored && !Double.isFinite(r.reward())) {
         r = TrialResult.failed("evaluator returned a non-finite reward " + r.reward(), r.wallSeconds());
@@ -236,6 +262,19 @@ public final class ExperimentRunner {
     try {
       Future<Done> f = done.take();
       return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NasException("experiment interrupted", e);
+    } catch (ExecutionException e) {
+      throw new NasException("trial crashed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** The next finished trial, or null when none finished within a quarter of a second. */
+  private static Done poll(ExecutorCompletionService<Done> done) {
+    try {
+      Future<Done> f = done.poll(250, java.util.concurrent.TimeUnit.MILLISECONDS);
+      return f == null ? null : f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new NasException("experiment interrupted", e);

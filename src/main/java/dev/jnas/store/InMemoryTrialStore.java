@@ -102,6 +102,30 @@ public final class InMemoryTrialStore implements TrialStore {
     return List.copyOf(epochs.getOrDefault(trialId, List.of()));
   }
 
+  private final Map<Long, TrialWorker> trialWorkers = new java.util.TreeMap<>();
+  private final Map<String, String> workerInfo = new java.util.LinkedHashMap<>();
+
+  @Override
+  public synchronized void recordTrialWorker(long trialId, String worker) {
+    TrialWorker was = trialWorkers.get(trialId);
+    trialWorkers.put(trialId, new TrialWorker(worker, was == null ? 1 : was.attempts() + 1));
+  }
+
+  @Override
+  public synchronized Map<Long, TrialWorker> trialWorkers() {
+    return Map.copyOf(trialWorkers);
+  }
+
+  @Override
+  public synchronized void recordWorker(String worker, String infoJson) {
+    workerInfo.put(worker, infoJson);
+  }
+
+  @Override
+  public synchronized Map<String, String> workers() {
+    return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(workerInfo));
+  }
+
   @Override
   public void close() {}
 }

@@ -24,6 +24,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -582,6 +583,100 @@ public final class SqliteTrialStore implements TrialStore {
       p.executeUpdate();
     } catch (SQLException e) {
       throw new NasException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Cluster runs only: made on the first write, so stores of local runs keep their schema. */
+  private static final String WORKER_TABLES =
+      "CREATE TABLE IF NOT EXISTS trial_worker(trial_id INTEGER PRIMARY KEY, worker TEXT NOT NULL, attempts INTEGER NOT NULL);"
+          + "CREATE TABLE IF NOT EXISTS worker(name TEXT PRIMARY KEY, info TEXT NOT NULL, first_seen INTEGER NOT NULL)";
+
+  private void workerTables() throws SQLException {
+    try (Statement st = db.createStatement()) {
+      for (String sql : WORKER_TABLES.split(";")) {
+        st.execute(sql);
+      }
+    }
+  }
+
+  private boolean hasTable(String name) throws SQLException {
+    try (PreparedStatement p = db.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+      p.setString(1, name);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  @Override
+  public synchronized void recordTrialWorker(long trialId, String worker) {
+    writable();
+    try {
+      workerTables();
+      try (PreparedStatement p = db.prepareStatement(
+          "INSERT INTO trial_worker VALUES(?,?,1) ON CONFLICT(trial_id) DO UPDATE SET worker = excluded.worker,"
+              + " attempts = attempts + 1")) {
+        p.setLong(1, trialId);
+        p.setString(2, worker);
+        p.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw new NasException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized Map<Long, TrialWorker> trialWorkers() {
+    Map<Long, TrialWorker> out = new java.util.TreeMap<>();
+    try {
+      if (!hasTable("trial_worker")) {
+        return out;
+      }
+      try (Statement st = db.createStatement();
+          ResultSet rs = st.executeQuery("SELECT trial_id, worker, attempts FROM trial_worker ORDER BY trial_id")) {
+        while (rs.next()) {
+          out.put(rs.getLong(1), new TrialWorker(rs.getString(2), rs.getInt(3)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw readFailure(e);
+    }
+  }
+
+  @Override
+  public synchronized void recordWorker(String worker, String infoJson) {
+    writable();
+    try {
+      workerTables();
+      try (PreparedStatement p = db.prepareStatement(
+          "INSERT INTO worker VALUES(?,?,?) ON CONFLICT(name) DO UPDATE SET info = excluded.info")) {
+        p.setString(1, worker);
+        p.setString(2, infoJson);
+        p.setLong(3, System.currentTimeMillis());
+        p.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw new NasException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized Map<String, String> workers() {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    try {
+      if (!hasTable("worker")) {
+        return out;
+      }
+      try (Statement st = db.createStatement();
+          ResultSet rs = st.executeQuery("SELECT name, info FROM worker ORDER BY first_seen, name")) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw readFailure(e);
     }
   }
 

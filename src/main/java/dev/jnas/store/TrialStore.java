@@ -3,6 +3,7 @@ package dev.jnas.store;
 import dev.jnas.evaluate.EpochMetrics;
 import dev.jnas.util.BadInputException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,6 +48,34 @@ public interface TrialStore extends AutoCloseable {
   void clearEpochs(long trialId);
 
   Optional<String> strategySnapshot();
+
+  /**
+   * Records that trial {@code trialId} was sent to {@code worker} (a cluster run): the latest
+   * attempt's worker is kept and the attempts counted, so a trial re-run after its worker died
+   * shows both. Stores that keep no workers ignore it.
+   */
+  default void recordTrialWorker(long trialId, String worker) {}
+
+  /** The worker of each trial sent to one (trials run in the coordinator's process have none). */
+  default Map<Long, TrialWorker> trialWorkers() {
+    return Map.of();
+  }
+
+  /** Records (or replaces) a worker's description, JSON such as {@code {"slots": 2, "gflops": 41.3}}. */
+  default void recordWorker(String worker, String infoJson) {}
+
+  /** Every worker's description by name, in the order first recorded. */
+  default Map<String, String> workers() {
+    return Map.of();
+  }
+
+  /**
+   * Where a trial ran.
+   *
+   * @param worker the worker's name (host and process, or the name it was given)
+   * @param attempts how many times it was sent out (more than 1: a worker died or refused it)
+   */
+  record TrialWorker(String worker, int attempts) {}
 
   /** All trials in id order, with results and epochs. */
   List<TrialRecord> trials();

@@ -268,78 +268,8 @@ final class ControllerNetwork implements AutoCloseable {
    * advantage takes part (rows of failed trials have advantage 0 and are not counted).
    */
   void update(int[][] actions, float[] advantages, int used, float entropyWeight) {
-    int m = actions.length;
-    List<Step> steps = plan.steps();
-    int length = steps.size();
     try (NDManager round = manager.newSubManager()) {
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        Attention attention = new Attention(round, true);
-        // The actions are known, so the whole sequence goes through the LSTM in one call
-        // (teacher forcing): step t's input is the embedding of action t-1, step 0's the start token.
-        float[] oneHot = new float[m * length * plan.embeddingRows()];
-        for (int k = 0; k < m; k++) {
-          for (int t = 0; t < length; t++) {
-            int row = t == 0 ? 0 : steps.get(t - 1).embeddingOffset() + actions[k][t - 1];
-            oneHot[(k * length + t) * plan.embeddingRows() + row] = 1f;
-          }
-        }
-        NDArray x =
-            round
-                .create(oneHot, new Shape((long) m * length, plan.embeddingRows()))
-                .matMul(embeddings.getArray())
-                .reshape(m, length, hidden);
-        NDArray h = round.zeros(new Shape(layers, m, hidden));
-        NDArray c = round.zeros(new Shape(layers, m, hidden));
-        NDArray y = lstm.forward(store, new NDList(x, h, c), true).get(0); // [m, length, H]
-        NDArray logProb = round.zeros(new Shape(m));
-        NDArray entropy = round.zeros(new Shape(m));
-        if (heads != null) {
-          // All HEAD steps at once: each row's softmax runs over its own decision's block only.
-          int units = plan.headUnits();
-          NDArray logP =
-              forward(heads, y.reshape((long) m * length, hidden), true)
-                  .reshape(m, length, units)
-                  .add(headMask)
-                  .logSoftmax(2);
-          float[] chosen = new float[m * length * units];
-          for (int k = 0; k < m; k++) {
-            for (int t = 0; t < length; t++) {
-              Step step = steps.get(t);
-              if (step.kind() == Kind.HEAD) {
-                chosen[(k * length + t) * units + step.headOffset() + actions[k][t]] = 1f;
-              }
-            }
-          }
-          int[] stepAndUnit = {1, 2};
-          logProb = logP.mul(round.create(chosen, new Shape(m, length, units))).sum(stepAndUnit);
-          if (entropyWeight > 0) {
-            entropy = logP.exp().mul(logP).mul(headSteps).sum(stepAndUnit).neg();
-          }
-        }
-        if (plan.usesAttention()) {
-          NDList ys = y.split(length, 1);
-          for (int t = 0; t < length; t++) {
-            Step step = steps.get(t);
-            if (step.kind() == Kind.HEAD) {
-              continue;
-            }
-            NDArray logP = attention.logits(step, t, ys.get(t).reshape(m, hidden), true).logSoftmax(1);
-            final int tt = t;
-            NDArray chosen = rows(round, m, k -> actions[k][tt], step.cardinality());
-            logProb = logProb.add(logP.mul(chosen).sum(new int[] {1}));
-            if (entropyWeight > 0) {
-              entropy = entropy.sub(logP.exp().mul(logP).sum(new int[] {1}));
-            }
-          }
-        }
-        // scalars libtorch owns: div(Number) and mul(Number) wrap a Java buffer DJL frees right
-        // after the op, which autograd reads again in the backward pass
-        NDArray loss = logProb.mul(round.create(advantages)).sum().mul(round.full(new Shape(), -1f / used));
-        if (entropyWeight > 0) {
-          loss = loss.sub(entropy.mean().mul(round.full(new Shape(), (float) entropyWeight)));
-        }
-        collector.backward(loss);
-      }
+      backward(round, actions, advantages, used, entropyWeight);
       adamSteps++;
       for (Parameter p : parameters.values()) {
         NDArray weight = p.getArray();
@@ -348,6 +278,139 @@ final class ControllerNetwork implements AutoCloseable {
         grad.attach(round);
         optimizer.update(p.getId(), weight, grad);
       }
+    }
+  }
+
+  /**
+   * The gradient of {@link #update}'s loss with respect to the flat parameter vector ({@link
+   * #flatWeights()}'s order), without a step: the weights and Adam's state do not change, and the
+   * parameters' gradients are cleared again.
+   */
+  float[] gradient(int[][] actions, float[] advantages, int used, float entropyWeight) {
+    float[] out = new float[parameterCount()];
+    try (NDManager round = manager.newSubManager()) {
+      backward(round, actions, advantages, used, entropyWeight);
+      int at = 0;
+      for (Parameter p : parameters.values()) {
+        NDArray grad = p.getArray().getGradient();
+        grad.attach(round);
+        float[] g = grad.toFloatArray();
+        System.arraycopy(g, 0, out, at, g.length);
+        at += g.length;
+        grad.subi(grad); // in place, as DJL's own zeroGradients: libtorch adds the next backward to it
+      }
+    }
+    return out;
+  }
+
+  /** Number of trained values: the length of {@link #flatWeights()}. */
+  int parameterCount() {
+    int n = 0;
+    for (Parameter p : parameters.values()) {
+      n += Math.toIntExact(p.getArray().size());
+    }
+    return n;
+  }
+
+  /** Every trained parameter's values, concatenated in a fixed order (by stable name). */
+  float[] flatWeights() {
+    float[] out = new float[parameterCount()];
+    int at = 0;
+    for (Parameter p : parameters.values()) {
+      float[] w = p.getArray().toFloatArray();
+      System.arraycopy(w, 0, out, at, w.length);
+      at += w.length;
+    }
+    return out;
+  }
+
+  /** Sets every trained parameter from a vector of {@link #flatWeights()}'s form (Adam's state is left as is). */
+  void loadFlat(float[] flat) {
+    if (flat.length != parameterCount()) {
+      throw new IllegalArgumentException(
+          "controller has " + parameterCount() + " parameters, got a vector of " + flat.length);
+    }
+    int at = 0;
+    for (Parameter p : parameters.values()) {
+      NDArray w = p.getArray();
+      int n = Math.toIntExact(w.size());
+      w.set(Arrays.copyOfRange(flat, at, at + n));
+      at += n;
+    }
+  }
+
+  /** Runs the loss of {@link #update} forward and backward, leaving its gradient on the parameters. */
+  private void backward(NDManager round, int[][] actions, float[] advantages, int used, float entropyWeight) {
+    int m = actions.length;
+    List<Step> steps = plan.steps();
+    int length = steps.size();
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      Attention attention = new Attention(round, true);
+      // The actions are known, so the whole sequence goes through the LSTM in one call
+      // (teacher forcing): step t's input is the embedding of action t-1, step 0's the start token.
+      float[] oneHot = new float[m * length * plan.embeddingRows()];
+      for (int k = 0; k < m; k++) {
+        for (int t = 0; t < length; t++) {
+          int row = t == 0 ? 0 : steps.get(t - 1).embeddingOffset() + actions[k][t - 1];
+          oneHot[(k * length + t) * plan.embeddingRows() + row] = 1f;
+        }
+      }
+      NDArray x =
+          round
+              .create(oneHot, new Shape((long) m * length, plan.embeddingRows()))
+              .matMul(embeddings.getArray())
+              .reshape(m, length, hidden);
+      NDArray h = round.zeros(new Shape(layers, m, hidden));
+      NDArray c = round.zeros(new Shape(layers, m, hidden));
+      NDArray y = lstm.forward(store, new NDList(x, h, c), true).get(0); // [m, length, H]
+      NDArray logProb = round.zeros(new Shape(m));
+      NDArray entropy = round.zeros(new Shape(m));
+      if (heads != null) {
+        // All HEAD steps at once: each row's softmax runs over its own decision's block only.
+        int units = plan.headUnits();
+        NDArray logP =
+            forward(heads, y.reshape((long) m * length, hidden), true)
+                .reshape(m, length, units)
+                .add(headMask)
+                .logSoftmax(2);
+        float[] chosen = new float[m * length * units];
+        for (int k = 0; k < m; k++) {
+          for (int t = 0; t < length; t++) {
+            Step step = steps.get(t);
+            if (step.kind() == Kind.HEAD) {
+              chosen[(k * length + t) * units + step.headOffset() + actions[k][t]] = 1f;
+            }
+          }
+        }
+        int[] stepAndUnit = {1, 2};
+        logProb = logP.mul(round.create(chosen, new Shape(m, length, units))).sum(stepAndUnit);
+        if (entropyWeight > 0) {
+          entropy = logP.exp().mul(logP).mul(headSteps).sum(stepAndUnit).neg();
+        }
+      }
+      if (plan.usesAttention()) {
+        NDList ys = y.split(length, 1);
+        for (int t = 0; t < length; t++) {
+          Step step = steps.get(t);
+          if (step.kind() == Kind.HEAD) {
+            continue;
+          }
+          NDArray logP = attention.logits(step, t, ys.get(t).reshape(m, hidden), true).logSoftmax(1);
+          final int tt = t;
+          NDArray chosen = rows(round, m, k -> actions[k][tt], step.cardinality());
+          logProb = logProb.add(logP.mul(chosen).sum(new int[] {1}));
+          if (entropyWeight > 0) {
+            entropy = entropy.sub(logP.exp().mul(logP).sum(new int[] {1}));
+          }
+        }
+      }
+      // scalars libtorch owns: div(Number) and mul(Number) wrap a Java buffer DJL frees right
+      // after the op, which autograd reads again in the backward pass
+      NDArray loss = logProb.mul(round.create(advantages)).sum().mul(round.full(new Shape(), -1f / used));
+      if (entropyWeight > 0) {
+        loss = loss.sub(entropy.mean().mul(round.full(new Shape(), (float) entropyWeight)));
+      }
+      collector.backward(loss);
     }
   }
 

@@ -28,6 +28,16 @@ import java.util.OptionalDouble;
  * @param initRange controller parameters start uniform in [-initRange, initRange]
  * @param failureReward reward given to failed trials; empty = failed trials are left out of the
  *     update
+ * @param replicas controller replicas (K in NAS-RL's distributed training): each samples its own
+ *     batch of {@code batch} architectures from the parameters it last pulled, and its gradient
+ *     is applied asynchronously to the shared parameters. 1 (with {@code shards} 1) is the plain
+ *     single controller, with no parameter server at all
+ * @param shards partitions of the controller's parameter vector (S, the paper's parameter
+ *     servers); each is updated by its own Adam, atomically per shard
+ * @param maxStaleness a shard update whose staleness (updates the shard took between the
+ *     replica's pull and its push) exceeds this is dropped. Default {@code 2 * replicas}: in a
+ *     steady round-robin each replica's gradient is {@code replicas - 1} updates stale, so the
+ *     default drops nothing unless a replica falls more than about one round behind the others
  */
 public record ReinforceConfig(
     int layers,
@@ -37,7 +47,10 @@ public record ReinforceConfig(
     double baselineDecay,
     double entropyWeight,
     double initRange,
-    OptionalDouble failureReward) {
+    OptionalDouble failureReward,
+    int replicas,
+    int shards,
+    int maxStaleness) {
 
   public static final int DEFAULT_LAYERS = 2;
   public static final int DEFAULT_HIDDEN = 35;
@@ -46,6 +59,8 @@ public record ReinforceConfig(
   public static final double DEFAULT_BASELINE_DECAY = 0.95;
   public static final double DEFAULT_ENTROPY_WEIGHT = 0.0;
   public static final double DEFAULT_INIT_RANGE = 0.08;
+  public static final int DEFAULT_REPLICAS = 1;
+  public static final int DEFAULT_SHARDS = 1;
 
   private static final String COMPONENT = "strategy " + ReinforceController.NAME;
 
@@ -58,7 +73,10 @@ public record ReinforceConfig(
       Double baselineDecay,
       Double entropyWeight,
       Double initRange,
-      Double failureReward) {}
+      Double failureReward,
+      Integer replicas,
+      Integer shards,
+      Integer maxStaleness) {}
 
   public ReinforceConfig {
     check(layers >= 1, "layers", "an integer >= 1", layers);
@@ -70,6 +88,36 @@ public record ReinforceConfig(
     check(initRange > 0 && Double.isFinite(initRange), "init_range", "a number > 0", initRange);
     check(failureReward.isEmpty() || Double.isFinite(failureReward.getAsDouble()), "failure_reward",
         "a finite number", failureReward.isEmpty() ? "" : failureReward.getAsDouble());
+    check(replicas >= 1, "replicas", "an integer >= 1", replicas);
+    check(shards >= 1, "shards", "an integer >= 1", shards);
+    check(maxStaleness >= 0, "max_staleness", "an integer >= 0", maxStaleness);
+  }
+
+  /** The single-controller settings with the paper's distributed ones left at 1 shard, 1 replica. */
+  public ReinforceConfig(
+      int layers,
+      int hidden,
+      double learningRate,
+      int batch,
+      double baselineDecay,
+      double entropyWeight,
+      double initRange,
+      OptionalDouble failureReward) {
+    this(layers, hidden, learningRate, batch, baselineDecay, entropyWeight, initRange, failureReward,
+        DEFAULT_REPLICAS, DEFAULT_SHARDS, defaultMaxStaleness(DEFAULT_REPLICAS));
+  }
+
+  /** {@code 2 * replicas}, see {@link #maxStaleness()}. */
+  public static int defaultMaxStaleness(int replicas) {
+    return 2 * replicas;
+  }
+
+  /**
+   * True when the controller runs NAS-RL's asynchronous scheme (replicas and a sharded parameter
+   * server); false for the plain controller, which takes its steps itself.
+   */
+  public boolean distributed() {
+    return replicas > 1 || shards > 1;
   }
 
   public static ReinforceConfig defaults() {
@@ -99,7 +147,12 @@ public record ReinforceConfig(
         or(g.baselineDecay(), DEFAULT_BASELINE_DECAY),
         or(g.entropyWeight(), DEFAULT_ENTROPY_WEIGHT),
         or(g.initRange(), DEFAULT_INIT_RANGE),
-        g.failureReward() == null ? OptionalDouble.empty() : OptionalDouble.of(g.failureReward()));
+        g.failureReward() == null ? OptionalDouble.empty() : OptionalDouble.of(g.failureReward()),
+        or(g.replicas(), DEFAULT_REPLICAS),
+        or(g.shards(), DEFAULT_SHARDS),
+        g.maxStaleness() != null
+            ? g.maxStaleness()
+            : defaultMaxStaleness(g.replicas() == null || g.replicas() < 1 ? DEFAULT_REPLICAS : g.replicas()));
   }
 
   private static <T> T or(T value, T fallback) {
@@ -118,6 +171,9 @@ public record ReinforceConfig(
     if (failureReward.isPresent()) {
       o.put("failure_reward", failureReward.getAsDouble());
     }
+    o.put("replicas", replicas);
+    o.put("shards", shards);
+    o.put("max_staleness", maxStaleness);
     return o;
   }
 

@@ -48,6 +48,6 @@ class ReinforceConfigTest {
         .hasMessage("strategy reinforce: parameter 'batch' must be an integer >= 1, got 0");
     assertThatThrownBy(() -> ReinforceConfig.fromJson(Json.MAPPER.createObjectNode().put("hiden", 3)))
         .hasMessage("strategy reinforce: unknown parameter 'hiden' (valid: layers, hidden, learning_rate, batch,"
-            + " baseline_decay, entropy_weight, init_range, failure_reward)");
+            + " baseline_decay, entropy_weight, init_range, failure_reward, replicas, shards, max_staleness)");
   }
 }

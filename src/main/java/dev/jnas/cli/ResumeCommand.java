@@ -29,15 +29,7 @@ final class ResumeCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "no progress bar or per-trial lines")
   boolean quiet;
 
-  @Option(names = "--cluster", paramLabel = "HOST:PORT[,HOST:PORT...]",
-      description = "coordinate a cluster: trials go to the workers (jnas worker --join ...) at these discovery addresses (port default 47500)")
-  String clusterJoin;
-
-  @Option(names = "--slots", defaultValue = "0", paramLabel = "N",
-      description = "with --cluster: trials this process runs itself besides coordinating (default: ${DEFAULT-VALUE})")
-  int slots;
-
-  @picocli.CommandLine.Mixin ClusterOptions clusterOptions;
+  @picocli.CommandLine.Mixin CoordinatorOptions cluster;
 
   @Option(
       names = "--extend",
@@ -61,11 +53,9 @@ final class ResumeCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (dev.jnas.cluster.ClusterNode node = SearchCommand.coordinator(clusterJoin, slots, clusterOptions);
+    try (dev.jnas.cluster.ClusterNode node = cluster.start();
         Experiment e = Experiment.open(dir)) {
-      if (node != null) {
-        e.distributeWith(dev.jnas.cluster.ClusterExecutor.on(node), dev.jnas.cluster.ClusterParameterServer.on(node));
-      }
+      CoordinatorOptions.distribute(e, node);
       if (trials != null || minutes != null) {
         e.extend(trials, minutes);
       } else if (e.isFinished()) {

@@ -47,12 +47,10 @@ final class WorkerCommand implements Callable<Integer> {
       stop.countDown();
     }, "jnas-worker-stop"));
     node.reportTrialsTo(out);
-    {
-      out.printf("worker %s joined the cluster (%d nodes now): %d slot%s, %.1f GFLOP/s; waiting for trials (Ctrl-C to leave)%n",
-          node.name(), node.size(), slots, slots == 1 ? "" : "s", gflops);
-      out.flush();
-      stop.await();
-    }
+    out.printf("worker %s joined the cluster (%d nodes now): %d slot%s, %.1f GFLOP/s; waiting for trials (Ctrl-C to leave)%n",
+        node.name(), node.size(), slots, slots == 1 ? "" : "s", gflops);
+    out.flush();
+    stop.await();
     return 0;
   }
 }

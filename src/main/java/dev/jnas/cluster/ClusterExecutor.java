@@ -124,6 +124,15 @@ public final class ClusterExecutor implements TrialExecutor {
 
   @Override
   public TrialResult evaluate(TrialRecord trial, Architecture arch, TrialContext context) {
+    return evaluate(trial, arch, context, -1);
+  }
+
+  /**
+   * Runs {@code trial} on a worker; with a planned {@code slot} (SHADHO's), on that slot's worker
+   * when it has room: the workers' slots are numbered fastest first by their measured GFLOP/s.
+   */
+  @Override
+  public TrialResult evaluate(TrialRecord trial, Architecture arch, TrialContext context, int slot) {
     String runKey = TrialJob.runKey(run.key(), trial.id());
     IgniteCache<String, String> results = ignite.cache(dev.jnas.cluster.ClusterNode.RESULTS);
     IgniteCache<String, String> running = ignite.cache(dev.jnas.cluster.ClusterNode.RUNNING);
@@ -134,7 +143,7 @@ public final class ClusterExecutor implements TrialExecutor {
       return kept;
     }
     while (true) {
-      ClusterNode worker = acquire();
+      ClusterNode worker = acquire(slot);
       attempt++;
       String name = nameOf(worker);
       recordWorker(worker);
@@ -231,17 +240,17 @@ public final class ClusterExecutor implements TrialExecutor {
     return a.context().shouldPrune(m);
   }
 
-  /** Blocks until a worker has a free slot; takes it. */
-  private ClusterNode acquire() {
+  /** Blocks until a worker has a free slot (the planned slot's worker when it has one); takes it. */
+  private ClusterNode acquire(int slot) {
     while (true) {
       synchronized (lock) {
-        ClusterNode best = workers().stream()
-            .filter(n -> free(n) > 0)
-            .max(Comparator.comparingInt(this::free)
-                .thenComparingDouble(ClusterExecutor::gflopsOf)
-                .thenComparing(n -> -n.order()))
-            .orElse(null);
-        if (best != null) {
+        List<ClusterNode> nodes = workers();
+        List<Candidate> candidates = nodes.stream()
+            .map(n -> new Candidate(slotsOf(n), busy.getOrDefault(n.id(), 0), gflopsOf(n), n.order()))
+            .toList();
+        int chosen = place(candidates, slot);
+        if (chosen >= 0) {
+          ClusterNode best = nodes.get(chosen);
           busy.merge(best.id(), 1, Integer::sum);
           return best;
         }
@@ -250,8 +259,57 @@ public final class ClusterExecutor implements TrialExecutor {
     }
   }
 
-  private int free(ClusterNode n) {
-    return slotsOf(n) - busy.getOrDefault(n.id(), 0);
+  /** A worker as placement sees it: its slots, those in use, its measured speed and its join order. */
+  record Candidate(int slots, int busy, double gflops, long order) {
+    int free() {
+      return slots - busy;
+    }
+  }
+
+  /**
+   * Which worker takes the next trial: with a planned {@code slot} >= 0, the worker holding that
+   * slot when the workers' slots are laid out fastest first (GFLOP/s, then join order), if it has
+   * room; otherwise the worker with the most free slots (ties: the faster, then the older).
+   *
+   * @return the index of the chosen candidate, or -1 when none has room
+   */
+  static int place(List<Candidate> workers, int slot) {
+    if (slot >= 0) {
+      List<Integer> bySpeed = new java.util.ArrayList<>();
+      for (int i = 0; i < workers.size(); i++) {
+        bySpeed.add(i);
+      }
+      bySpeed.sort(Comparator.comparingDouble((Integer i) -> -workers.get(i).gflops()).thenComparingLong(i -> workers.get(i).order()));
+      List<Integer> layout = new java.util.ArrayList<>();
+      for (int i : bySpeed) {
+        for (int k = 0; k < workers.get(i).slots(); k++) {
+          layout.add(i);
+        }
+      }
+      if (!layout.isEmpty()) {
+        int planned = layout.get(slot % layout.size());
+        if (workers.get(planned).free() > 0) {
+          return planned;
+        }
+      }
+    }
+    int best = -1;
+    for (int i = 0; i < workers.size(); i++) {
+      Candidate c = workers.get(i);
+      if (c.free() <= 0) {
+        continue;
+      }
+      if (best < 0) {
+        best = i;
+        continue;
+      }
+      Candidate b = workers.get(best);
+      if (c.free() > b.free() || c.free() == b.free()
+          && (c.gflops() > b.gflops() || c.gflops() == b.gflops() && c.order() < b.order())) {
+        best = i;
+      }
+    }
+    return best;
   }
 
   private void release(ClusterNode n) {

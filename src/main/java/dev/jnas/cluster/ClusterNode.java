@@ -149,7 +149,8 @@ public final class ClusterNode implements AutoCloseable {
         NAME, name,
         GFLOPS, gflops,
         ROLE, role,
-        JoinGuard.PROOF, JoinGuard.proof(settings.secret(), consistentId)));
+        JoinGuard.PROOF, JoinGuard.proof(settings.secret(), consistentId),
+        JoinGuard.BUILD, BuildId.current()));
     cfg.setPluginProviders(new JoinGuard(settings.joinAddresses(), settings.secret()));
     if (settings.tls() != null) {
       SslContextFactory ssl = new SslContextFactory();

@@ -23,8 +23,8 @@ import org.apache.ignite.plugin.PluginValidationException;
 
 /**
  * Decides who may join: Ignite asks every plugin about a node that wants to join the cluster, and
- * this one refuses it unless one of its addresses is a host of the join list and, when the cluster
- * has a shared secret, its proof matches. The proof is HMAC-SHA256(secret, the node's consistent
+ * this one refuses it unless one of its addresses is a host of the join list, it runs the same jnas
+ * build ({@link BuildId}) and, when the cluster has a shared secret, its proof matches. The proof is HMAC-SHA256(secret, the node's consistent
  * id), carried as a node attribute: it shows the node knows the secret without sending it. Node
  * attributes travel in the clear without TLS, so on an untrusted network turn on TLS as well
  * (README "Running on several machines").
@@ -32,6 +32,8 @@ import org.apache.ignite.plugin.PluginValidationException;
 final class JoinGuard implements PluginProvider<org.apache.ignite.plugin.PluginConfiguration>, IgnitePlugin {
   /** Node attribute holding the proof. */
   static final String PROOF = "jnas.proof";
+  /** Node attribute holding the node's {@link BuildId}. */
+  static final String BUILD = "jnas.build";
 
   private final Set<String> allowed;
   private final String secret;
@@ -60,6 +62,11 @@ final class JoinGuard implements PluginProvider<org.apache.ignite.plugin.PluginC
     boolean listed = node.addresses().stream().anyMatch(allowed::contains);
     if (!listed) {
       return "node " + node.consistentId() + " at " + node.addresses() + " is not on this cluster's join list " + allowed;
+    }
+    Object build = node.attribute(BUILD);
+    if (!BuildId.current().equals(build)) {
+      return "node " + node.consistentId() + " at " + node.addresses() + " runs another jnas build (" + build + ") than this"
+          + " cluster (" + BuildId.current() + "): start every node from the same jnas checkout, built the same way";
     }
     Object shown = node.attribute(PROOF);
     String expected = proof(secret, String.valueOf(node.consistentId()));

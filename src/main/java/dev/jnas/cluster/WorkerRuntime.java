@@ -100,7 +100,9 @@ final class WorkerRuntime implements AutoCloseable {
       say("cannot run experiment " + job.key + " (taking none of its trials): " + reason);
       return Outcome.cannotRun(name, reason);
     }
-    ignite.cache(ClusterNode.RUNNING).put(job.runKey(), ignite.cluster().localNode().id() + " " + job.attempt);
+    // asynchronous: the marker and the kept result serve a coordinator that resumes after dying,
+    // and must not delay the trial or its answer to the live one
+    ignite.cache(ClusterNode.RUNNING).putAsync(job.runKey(), ignite.cluster().localNode().id() + " " + job.attempt);
     started.incrementAndGet();
     Future<String> trial = pool.submit(() -> execute(job, evaluation));
     try {
@@ -138,8 +140,8 @@ final class WorkerRuntime implements AutoCloseable {
     String outcome = Outcome.done(name, r);
     try {
       // kept for a coordinator that resumes after dying while this trial ran
-      ignite.cache(ClusterNode.RESULTS).put(job.runKey(), outcome);
-      ignite.cache(ClusterNode.RUNNING).remove(job.runKey());
+      ignite.cache(ClusterNode.RESULTS).putAsync(job.runKey(), outcome)
+          .listen(f -> ignite.cache(ClusterNode.RUNNING).removeAsync(job.runKey()));
     } catch (RuntimeException e) {
       LOG.warn("cannot keep the result of trial {} in the cluster: {}", job.runKey(), e.getMessage());
     }

@@ -144,7 +144,7 @@ public final class ExperimentRunner {
       for (TrialRecord t : pending) {
         // an evaluator that continues from the trial's checkpoint reports the restored epochs again
         store.clearEpochs(t.id());
-        submit(done, t);
+        submit(done, t, -1);
         running++;
       }
       while (true) {
@@ -163,7 +163,7 @@ public final class ExperimentRunner {
                 best = keepBestCheckpoint(best, f);
                 listener.onTrialEnd(f, best);
               } else {
-                submit(done, r);
+                submit(done, r, plannedSlot(r));
                 running++;
               }
             }
@@ -201,12 +201,21 @@ public final class ExperimentRunner {
 
   private record Done(TrialRecord trial, Architecture arch, TrialResult result) {}
 
-  private void submit(ExecutorCompletionService<Done> done, TrialRecord t) {
+  private void submit(ExecutorCompletionService<Done> done, TrialRecord t, int slot) {
     listener.onTrialStart(t);
-    done.submit(() -> evaluate(t));
+    done.submit(() -> evaluate(t, slot));
+  }
+
+  /** The worker slot the strategy planned for a trial it just proposed (asked on this thread), or -1. */
+  private int plannedSlot(TrialRecord r) {
+    return strategy instanceof dev.jnas.strategy.SlotPlanner p ? p.slotOf(space.decode(r.architecture())) : -1;
   }
 
   private Done evaluate(TrialRecord t) {
+    return evaluate(t, -1);
+  }
+
+  private Done evaluate(TrialRecord t, int slot) {
     if (inline) {
       listener.onTrialStart(t);
     }
@@ -238,7 +247,7 @@ public final class ExperimentRunner {
             }
           };
       r = executor.evaluate(
-          t, arch, new TrialContext(t.id(), t.seed(), settings.epochsPerTrial(), progress, checkpointDir(t.id()), early));
+          t, arch, new TrialContext(t.id(), t.seed(), settings.epochsPerTrial(), progress, checkpointDir(t.id()), early), slot);
       boolean scored = r.isComplete() || r.status() == TrialStatus.PRUNED;
       if (scored && !Double.isFinite(r.reward())) {
         r = TrialResult.failed("evaluator returned a non-finite reward " + r.reward(), r.wallSeconds());

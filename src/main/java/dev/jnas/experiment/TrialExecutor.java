@@ -24,6 +24,15 @@ public interface TrialExecutor extends AutoCloseable {
    */
   TrialResult evaluate(TrialRecord trial, Architecture arch, TrialContext context);
 
+  /**
+   * {@link #evaluate(TrialRecord, Architecture, TrialContext)} on the strategy's planned slot
+   * ({@link dev.jnas.strategy.SlotPlanner}; -1: none), which an executor with workers of different
+   * speeds honours when it can. The default ignores it.
+   */
+  default TrialResult evaluate(TrialRecord trial, Architecture arch, TrialContext context, int slot) {
+    return evaluate(trial, arch, context);
+  }
+
   /** Whether {@link #slots()} can change during a run (the loop then re-checks it while it waits). */
   default boolean dynamic() {
     return false;

@@ -36,7 +36,7 @@ import java.util.TreeSet;
  * scheduler with real machines ({@link ShadhoScheduler#assign}). Without times (the ask/tell
  * API, the tabular tests) every trial draws from all subspaces.
  */
-public final class Shadho implements Strategy {
+public final class Shadho implements Strategy, SlotPlanner {
   public static final String NAME = "shadho";
   /** Draws before listing a small subspace's unasked architectures instead. */
   private static final int REJECTIONS_BEFORE_LISTING = 64;
@@ -199,6 +199,13 @@ public final class Shadho implements Strategy {
     timing.forEach((slot, t) -> speeds.add(new ShadhoScheduler.WorkerSpeed(Integer.toString(slot), t[0] / t[1])));
     assignment = new LinkedHashMap<>();
     scheduler.assign(speeds).forEach((w, l) -> assignment.put(Integer.parseInt(w), l));
+  }
+
+  /** The slot of {@code arch} while it is in flight (a cluster sends it to the worker of that slot). */
+  @Override
+  public int slotOf(Architecture arch) {
+    int i = flying.lastIndexOf(arch);
+    return i < 0 ? -1 : flyingSlot.get(i);
   }
 
   @Override

@@ -200,6 +200,74 @@ class ClusterCliTest {
     assertThat(ChildJvm.log(log)).contains("cannot join the cluster").contains("does not know this cluster's secret");
   }
 
+  @Test
+  void aKilledCoordinatorResumesWithoutRunningAgainWhatWorkersFinishedOrStillRun() throws Exception {
+    int port = freePorts();
+    worker(port, "w1");
+    worker(port, "w2");
+    Path cfg = config("random", 8, 4000, TabularSearchCliTest.NB201);
+    Path out = dir.resolve("out");
+    Path log = dir.resolve("coordinator.log");
+    String[] cluster = {"--cluster", "127.0.0.1:" + port, "--port", "" + port, "--quiet"};
+    List<String> search = new ArrayList<>(List.of("search", "-c", cfg.toString(), "-o", out.toString()));
+    search.addAll(List.of(cluster));
+    Process coordinator = jnas(log, search.toArray(String[]::new));
+    Path w1 = dir.resolve("w1.log");
+    Path w2 = dir.resolve("w2.log");
+    // the second round has started on both workers: kill the coordinator while they run it
+    await(() -> count(ChildJvm.log(w1), "started") + count(ChildJvm.log(w2), "started") >= 4, 90, coordinator, log);
+    coordinator.destroyForcibly().waitFor(); // SIGKILL
+    Path log2 = dir.resolve("resumed.log");
+    List<String> resume = new ArrayList<>(List.of("resume", out.toString()));
+    resume.addAll(List.of(cluster));
+    Process resumed = jnas(log2, resume.toArray(String[]::new));
+    assertThat(resumed.waitFor(120, TimeUnit.SECONDS)).as(ChildJvm.log(log2)).isTrue();
+    assertThat(resumed.exitValue()).as(ChildJvm.log(log2)).isZero();
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
+      assertThat(s.trials()).hasSize(8).allMatch(t -> t.status() == TrialStatus.COMPLETE);
+    }
+    // every trial started exactly once on the workers: the two running at the kill were neither lost nor re-run
+    String workers = ChildJvm.log(w1) + ChildJvm.log(w2);
+    for (int id = 0; id < 8; id++) {
+      assertThat(count(workers, "trial " + id + " of ")).as("trial " + id + " in\n" + workers).isEqualTo(2); // started + ended
+    }
+  }
+
+  @Test
+  void theControllersShardsLiveInTheClusterAndItsReplicasRecordStaleness() throws Exception {
+    int port = freePorts();
+    worker(port, "w1");
+    worker(port, "w2");
+    Path cfg = dir.resolve("rl.yaml");
+    Files.writeString(cfg, String.join("\n",
+        "name: cluster-rl",
+        "seed: 3",
+        "space: nasbench201",
+        "strategy: {name: reinforce, params: {replicas: 3, shards: 2, batch: 4}}",
+        "evaluator: {type: tabular, benchmark: nasbench201, data: " + TabularSearchCliTest.NB201.toAbsolutePath() + ", metric: cifar10-val, delay_ms: 50}",
+        "budget: {max_trials: 36}", ""));
+    Path out = dir.resolve("out");
+    Path log = dir.resolve("coordinator.log");
+    Process coordinator = jnas(log, "search", "-c", cfg.toString(), "-o", out.toString(), "--cluster", "127.0.0.1:" + port,
+        "--port", "" + port, "--quiet");
+    assertThat(coordinator.waitFor(120, TimeUnit.SECONDS)).as(ChildJvm.log(log)).isTrue();
+    assertThat(coordinator.exitValue()).as(ChildJvm.log(log)).isZero();
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
+      assertThat(s.trials()).hasSize(36).allMatch(t -> t.status() == TrialStatus.COMPLETE);
+      var snapshot = dev.jnas.util.Json.MAPPER.readTree(s.strategySnapshot().orElseThrow()).path("strategy");
+      var updates = snapshot.path("update_log");
+      assertThat(updates.size()).isEqualTo(9); // 36 trials in batches of 4
+      long maxStaleness = 0;
+      for (var u : updates) {
+        for (var st : u.get(2)) {
+          maxStaleness = Math.max(maxStaleness, st.asLong());
+        }
+      }
+      assertThat(maxStaleness).isPositive(); // replicas learnt from parameters others had moved on
+      assertThat(snapshot.path("server").size()).isEqualTo(2);
+    }
+  }
+
   /** The README's commands for a coordinator and two workers, run as written but on loopback. */
   @Test
   void theReadmeCommandsRunACoordinatorAndTwoWorkers() throws Exception {

@@ -268,6 +268,32 @@ class ClusterCliTest {
     }
   }
 
+  @Test
+  void trainedTrialsOnAWorkerReportTheirEpochsToTheCoordinator() throws Exception {
+    int port = freePorts();
+    worker(port, "trainer");
+    Path cfg = dir.resolve("train.yaml");
+    Files.writeString(cfg, TinyTrainingConfig.yaml("cluster-train", 5, "{train: 600, test: 200, size: 14}",
+        "{batch_size: 64, learning_rate: 0.1}", "{max_trials: 2, epochs: 2}", "{epochs: 1}"));
+    Path out = dir.resolve("out");
+    Path log = dir.resolve("coordinator.log");
+    Process coordinator = jnas(log, "search", "-c", cfg.toString(), "-o", out.toString(), "--cluster", "127.0.0.1:" + port,
+        "--port", "" + port, "--quiet");
+    assertThat(coordinator.waitFor(180, TimeUnit.SECONDS)).as(ChildJvm.log(log)).isTrue();
+    assertThat(coordinator.exitValue()).as(ChildJvm.log(log)).isZero();
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
+      assertThat(s.trials()).hasSize(2).allMatch(t -> t.status() == TrialStatus.COMPLETE);
+      for (TrialRecord t : s.trials()) {
+        // the epochs the worker trained, as it reported them, in the coordinator's store
+        assertThat(s.epochs(t.id())).extracting(dev.jnas.evaluate.EpochMetrics::epoch).containsExactly(1, 2);
+        assertThat(t.result().params()).isPositive();
+        assertThat(s.trialWorkers().get(t.id()).worker()).isEqualTo("trainer");
+      }
+    }
+    // the final retraining ran on the coordinator
+    assertThat(dev.jnas.util.Json.MAPPER.readTree(out.resolve("summary.json").toFile()).path("final").path("test_accuracy").isNumber()).isTrue();
+  }
+
   /** The README's commands for a coordinator and two workers, run as written but on loopback. */
   @Test
   void theReadmeCommandsRunACoordinatorAndTwoWorkers() throws Exception {

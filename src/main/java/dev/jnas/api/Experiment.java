@@ -394,11 +394,12 @@ public final class Experiment implements AutoCloseable {
       trials = parts.loop().run(store, settings, dir, firstStep);
     } else {
       ExperimentInfo info = store.experiment().orElseThrow();
+      String key = info.name() + "@" + info.createdAt(); // the experiment across restarts of its process
       if (parameterServers != null && parts.strategy() instanceof dev.jnas.strategy.rl.ReinforceController rc) {
-        rc.moveParameterServer(parameterServers.apply(info.name() + "@" + info.createdAt()));
+        rc.moveParameterServer(parameterServers.apply(key));
       }
       try (TrialExecutor executor = executors == null ? null
-          : executors.create(new TrialExecutor.Run(info.name() + "@" + info.createdAt(), info.config(), epochsPerTrial()),
+          : executors.create(new TrialExecutor.Run(key, info.config(), epochsPerTrial()),
               parts.evaluator(), store)) {
         trials = new ExperimentRunner(parts.space(), parts.strategy(), parts.evaluator(), store, settings, firstStep,
             pruner(config, epochsPerTrial()), executor).run();

@@ -48,7 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class ClusterExecutor implements TrialExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterExecutor.class);
 
-  private final dev.jnas.cluster.ClusterNode node;
   private final Ignite ignite;
   private final Run run;
   private final TrialStore store;
@@ -64,7 +63,6 @@ public final class ClusterExecutor implements TrialExecutor {
   private record Active(int attempt, TrialContext context) {}
 
   private ClusterExecutor(dev.jnas.cluster.ClusterNode node, Run run, TrialStore store) {
-    this.node = node;
     this.ignite = node.ignite();
     this.run = run;
     this.store = store;
@@ -133,12 +131,9 @@ public final class ClusterExecutor implements TrialExecutor {
    */
   @Override
   public TrialResult evaluate(TrialRecord trial, Architecture arch, TrialContext context, int slot) {
-    String runKey = TrialJob.runKey(run.key(), trial.id());
-    IgniteCache<String, String> results = ignite.cache(dev.jnas.cluster.ClusterNode.RESULTS);
-    IgniteCache<String, String> running = ignite.cache(dev.jnas.cluster.ClusterNode.RUNNING);
     int attempt = 0;
     // After a coordinator restart: a result a worker kept, or a trial a live worker still runs.
-    TrialResult kept = reattach(trial, context, results, running);
+    TrialResult kept = reattach(trial, context);
     if (kept != null) {
       return kept;
     }
@@ -185,8 +180,9 @@ public final class ClusterExecutor implements TrialExecutor {
   }
 
   /** A result kept in the cluster for {@code trial}, or its attempt still running on a live worker, awaited. */
-  private TrialResult reattach(TrialRecord trial, TrialContext context, IgniteCache<String, String> results,
-      IgniteCache<String, String> running) {
+  private TrialResult reattach(TrialRecord trial, TrialContext context) {
+    IgniteCache<String, String> results = ignite.cache(dev.jnas.cluster.ClusterNode.RESULTS);
+    IgniteCache<String, String> running = ignite.cache(dev.jnas.cluster.ClusterNode.RUNNING);
     String runKey = TrialJob.runKey(run.key(), trial.id());
     String marker = running.get(runKey);
     if (marker != null && results.get(runKey) == null) {

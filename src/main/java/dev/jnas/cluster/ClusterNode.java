@@ -4,7 +4,6 @@ import dev.jnas.util.BadInputException;
 import dev.jnas.util.Folders;
 import dev.jnas.util.NasException;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.ignite.Ignite;
-import org.apache.ignite.IgniteCache;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CacheAtomicityMode;
 import org.apache.ignite.cache.CacheMode;
@@ -64,7 +62,6 @@ public final class ClusterNode implements AutoCloseable {
     return flags;
   }
 
-  private static final List<String> NEEDED_OPENS = List.of("java.base/java.nio", "java.base/sun.nio.ch", "java.base/java.lang");
 
   private final Ignite ignite;
   private final Path workDir;
@@ -202,10 +199,6 @@ public final class ClusterNode implements AutoCloseable {
     runtime.console(out);
   }
 
-  IgniteCache<String, String> cache(String name) {
-    return ignite.cache(name);
-  }
-
   /** Leaves the cluster; trials this node runs for others end with it. */
   @Override
   public void close() {
@@ -231,7 +224,7 @@ public final class ClusterNode implements AutoCloseable {
   /** Ignite on Java 17 needs its add-opens; without them it fails later and obscurely. */
   private static void checkOpens() {
     Module unnamed = ClusterNode.class.getClassLoader().getUnnamedModule();
-    for (String o : NEEDED_OPENS) {
+    for (String o : OPENS) {
       String[] mp = o.split("/");
       var module = ModuleLayer.boot().findModule(mp[0]);
       if (module.isPresent() && !module.get().isOpen(mp[1], unnamed)) {
@@ -262,7 +255,4 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  static long pid() {
-    return ManagementFactory.getRuntimeMXBean().getPid();
-  }
 }

@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ignite.Ignite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +42,6 @@ final class WorkerRuntime implements AutoCloseable {
   private final ExecutorService pool;
   private final Map<String, Experiment.Evaluation> evaluations = new HashMap<>();
   private final Map<String, String> cannotRun = new ConcurrentHashMap<>();
-  private final AtomicInteger started = new AtomicInteger();
-  private final AtomicInteger finished = new AtomicInteger();
 
   /** Where a worker says what it runs (one line per trial started and ended); null: nowhere. */
   private volatile java.io.PrintWriter console;
@@ -74,14 +71,6 @@ final class WorkerRuntime implements AutoCloseable {
     });
   }
 
-  int started() {
-    return started.get();
-  }
-
-  int finished() {
-    return finished.get();
-  }
-
   /** Runs {@code job} and returns its outcome; an interrupt (the coordinator left) leaves the trial running. */
   String run(TrialJob job) throws InterruptedException {
     if (pool == null) {
@@ -103,7 +92,6 @@ final class WorkerRuntime implements AutoCloseable {
     // asynchronous: the marker and the kept result serve a coordinator that resumes after dying,
     // and must not delay the trial or its answer to the live one
     ignite.cache(ClusterNode.RUNNING).putAsync(job.runKey(), ignite.cluster().localNode().id() + " " + job.attempt);
-    started.incrementAndGet();
     Future<String> trial = pool.submit(() -> execute(job, evaluation));
     try {
       return trial.get();
@@ -145,7 +133,6 @@ final class WorkerRuntime implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("cannot keep the result of trial {} in the cluster: {}", job.runKey(), e.getMessage());
     }
-    finished.incrementAndGet();
     return outcome;
   }
 

@@ -145,11 +145,9 @@ class ClusterCliTest {
       assertThat(trials.stream().map(t -> t.id() + " " + t.architecture() + " " + t.result().reward()).toList())
           .isEqualTo(s.trials().stream().map(t -> t.id() + " " + t.architecture() + " " + t.result().reward()).toList());
     }
-    var shown = new java.io.StringWriter();
-    var cli = new picocli.CommandLine(new Main());
-    cli.setOut(new java.io.PrintWriter(shown));
-    assertThat(cli.execute("show", out.toString())).isZero();
-    assertThat(shown.toString()).contains("w2 (2 attempts)").contains("workers (speed").containsPattern("w1\\s+1\\s+[0-9.]+");
+    var shown = CliRunner.run("show", out.toString());
+    assertThat(shown.exitCode()).isZero();
+    assertThat(shown.out()).contains("w2 (2 attempts)").contains("workers (speed").containsPattern("w1\\s+1\\s+[0-9.]+");
   }
 
   @Test
@@ -322,11 +320,9 @@ class ClusterCliTest {
     Process coordinator = jnas(log, search.toArray(String[]::new));
     assertThat(coordinator.waitFor(120, TimeUnit.SECONDS)).as(ChildJvm.log(log)).isTrue();
     assertThat(coordinator.exitValue()).as(ChildJvm.log(log)).isZero();
-    var shown = new java.io.StringWriter();
-    var cli = new picocli.CommandLine(new Main());
-    cli.setOut(new java.io.PrintWriter(shown));
-    assertThat(cli.execute(args.get(2))).isZero();
-    assertThat(shown.toString()).contains("FINISHED, 24 trials").contains("workers (speed");
+    var shown = CliRunner.run(args.get(2));
+    assertThat(shown.exitCode()).isZero();
+    assertThat(shown.out()).contains("FINISHED, 24 trials").contains("workers (speed");
     try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(out)) {
       // both workers took trials
       assertThat(s.trialWorkers().values().stream().map(TrialStore.TrialWorker::worker).distinct()).hasSize(2);

@@ -444,7 +444,20 @@ public final class Experiment implements AutoCloseable {
     }
     AtomicFiles.writeJson(dir.resolve("summary.json"), summary);
     store.setStatus(Status.FINISHED.name());
+    writeReport();
     return summary;
+  }
+
+  /**
+   * Writes {@code report.html} (the dashboard's page as one offline file); a report that cannot be
+   * written costs a warning on stderr, never the finished search.
+   */
+  private void writeReport() {
+    try {
+      dev.jnas.web.HtmlReport.write(dir);
+    } catch (RuntimeException e) {
+      System.err.println("jnas: warning: cannot write " + dir.resolve(dev.jnas.web.HtmlReport.FILE) + ": " + e.getMessage());
+    }
   }
 
   /** The config's early stopping for trials of {@code epochs} epochs, or null without it. */
@@ -584,6 +597,7 @@ public final class Experiment implements AutoCloseable {
       best.ifPresent(Experiment.this::writeBestArchitecture);
       AtomicFiles.writeJson(dir.resolve("summary.json"), summary(trials, best.orElse(null), null, 0));
       store.setStatus(Status.FINISHED.name());
+      writeReport();
     }
   }
 

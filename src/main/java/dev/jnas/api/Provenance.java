@@ -17,6 +17,10 @@ final class Provenance {
     o.put("java", System.getProperty("java.version"));
     o.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     o.put("cores", Runtime.getRuntime().availableProcessors());
+    o.put("cpu", cpuModel());
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      o.put("memory_gib", Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024) * 10) / 10.0);
+    }
     o.put("djl", ai.djl.engine.Engine.getDjlVersion());
     if (usesEngine) {
       ai.djl.engine.Engine engine = ai.djl.engine.Engine.getInstance();
@@ -29,5 +33,15 @@ final class Provenance {
     }
     o.put("seed", seed);
     return o;
+  }
+
+  /** The processor's model name (Linux), or the architecture where it cannot be read. */
+  static String cpuModel() {
+    try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
+          .orElse(System.getProperty("os.arch"));
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return System.getProperty("os.arch");
+    }
   }
 }

@@ -48,7 +48,7 @@ final class ListCommand implements Callable<Integer> {
           var info = s.experiment().orElseThrow();
           List<TrialRecord> trials = s.trials();
           String best = ExperimentRunner.best(trials).map(t -> String.format(Locale.ROOT, "%.4f", t.result().reward())).orElse("-");
-          out.printf(Locale.ROOT, "%-30s %-11s %7d %10s  %s%n", info.name(), ShowCommand.status(info.status(), d), trials.size(), best, d);
+          out.printf(Locale.ROOT, "%-30s %-11s %7d %10s  %s%n", info.name(), dev.jnas.view.ExperimentView.status(info.status(), d), trials.size(), best, d);
         } catch (NasException e) {
           out.printf(Locale.ROOT, "%-30s %-11s %7s %10s  %s%n", d.getFileName(), "BROKEN", "-", "-", d);
           broken.add(e.getMessage());

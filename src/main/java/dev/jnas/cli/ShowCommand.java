@@ -12,6 +12,7 @@ import dev.jnas.store.SqliteTrialStore;
 import dev.jnas.store.TrialRecord;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Json;
+import dev.jnas.view.ExperimentView;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,89 +48,17 @@ final class ShowCommand implements Callable<Integer> {
       var info = s.experiment().orElseThrow(() -> new BadInputException(dir + " holds no experiment"));
       List<TrialRecord> trials = s.trials();
       var ranOn = s.trialWorkers(); // cluster runs only
-      String status = status(info.status(), dir);
+      String status = ExperimentView.status(info.status(), dir);
       // a language model's reward is 1 / validation perplexity: shown as the perplexity it stands for
-      boolean lm = Json.MAPPER.readTree(info.config()).path("evaluator").path("task").asText().equals("language-model");
+      boolean lm = ExperimentView.isLanguageModel(info.config());
       if (json) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("name", info.name());
-        o.put("status", status);
-        o.put("stored_status", info.status());
-        o.put("folder", dir.toAbsolutePath().toString());
-        o.set("config", Json.MAPPER.readTree(info.config()));
-        o.set("provenance", Json.MAPPER.readTree(info.provenance()));
-        ExperimentRunner.best(trials).ifPresent(b -> o.put("best_trial", b.id()));
-        ArrayNode arr = o.putArray("trials");
-        for (TrialRecord t : trials) {
-          ObjectNode j = arr.addObject();
-          j.put("id", t.id());
-          j.put("architecture", t.architecture());
-          j.put("status", t.status().name());
-          j.put("seed", t.seed());
-          TrialResult r = t.result();
-          if (t.status() == TrialStatus.PRUNED) {
-            j.put("pruned_after_epoch", r.epochs().size());
-          }
-          ObjectNode m = j.putObject("metrics");
-          if (r != null) {
-            num(m, "reward", r.reward());
-            num(m, "val_accuracy", r.valAccuracy());
-            if (lm) {
-              num(m, "val_perplexity", 1 / r.reward());
-            }
-            num(m, "test_accuracy", r.testAccuracy());
-            m.put("params", r.params());
-            m.put("flops", r.flops());
-            num(m, "wall_seconds", r.wallSeconds());
-          }
-          ArrayNode ep = m.putArray("epochs");
-          for (EpochMetrics e : s.epochs(t.id())) {
-            ObjectNode eo = ep.addObject();
-            eo.put("epoch", e.epoch());
-            num(eo, "train_loss", e.trainLoss());
-            num(eo, "train_accuracy", e.trainAccuracy());
-            num(eo, "val_loss", e.valLoss());
-            num(eo, "val_accuracy", e.valAccuracy());
-            num(eo, "seconds", e.seconds());
-          }
-          if (r != null && r.error() != null) {
-            j.put("error", r.error());
-          } else {
-            j.putNull("error");
-          }
-          if (t.lineage() != null) {
-            j.set("lineage", Json.MAPPER.readTree(t.lineage()));
-          }
-          var w = ranOn.get(t.id());
-          if (w != null) {
-            j.put("worker", w.worker());
-            j.put("attempts", w.attempts());
-            num(j, "seconds", elapsed(t));
-          }
-        }
-        if (!ranOn.isEmpty()) {
-          ArrayNode ws = o.putArray("workers");
-          for (WorkerRow row : workerRows(trials, ranOn, s.workers())) {
-            ObjectNode wo = ws.addObject().put("name", row.name()).put("trials", row.trials());
-            wo.set("info", row.info());
-            num(wo, "mean_trial_seconds", row.meanSeconds());
-          }
-        }
-        JsonNode oneShot = oneShot(info.config(), s);
-        if (oneShot != null) {
-          o.set("one_shot", oneShot);
-        }
-        ArrayNode levels = pnasLevels(s);
-        if (levels != null) {
-          o.set("pnas_levels", levels);
-        }
-        out.println(Json.MAPPER.writeValueAsString(o));
+        out.println(Json.MAPPER.writeValueAsString(ExperimentView.document(s, dir)));
         return 0;
       }
       long pruned = trials.stream().filter(t -> t.status() == TrialStatus.PRUNED).count();
       out.printf(Locale.ROOT, "experiment %s: %s, %d trials%s%n", info.name(), status, trials.size(),
           pruned > 0 ? " (" + pruned + " pruned by early stopping)" : "");
-      if (status.equals(INTERRUPTED)) {
+      if (status.equals(ExperimentView.INTERRUPTED)) {
         out.println("stopped while " + info.status() + " (no process runs it); resume with: jnas resume " + dir);
       }
       int wWidth = ranOn.values().stream().mapToInt(w -> w.worker().length()).max().orElse(0);
@@ -150,7 +79,7 @@ final class ShowCommand implements Callable<Integer> {
           var w = ranOn.get(t.id());
           String who = w == null ? "-" : w.worker() + (w.attempts() > 1 ? " (" + w.attempts() + " attempts)" : "");
           wCols = String.format(Locale.ROOT, "%-" + Math.max(6, wWidth) + "s  %8s  ", who,
-              r == null ? "-" : fmt(elapsed(t)));
+              r == null ? "-" : fmt(ExperimentView.elapsed(t)));
         }
         out.printf(Locale.ROOT, "%5d  %-9s  %8s  %8s  %,10d  %s%s%n", t.id(), t.status(),
             r == null ? "-" : fmt(r.reward()), r == null ? "-" : fmt(lm ? 1 / r.reward() : r.valAccuracy()),
@@ -159,13 +88,13 @@ final class ShowCommand implements Callable<Integer> {
       if (!ranOn.isEmpty()) {
         out.println("workers (speed: measured GFLOP/s of a float32 matrix product; seconds: from a trial's start to its result):");
         out.printf(Locale.ROOT, "  %-" + Math.max(6, wWidth) + "s  %5s  %8s  %6s  %14s%n", "worker", "slots", "GFLOP/s", "trials", "mean seconds");
-        for (WorkerRow row : workerRows(trials, ranOn, s.workers())) {
+        for (ExperimentView.WorkerRow row : ExperimentView.workerRows(trials, ranOn, s.workers())) {
           out.printf(Locale.ROOT, "  %-" + Math.max(6, wWidth) + "s  %5s  %8s  %6d  %14s%n", row.name(),
               row.info().path("slots").asText("-"), row.info().has("gflops") ? row.info().path("gflops").asText() : "-",
               row.trials(), fmt(row.meanSeconds()));
         }
       }
-      JsonNode oneShot = oneShot(info.config(), s);
+      JsonNode oneShot = ExperimentView.oneShot(info.config(), s);
       if (oneShot != null) {
         List<EpochMetrics> metrics = trials.isEmpty() ? List.of() : s.epochs(trials.get(0).id());
         out.printf(Locale.ROOT, "one-shot search (%s), supernet epochs:%n", oneShot.path("method").asText());
@@ -197,7 +126,7 @@ final class ShowCommand implements Callable<Integer> {
               l.path("predicted_ms").asDouble(), l.path("measured_ms").asDouble());
         }
       }
-      ArrayNode levels = pnasLevels(s);
+      ArrayNode levels = ExperimentView.pnasLevels(s);
       if (levels != null) {
         out.println("pnas levels (Spearman rank correlation of the predictor, as PNAS's Table 1):");
         out.println("  rho_fit: fitted after level b, on the trained cells of levels 1..b;"
@@ -211,36 +140,6 @@ final class ShowCommand implements Callable<Integer> {
       ExperimentRunner.best(trials).ifPresent(b -> out.println("best: trial " + b.id() + " " + b.architecture()));
       return 0;
     }
-  }
-
-  /** Seconds from a trial's start to its result as the coordinator saw them (dispatch, queueing, training). */
-  private static double elapsed(TrialRecord t) {
-    return t.finishedAt() > 0 ? (t.finishedAt() - t.startedAt()) / 1000.0 : Double.NaN;
-  }
-
-  /** A worker of a cluster run: what it announced and the trials it finished. */
-  private record WorkerRow(String name, JsonNode info, int trials, double meanSeconds) {}
-
-  private static List<WorkerRow> workerRows(
-      List<TrialRecord> trials, java.util.Map<Long, dev.jnas.store.TrialStore.TrialWorker> ranOn, java.util.Map<String, String> infos)
-      throws java.io.IOException {
-    java.util.Map<String, double[]> byWorker = new java.util.LinkedHashMap<>();
-    infos.keySet().forEach(n -> byWorker.put(n, new double[2]));
-    for (TrialRecord t : trials) {
-      var w = ranOn.get(t.id());
-      if (w != null && t.result() != null && t.finishedAt() > 0) {
-        double[] a = byWorker.computeIfAbsent(w.worker(), k -> new double[2]);
-        a[0]++;
-        a[1] += elapsed(t);
-      }
-    }
-    List<WorkerRow> rows = new java.util.ArrayList<>();
-    for (var e : byWorker.entrySet()) {
-      String info = infos.get(e.getKey());
-      rows.add(new WorkerRow(e.getKey(), info == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(info),
-          (int) e.getValue()[0], e.getValue()[0] > 0 ? e.getValue()[1] / e.getValue()[0] : Double.NaN));
-    }
-    return rows;
   }
 
   /**
@@ -273,66 +172,12 @@ final class ShowCommand implements Callable<Integer> {
     }
   }
 
-  /** A PNAS search's levels from its strategy snapshot (without their trials), or null. */
-  private static ArrayNode pnasLevels(SqliteTrialStore s) {
-    try {
-      var snapshot = s.strategySnapshot();
-      if (snapshot.isEmpty()) {
-        return null;
-      }
-      JsonNode strategy = Json.MAPPER.readTree(snapshot.get()).path("strategy");
-      if (!strategy.path("strategy").asText().equals("pnas") || !strategy.path("levels").isArray()) {
-        return null;
-      }
-      ArrayNode out = Json.MAPPER.createArrayNode();
-      for (JsonNode l : strategy.path("levels")) {
-        ObjectNode copy = (ObjectNode) l.deepCopy();
-        copy.remove("trials");
-        out.add(copy);
-      }
-      return out;
-    } catch (java.io.IOException | RuntimeException e) {
-      return null; // show what can be shown; the trials above stand on their own
-    }
-  }
-
   private static String fmt(JsonNode v) {
     return v.isNumber() ? fmt(v.doubleValue()) : "-";
-  }
-
-  /** A one-shot search's record (the strategy snapshot: method, labels, every epoch), or null. */
-  private static JsonNode oneShot(String config, SqliteTrialStore s) {
-    try {
-      if (!dev.jnas.experiment.ExperimentConfig.fromJson(config).oneShotStrategy()) {
-        return null;
-      }
-      var snapshot = s.strategySnapshot();
-      return snapshot.isEmpty() ? null : Json.MAPPER.readTree(snapshot.get());
-    } catch (java.io.IOException | RuntimeException e) {
-      return null; // show what can be shown; the trials above stand on their own
-    }
-  }
-
-  static final String INTERRUPTED = "INTERRUPTED";
-
-  /**
-   * The stored status, except that a run whose process is gone (killed, crashed, power loss: it
-   * no longer holds the folder's lock) is {@value #INTERRUPTED}.
-   */
-  static String status(String stored, Path dir) {
-    boolean working = stored.equals("CREATED") || stored.equals("RUNNING") || stored.equals("RETRAINING");
-    return working && !ExperimentLock.isHeld(dir) ? INTERRUPTED : stored;
   }
 
   private static String fmt(double v) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "-";
   }
 
-  private static void num(ObjectNode o, String k, double v) {
-    if (Double.isFinite(v)) {
-      o.put(k, v);
-    } else {
-      o.putNull(k);
-    }
-  }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class EngineFreeLayoutTest {
   private static final List<String> ENGINE_FREE =
-      List.of("space", "strategy", "evaluate", "experiment", "store", "util", "report", "data/text", "view", "web");
+      List.of("space", "strategy", "evaluate", "experiment", "store", "util", "report", "data/text", "diagram", "view", "web");
   /** Sub-packages allowed to use the engine (the RL controller is a DJL network). */
   private static final List<String> ENGINE_ALLOWED = List.of("strategy/rl");
 

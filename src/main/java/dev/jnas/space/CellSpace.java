@@ -43,8 +43,12 @@ import java.util.random.RandomGenerator;
  * cell:0,sep_conv_3x3,1,identity} is a 1-block cell. Its neighbours and mutations change one
  * block decision, drop the last block, or add one block (every possible block for neighbours):
  * a jump of several blocks would switch on more combinations than a neighbourhood can list.
+ *
+ * <p>Its {@link #architectureGraph} draws each cell (normal and reduction, or the shared one) as a DAG in a
+ * group of its own: the cell's inputs c[k-2] and c[k-1], each block's two ops and their sum, and
+ * the concatenation of the blocks no other block reads, which is the cell's output c[k].
  */
-public final class CellSpace extends AbstractSearchSpace {
+public final class CellSpace extends AbstractSearchSpace implements DrawableSpace {
   public static final String NAME = "cell";
   public static final List<String> CELLS = List.of("normal", "reduce");
   /** The one cell of a shared-cell space. */
@@ -533,5 +537,44 @@ public final class CellSpace extends AbstractSearchSpace {
     }
     copy.put("string", sb.toString());
     return super.fromJson(copy);
+  }
+
+  @Override
+  public ArchitectureGraph architectureGraph(Architecture arch) {
+    ArchitectureGraph.Builder g = ArchitectureGraph.builder();
+    for (int cell = 0; cell < cellNames.size(); cell++) {
+      String name = cellNames.get(cell);
+      g.group(name, shared ? "cell (normal and reduction)" : cell == 0 ? "normal cell" : "reduction cell");
+      String p = name + ".";
+      g.node(p + "in0", "c[k-2]", ArchitectureGraph.NodeKind.INPUT);
+      g.node(p + "in1", "c[k-1]", ArchitectureGraph.NodeKind.INPUT);
+      List<Block> bs = cell(arch, cell);
+      boolean[] read = new boolean[bs.size() + 2];
+      for (int b = 0; b < bs.size(); b++) {
+        Block k = bs.get(b);
+        String id = p + "b" + b;
+        g.node(id + ".op1", k.op1(), ArchitectureGraph.NodeKind.OP);
+        g.node(id + ".op2", k.op2(), ArchitectureGraph.NodeKind.OP);
+        g.node(id, "block " + b + ": add", ArchitectureGraph.NodeKind.COMBINE);
+        g.edge(cellNode(p, k.input1()), id + ".op1", ArchitectureGraph.EdgeKind.DATA);
+        g.edge(cellNode(p, k.input2()), id + ".op2", ArchitectureGraph.EdgeKind.DATA);
+        g.edge(id + ".op1", id, ArchitectureGraph.EdgeKind.DATA);
+        g.edge(id + ".op2", id, ArchitectureGraph.EdgeKind.DATA);
+        read[k.input1()] = true;
+        read[k.input2()] = true;
+      }
+      g.node(p + "out", "concat: c[k]", ArchitectureGraph.NodeKind.OUTPUT);
+      for (int b = 0; b < bs.size(); b++) {
+        if (!read[b + 2]) {
+          g.edge(p + "b" + b, p + "out", ArchitectureGraph.EdgeKind.DATA);
+        }
+      }
+    }
+    return g.build();
+  }
+
+  /** The graph id of node {@code node} of a cell (0, 1 = its inputs; 2 + k = block k). */
+  private static String cellNode(String prefix, int node) {
+    return node < 2 ? prefix + "in" + node : prefix + "b" + (node - 2);
   }
 }

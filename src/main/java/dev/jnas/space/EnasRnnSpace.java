@@ -22,8 +22,11 @@ import java.util.List;
  * <p>Canonical string: the nodes in order separated by single spaces, node 1 as its activation
  * and node i as {@code <input>:<activation>}, e.g. {@code tanh 1:relu 1:identity 2:sigmoid} (N =
  * 4; nodes 3 and 4 are the loose ends).
+ *
+ * <p>Its {@link #architectureGraph} is the cell's DAG: x_t and h_{t-1} into node 1, each node with its
+ * activation and an edge from the node it reads, and the loose ends averaged into h_t.
  */
-public final class EnasRnnSpace extends AbstractSearchSpace {
+public final class EnasRnnSpace extends AbstractSearchSpace implements DrawableSpace {
   public static final String NAME = "enas-rnn";
   public static final List<String> ACTIVATIONS = List.of("tanh", "relu", "identity", "sigmoid");
   public static final int DEFAULT_NODES = 8;
@@ -189,5 +192,27 @@ public final class EnasRnnSpace extends AbstractSearchSpace {
       return -1;
     }
     return Integer.parseInt(s);
+  }
+
+  @Override
+  public ArchitectureGraph architectureGraph(Architecture arch) {
+    ArchitectureGraph.Builder g = ArchitectureGraph.builder();
+    g.node("x", "x_t", ArchitectureGraph.NodeKind.INPUT);
+    g.node("h", "h_{t-1}", ArchitectureGraph.NodeKind.INPUT);
+    for (int i = 1; i <= nodes; i++) {
+      g.node("n" + i, i + ": " + activation(arch, i), ArchitectureGraph.NodeKind.OP);
+    }
+    g.edge("x", "n1", ArchitectureGraph.EdgeKind.DATA);
+    g.edge("h", "n1", ArchitectureGraph.EdgeKind.STATE);
+    for (int i = 2; i <= nodes; i++) {
+      g.edge("n" + input(arch, i), "n" + i, ArchitectureGraph.EdgeKind.DATA);
+    }
+    g.node("avg", "average", ArchitectureGraph.NodeKind.COMBINE);
+    for (int i : outputs(arch)) {
+      g.edge("n" + i, "avg", ArchitectureGraph.EdgeKind.DATA);
+    }
+    g.node("out", "h_t", ArchitectureGraph.NodeKind.OUTPUT);
+    g.edge("avg", "out", ArchitectureGraph.EdgeKind.DATA);
+    return g.build();
   }
 }

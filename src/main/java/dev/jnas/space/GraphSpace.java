@@ -24,8 +24,12 @@ import java.util.stream.Stream;
  * morphism package supplies. Random search samples the start graph changed a few times; evolution
  * and local search change one thing at a time; training a network from its parent's weights is
  * what strategies {@code hill-climbing} and {@code lemonade} add.
+ *
+ * <p>Its {@link #architectureGraph} is the layer graph: the input, every layer with its kind (and kernel and
+ * filters for a convolution), an edge from each layer it reads, and the classifier head after the
+ * last layer.
  */
-public final class GraphSpace implements SearchSpace {
+public final class GraphSpace implements DrawableSpace {
   public static final String NAME = "graph";
 
   /** Three 3x3 convolutions of 16, 32 and 64 filters with 2x2 max-pooling between them. */
@@ -203,5 +207,30 @@ public final class GraphSpace implements SearchSpace {
       }
     }
     throw new BadInputException("graph architecture: needs a \"string\" (the graph's text) or a \"graph\" field, got " + json);
+  }
+
+  @Override
+  public ArchitectureGraph architectureGraph(Architecture arch) {
+    LayerGraph lg = graph(arch);
+    ArchitectureGraph.Builder g = ArchitectureGraph.builder();
+    g.node("in", "input " + input.channels() + "x" + input.height() + "x" + input.width(),
+        ArchitectureGraph.NodeKind.INPUT);
+    for (LayerGraph.Layer l : lg.layers()) {
+      String what = switch (l.kind()) {
+        case CONV -> "conv" + l.kernel() + "x" + l.kernel() + ", " + l.filters();
+        case POOL -> "max pool 2x2";
+        case ADD -> "add";
+        case CONCAT -> "concat";
+      };
+      boolean combine = l.kind() == LayerGraph.Kind.ADD || l.kind() == LayerGraph.Kind.CONCAT;
+      g.node("l:" + l.id(), l.id() + ": " + what,
+          combine ? ArchitectureGraph.NodeKind.COMBINE : ArchitectureGraph.NodeKind.OP);
+      for (String in : l.inputs()) {
+        g.edge(in.equals(LayerGraph.INPUT) ? "in" : "l:" + in, "l:" + l.id(), ArchitectureGraph.EdgeKind.DATA);
+      }
+    }
+    g.node("head", "global avg pool, linear", ArchitectureGraph.NodeKind.FIXED);
+    g.edge("l:" + lg.output().id(), "head", ArchitectureGraph.EdgeKind.DATA);
+    return g.build();
   }
 }

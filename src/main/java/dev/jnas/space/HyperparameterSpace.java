@@ -59,7 +59,7 @@ import java.util.stream.Stream;
  * <p>Built on {@link DeclarativeSpace} (each parameter one decision, each nesting a {@code when}
  * condition), to which every {@link SearchSpace} method delegates.
  */
-public final class HyperparameterSpace implements ConditionalSpace {
+public final class HyperparameterSpace implements ConditionalSpace, DrawableSpace {
   public static final String NAME = "hyperparameters";
   public static final int DEFAULT_QUANTILES = 1000;
   public static final int MAX_QUANTILES = 100_000;
@@ -369,6 +369,26 @@ public final class HyperparameterSpace implements ConditionalSpace {
       throw ConfigException.invalid(where, "'" + l + "' may not be empty, start or end with a space, or hold ',' or '='");
     }
     return l;
+  }
+
+  /**
+   * The hyperparameters of {@code arch} as a chain of decisions in a group, beside the graph of
+   * the architecture every trial trains when the config gives one.
+   */
+  @Override
+  public ArchitectureGraph architectureGraph(Architecture arch) {
+    ArchitectureGraph values = ArchitectureGraph.ofDecisions(this, arch).grouped("hyperparameters", "hyperparameters");
+    if (architecture == null) {
+      return values;
+    }
+    SearchSpace s = architecture.space();
+    ArchitectureGraph net;
+    try {
+      net = s instanceof DrawableSpace d ? d.architectureGraph(architecture.arch()) : ArchitectureGraph.ofDecisions(s, architecture.arch());
+    } catch (RuntimeException e) {
+      net = ArchitectureGraph.ofDecisions(s, architecture.arch());
+    }
+    return values.plus("h.", net.grouped("architecture", "architecture (" + s.name() + ")"), "a.");
   }
 
   /** The architecture a hyperparameter trial trains, when the config gives one. */

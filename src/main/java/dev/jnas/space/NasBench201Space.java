@@ -9,8 +9,12 @@ import java.util.List;
  * edges x 5 ops = 15,625 cells. The canonical string is the benchmark's own, e.g. {@code
  * |nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|}.
  * Decisions are the edges in string order: 1&lt;-0, 2&lt;-0, 2&lt;-1, 3&lt;-0, 3&lt;-1, 3&lt;-2.
+ *
+ * <p>Its {@link #architectureGraph} is the cell DAG: nodes 0 (the cell's input) to 3 (its output), an edge
+ * labelled with its op for every edge whose op is not {@code none} (a {@code none} edge carries
+ * nothing, so it is left out).
  */
-public final class NasBench201Space extends AbstractSearchSpace {
+public final class NasBench201Space extends AbstractSearchSpace implements DrawableSpace {
   public static final String NAME = "nasbench201";
   public static final List<String> OPS =
       List.of("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3");
@@ -120,5 +124,26 @@ public final class NasBench201Space extends AbstractSearchSpace {
       }
     }
     return new Architecture(NAME, c);
+  }
+
+  @Override
+  public ArchitectureGraph architectureGraph(Architecture arch) {
+    ArchitectureGraph.Builder g = ArchitectureGraph.builder();
+    for (int n = 0; n < NODES; n++) {
+      String label = n == 0 ? "0 (input)" : n == NODES - 1 ? n + " (output)" : Integer.toString(n);
+      ArchitectureGraph.NodeKind kind =
+          n == 0 ? ArchitectureGraph.NodeKind.INPUT
+              : n == NODES - 1 ? ArchitectureGraph.NodeKind.OUTPUT : ArchitectureGraph.NodeKind.STATE;
+      g.node("n" + n, label, kind);
+    }
+    for (int to = 1; to < NODES; to++) {
+      for (int from = 0; from < to; from++) {
+        String op = OPS.get(arch.get(edgeIndex(to, from)));
+        if (!op.equals("none")) {
+          g.edge("n" + from, "n" + to, op, ArchitectureGraph.EdgeKind.DATA);
+        }
+      }
+    }
+    return g.build();
   }
 }

@@ -29,8 +29,14 @@ import java.util.regex.Pattern;
  * outputs of the layers it connects to, so every layer keeps one shape whichever skips it takes.
  * Canonical string: layers separated by {@code ;}, each {@code <op>} then {@code <} and its
  * ascending skip inputs, e.g. {@code conv3x3;sep5x5<0;max3x3<0,1}.
+ *
+ * <p>Its {@link #architectureGraph} is the network as a layered graph: the image, one node per layer (kernel,
+ * filters and stride, or the op), an edge from each layer it reads (a skip connection when that
+ * is not the previous layer) and the classifier head, fed with what the network gives it (with
+ * filter sizes: the last layer and every layer no later layer reads; with ops: the last layer,
+ * after the stem that feeds layer 0).
  */
-public final class NasRlMacroSpace extends AbstractSearchSpace {
+public final class NasRlMacroSpace extends AbstractSearchSpace implements DrawableSpace {
   public static final String NAME = "nasrl-macro";
   public static final int DEFAULT_LAYERS = 6;
   public static final List<Integer> DEFAULT_FILTER_SIZES = List.of(1, 3, 5, 7);
@@ -342,5 +348,51 @@ public final class NasRlMacroSpace extends AbstractSearchSpace {
           where + ": " + what + " '" + value + "' is not one of " + labels(d));
     }
     return index;
+  }
+
+  @Override
+  public ArchitectureGraph architectureGraph(Architecture arch) {
+    ArchitectureGraph.Builder g = ArchitectureGraph.builder();
+    g.node("image", "image", ArchitectureGraph.NodeKind.INPUT);
+    if (searchesOps()) {
+      g.node("stem", "stem: conv3x3, " + width(), ArchitectureGraph.NodeKind.FIXED);
+      g.edge("image", "stem", ArchitectureGraph.EdgeKind.DATA);
+      List<OpLayer> ls = opLayers(arch);
+      for (int i = 0; i < ls.size(); i++) {
+        g.node("l" + i, "layer " + i + ": " + ls.get(i).op(), ArchitectureGraph.NodeKind.OP);
+        g.edge(i == 0 ? "stem" : "l" + (i - 1), "l" + i, ArchitectureGraph.EdgeKind.DATA);
+        for (int j : ls.get(i).inputs()) {
+          g.edge("l" + j, "l" + i, ArchitectureGraph.EdgeKind.SKIP);
+        }
+      }
+      g.node("head", "global avg pool, linear", ArchitectureGraph.NodeKind.FIXED);
+      g.edge("l" + (layers - 1), "head", ArchitectureGraph.EdgeKind.DATA);
+      return g.build();
+    }
+    List<Layer> ls = layers(arch);
+    boolean[] read = new boolean[layers];
+    for (int i = 0; i < ls.size(); i++) {
+      Layer l = ls.get(i);
+      g.node("l" + i, "layer " + i + ": conv " + l.kernelHeight() + "x" + l.kernelWidth() + ", " + l.filters()
+          + (strides ? ", stride " + l.stride() : ""), ArchitectureGraph.NodeKind.OP);
+      if (l.inputs().isEmpty()) {
+        g.edge("image", "l" + i, ArchitectureGraph.EdgeKind.DATA);
+      }
+      for (int j : l.inputs()) {
+        g.edge("l" + j, "l" + i, j == i - 1 ? ArchitectureGraph.EdgeKind.DATA : ArchitectureGraph.EdgeKind.SKIP);
+        read[j] = true;
+      }
+    }
+    List<Integer> finals = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      if (i == layers - 1 || !read[i]) {
+        finals.add(i);
+      }
+    }
+    g.node("head", (finals.size() > 1 ? "concat, " : "") + "global avg pool, linear", ArchitectureGraph.NodeKind.FIXED);
+    for (int i : finals) {
+      g.edge("l" + i, "head", ArchitectureGraph.EdgeKind.DATA);
+    }
+    return g.build();
   }
 }

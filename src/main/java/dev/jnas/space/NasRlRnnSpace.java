@@ -29,8 +29,13 @@ import java.util.List;
  * <p>Canonical string: the nodes' {@code <combine>:<activation>} in node order joined by {@code
  * ,}, then {@code ;inject=<combine>:<activation>@<node>}, then {@code ;cell=<node>}. The paper's
  * Figure 5 (base 2) reads {@code add:tanh,mul:relu,mul:sigmoid;inject=add:relu@0;cell=1}.
+ *
+ * <p>Its {@link #architectureGraph} is the tree: x_t and h_{t-1} into every leaf, each node's combination and
+ * activation, the inject (c_{t-1} combined with node {@code inject_at}'s output on its way to
+ * the parent), the root into h_t, and node {@code cell_from}'s value before its activation into
+ * c_t.
  */
-public final class NasRlRnnSpace extends AbstractSearchSpace {
+public final class NasRlRnnSpace extends AbstractSearchSpace implements DrawableSpace {
   public static final String NAME = "nasrl-rnn";
   public static final List<String> COMBINES = List.of("add", "mul");
   public static final List<String> ACTIVATIONS = List.of("tanh", "relu", "sigmoid", "identity");
@@ -261,5 +266,39 @@ public final class NasRlRnnSpace extends AbstractSearchSpace {
               + root() + ")");
     }
     return n;
+  }
+
+  @Override
+  public ArchitectureGraph architectureGraph(Architecture arch) {
+    ArchitectureGraph.Builder g = ArchitectureGraph.builder();
+    g.node("x", "x_t", ArchitectureGraph.NodeKind.INPUT);
+    g.node("h", "h_{t-1}", ArchitectureGraph.NodeKind.INPUT);
+    g.node("c", "c_{t-1}", ArchitectureGraph.NodeKind.INPUT);
+    for (int k = 0; k < nodeCount(); k++) {
+      g.node("n" + k, k + ": " + combine(arch, k) + ", " + activation(arch, k), ArchitectureGraph.NodeKind.OP);
+    }
+    int at = injectAt(arch);
+    g.node("inject", "inject: " + injectCombine(arch) + ", " + injectActivation(arch), ArchitectureGraph.NodeKind.COMBINE);
+    g.edge("c", "inject", ArchitectureGraph.EdgeKind.STATE);
+    for (int k = 0; k < nodeCount(); k++) {
+      if (k < base) {
+        g.edge("x", "n" + k, ArchitectureGraph.EdgeKind.DATA);
+        g.edge("h", "n" + k, ArchitectureGraph.EdgeKind.DATA);
+        continue;
+      }
+      for (int child : children(k)) {
+        if (child == at) {
+          g.edge("n" + child, "inject", ArchitectureGraph.EdgeKind.DATA);
+          g.edge("inject", "n" + k, ArchitectureGraph.EdgeKind.DATA);
+        } else {
+          g.edge("n" + child, "n" + k, ArchitectureGraph.EdgeKind.DATA);
+        }
+      }
+    }
+    g.node("hout", "h_t", ArchitectureGraph.NodeKind.OUTPUT);
+    g.node("cout", "c_t", ArchitectureGraph.NodeKind.OUTPUT);
+    g.edge("n" + root(), "hout", ArchitectureGraph.EdgeKind.DATA);
+    g.edge("n" + cellFrom(arch), "cout", "before activation", ArchitectureGraph.EdgeKind.STATE);
+    return g.build();
   }
 }

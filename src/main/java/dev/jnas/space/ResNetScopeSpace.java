@@ -25,8 +25,12 @@ import java.util.List;
  * <p>The network's size is part of the space, as NAS-Bench-201's channels are: a {@code width}
  * multiplier scales every channel count (stem 64, bottleneck widths 64, 128, 256, 512, outputs
  * four times those), each at least {@link #MIN_CHANNELS}; {@code blocks} may shorten the stages.
+ *
+ * <p>Its {@link #architectureGraph} is the network's chain: the stem, each stage as a group of its bottleneck
+ * blocks (a searched block shows its kernel and activation, a plain one is drawn as fixed), and
+ * the head.
  */
-public final class ResNetScopeSpace extends AbstractSearchSpace {
+public final class ResNetScopeSpace extends AbstractSearchSpace implements DrawableSpace {
   public static final String NAME = "resnet50-scope";
   public static final List<Integer> KERNELS = List.of(3, 5);
   public static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "mish");
@@ -234,5 +238,30 @@ public final class ResNetScopeSpace extends AbstractSearchSpace {
       out.add(d.name());
     }
     return String.join(", ", out);
+  }
+
+  @Override
+  public ArchitectureGraph architectureGraph(Architecture arch) {
+    ArchitectureGraph.Builder g = ArchitectureGraph.builder();
+    g.node("image", "image", ArchitectureGraph.NodeKind.INPUT);
+    g.node("stem", "stem, " + stemChannels(), ArchitectureGraph.NodeKind.FIXED);
+    g.edge("image", "stem", ArchitectureGraph.EdgeKind.DATA);
+    String previous = "stem";
+    int stage = 0;
+    for (Bottleneck b : bottlenecks(arch)) {
+      if (b.stage() != stage) {
+        stage = b.stage();
+        g.group("stage" + stage, "stage " + stage + ": width " + bottleneckWidth(stage) + ", out " + stageChannels(stage));
+      }
+      String id = "s" + b.stage() + "b" + b.index();
+      g.node(id, "block " + b.index() + ": " + b.kernel() + "x" + b.kernel() + ", " + b.activation(),
+          b.searched() ? ArchitectureGraph.NodeKind.OP : ArchitectureGraph.NodeKind.FIXED);
+      g.edge(previous, id, ArchitectureGraph.EdgeKind.DATA);
+      previous = id;
+    }
+    g.in(null);
+    g.node("head", "global avg pool, linear", ArchitectureGraph.NodeKind.FIXED);
+    g.edge(previous, "head", ArchitectureGraph.EdgeKind.DATA);
+    return g.build();
   }
 }

@@ -2,12 +2,10 @@ package dev.jnas.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.evaluate.EpochMetrics;
 import dev.jnas.evaluate.TrialResult;
 import dev.jnas.evaluate.TrialStatus;
 import dev.jnas.experiment.ExperimentRunner;
-import dev.jnas.store.ExperimentLock;
 import dev.jnas.store.SqliteTrialStore;
 import dev.jnas.store.TrialRecord;
 import dev.jnas.util.BadInputException;

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       ShowCommand.class,
       CompareCommand.class,
+      ExportCommand.class,
+      PredictCommand.class,
       TabularCommand.class,
       BenchCommand.class,
       NeedsDataCommand.class,
@@ -32,7 +34,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (search, resume, list, show, tabular, bench, latency-table, corpus)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (search, resume, list, show, export, predict, tabular, bench, latency-table, corpus)");
   }
 
   public static void main(String[] args) {

@@ -32,6 +32,8 @@ public final class OnnxExport {
   public static final String SPACE = "jnas.space";
   public static final String NORMALIZATION = "jnas.normalization";
   public static final String INPUT_SHAPE = "jnas.input_shape";
+  /** The whole {@code model.json} of the exported model. */
+  public static final String MODEL_JSON = "jnas.model_json";
 
   private OnnxExport() {}
 

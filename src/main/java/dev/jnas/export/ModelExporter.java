@@ -127,6 +127,11 @@ public final class ModelExporter {
     }
     TrialRecord t = findTrial(dir, trial);
     Path weights = MorphismSearch.weightsFile(dir, trial);
+    if (!Files.isRegularFile(weights) && Files.isDirectory(dir.resolve(MorphismSearch.TRIALS_FOLDER))) {
+      throw new BadInputException(
+          "trial " + trial + " of morphism search " + dir + " has no kept weights (" + dir.relativize(weights) + " is missing;"
+              + " the trial is " + t.status() + "): export a trained trial (jnas show " + dir + " lists them) or best/");
+    }
     if (!Files.isRegularFile(weights)) {
       throw new BadInputException(
           "trial " + trial + "'s trained weights are not kept in " + dir + ": only morphism searches (strategies"

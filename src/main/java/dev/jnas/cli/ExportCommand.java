@@ -27,8 +27,8 @@ final class ExportCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "experiment folder (its best/ is exported), or a saved model's folder")
   Path dir;
 
-  @Option(names = "--trial", paramLabel = "N", description = "export trial N's network instead of best/ (only searches that"
-      + " keep trained weights: morphism searches)")
+  @Option(names = "--trial", paramLabel = "N", description = "export trial N's network instead of best/, where its weights"
+      + " are kept: every trial of a morphism search, the best trial of a search whose trials train several epochs")
   Long trial;
 
   @Option(names = "--format", required = true, paramLabel = "onnx|djl", description = "onnx or djl")

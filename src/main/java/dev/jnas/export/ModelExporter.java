@@ -16,6 +16,9 @@ import dev.jnas.space.SearchSpace;
 import dev.jnas.space.SearchSpaces;
 import dev.jnas.store.SqliteTrialStore;
 import dev.jnas.store.TrialRecord;
+import dev.jnas.evaluate.TrialStatus;
+import dev.jnas.experiment.ExperimentRunner;
+import dev.jnas.train.Checkpoint;
 import dev.jnas.train.SavedModel;
 import dev.jnas.util.AtomicFiles;
 import dev.jnas.util.BadInputException;
@@ -42,6 +45,8 @@ public final class ModelExporter {
     DJL
   }
 
+  /** The experiment's checkpoint folder (the best trial's last checkpoint outlives its trial). */
+  static final String CHECKPOINTS = "checkpoints";
   /** The instructions written next to a DJL export. */
   static final String README = "README.txt";
 
@@ -127,6 +132,13 @@ public final class ModelExporter {
     }
     TrialRecord t = findTrial(dir, trial);
     Path weights = MorphismSearch.weightsFile(dir, trial);
+    Path checkpoint = dir.resolve(CHECKPOINTS).resolve(ExperimentRunner.TRIAL_FOLDER + trial);
+    if (!Files.isRegularFile(weights) && Files.isDirectory(checkpoint)) {
+      if (!Files.isRegularFile(best.resolve(SavedModel.INFO_FILE))) {
+        throw noDescription(trial, best);
+      }
+      return checkpointSource(dir, best, t, checkpoint);
+    }
     if (!Files.isRegularFile(weights) && Files.isDirectory(dir.resolve(MorphismSearch.TRIALS_FOLDER))) {
       throw new BadInputException(
           "trial " + trial + " of morphism search " + dir + " has no kept weights (" + dir.relativize(weights) + " is missing;"
@@ -134,18 +146,22 @@ public final class ModelExporter {
     }
     if (!Files.isRegularFile(weights)) {
       throw new BadInputException(
-          "trial " + trial + "'s trained weights are not kept in " + dir + ": only morphism searches (strategies"
-              + " hill-climbing, lemonade) keep every trained network's (" + dir.relativize(weights) + "); other"
-              + " searches keep the final model alone, retrained from the best architecture: export it by leaving out"
-              + " --trial" + (Files.isDirectory(best) ? "" : " (this experiment has none yet: give its config a final"
+          "trial " + trial + "'s trained weights are not kept in " + dir + ": morphism searches (strategies"
+              + " hill-climbing, lemonade) keep every trained network's (" + dir.relativize(weights) + "), multi-epoch"
+              + " training searches the best trial's last checkpoint (" + dir.relativize(checkpoint) + "); the final model"
+              + " is kept in best/, retrained from the best architecture: export it by leaving out --trial" + (Files.isDirectory(best) ? "" : " (this experiment has none yet: give its config a final"
               + " section with epochs, and resume or rerun it)"));
     }
     if (!Files.isRegularFile(best.resolve(SavedModel.INFO_FILE))) {
-      throw new BadInputException(
-          "trial " + trial + "'s weights are kept, but " + best.resolve(SavedModel.INFO_FILE) + " is missing: it holds the"
-              + " space, input shape, normalisation and class names the export needs (the final training writes it)");
+      throw noDescription(trial, best);
     }
     return trialSource(dir, best, t, weights);
+  }
+
+  private static BadInputException noDescription(long trial, Path best) {
+    return new BadInputException(
+        "trial " + trial + "'s weights are kept, but " + best.resolve(SavedModel.INFO_FILE) + " is missing: it holds the"
+            + " space, input shape, normalisation and class names the export needs (the final training writes it)");
   }
 
   private static BadInputException noFinalModel(Path dir) {
@@ -171,24 +187,73 @@ public final class ModelExporter {
     }
   }
 
+  /**
+   * Trial {@code t}'s network with the weights of its checkpoint: a multi-epoch training search
+   * keeps the best trial's last one. Only a checkpoint of the trial's whole training is taken.
+   */
+  private static Source checkpointSource(Path dir, Path best, TrialRecord t, Path checkpoint) {
+    Checkpoint.Position at;
+    try {
+      at = Checkpoint.position(checkpoint);
+    } catch (IOException e) {
+      throw new BadInputException("trial " + t.id() + "'s checkpoint in " + checkpoint + " is unreadable: " + e.getMessage(), e);
+    }
+    int trained = t.result() == null ? -1 : t.result().epochs().size();
+    if (at == null || !at.key().startsWith("trial " + t.id() + " of ") || t.status() == TrialStatus.RUNNING || at.epochs() != trained) {
+      throw new BadInputException(
+          "trial " + t.id() + "'s checkpoint in " + checkpoint + " is not of its finished training (trial " + t.status()
+              + (at == null ? ", no checkpoint file" : ", checkpoint after epoch " + at.epochs() + " of " + Math.max(trained, 0))
+              + "): resume the experiment, or export best/ by leaving out --trial");
+    }
+    Described d = Described.of(best);
+    Block block = d.build(t);
+    Model model = Model.newInstance("model");
+    try {
+      model.setBlock(block);
+      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(d.inputShape()));
+      if (Checkpoint.restore(checkpoint, at.key(), block, momentum -> {}, model.getNDManager()) == null) {
+        throw new BadInputException("trial " + t.id() + "'s checkpoint in " + checkpoint + " does not fit its network");
+      }
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    return new Source(model, d.trialInfo(t), d.inputShape(), d.classes(), d.mean(), d.std(), "trial " + t.id() + " of " + dir, null);
+  }
+
+  /** best/'s description: what a trial's network is built and exported with. */
+  private record Described(ObjectNode info, Shape inputShape, List<String> classes, float[] mean, float[] std) {
+    static Described of(Path best) {
+      // best/'s loader checks the description and gives the normalisation and class names
+      try (SavedModel m = SavedModel.load(best)) {
+        return new Described((ObjectNode) m.info(), m.inputShape(), m.classNames(), m.mean(), m.std());
+      }
+    }
+
+    Block build(TrialRecord t) {
+      SearchSpace space = SearchSpaces.fromConfig(info.path("space"));
+      ModelBuilder builder = ModelBuilders.fromConfig(info.get("model"), space);
+      return builder.build(space.decode(t.architecture()), inputShape, classes.size());
+    }
+
+    /** best/'s model.json with the trial's architecture, without what describes best/'s training. */
+    ObjectNode trialInfo(TrialRecord t) {
+      ObjectNode i = info.deepCopy();
+      i.put("architecture", t.architecture());
+      i.put("trial", t.id());
+      i.put("epochs", 0); // the weights file's number in a DJL export
+      for (String k : List.of("seed", "choices", "decisions", "training", "test_accuracy", "test_loss", "train_accuracy",
+          "test_images", "params", "flops", "weights")) {
+        i.remove(k);
+      }
+      return i;
+    }
+  }
+
   /** Trial {@code t}'s network built as best/'s model.json describes the space, with the kept weights. */
   private static Source trialSource(Path dir, Path best, TrialRecord t, Path weights) {
-    ObjectNode info;
-    try {
-      info = (ObjectNode) Json.MAPPER.readTree(best.resolve(SavedModel.INFO_FILE).toFile());
-    } catch (IOException | ClassCastException e) {
-      throw new BadInputException(best.resolve(SavedModel.INFO_FILE) + " is not readable JSON: " + e.getMessage(), e);
-    }
-    // best/'s loader checks the description and gives the normalisation and class names
-    SavedModel described = SavedModel.load(best);
-    Shape inputShape = described.inputShape();
-    List<String> classes = described.classNames();
-    float[] mean = described.mean();
-    float[] std = described.std();
-    described.close();
-    SearchSpace space = SearchSpaces.fromConfig(info.path("space"));
-    ModelBuilder builder = ModelBuilders.fromConfig(info.get("model"), space);
-    Block block = builder.build(space.decode(t.architecture()), inputShape, classes.size());
+    Described d = Described.of(best);
+    Block block = d.build(t);
     if (!(block instanceof GraphNetwork net)) {
       throw new BadInputException("trial " + t.id() + "'s weights in " + weights + " are a morphism network's, but its space builds "
           + block.getClass().getSimpleName());
@@ -196,7 +261,7 @@ public final class ModelExporter {
     Model model = Model.newInstance("model");
     try {
       model.setBlock(block);
-      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(inputShape));
+      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(d.inputShape()));
       try (NDManager m = model.getNDManager().newSubManager()) {
         Map<String, NDArray> w = MorphismSearch.read(weights, m);
         net.load(w);
@@ -207,15 +272,7 @@ public final class ModelExporter {
       model.close();
       throw e;
     }
-    info.put("architecture", t.architecture());
-    info.put("trial", t.id());
-    info.put("epochs", 0); // the weights file's number in a DJL export
-    // what describes best/'s training, not this trial's
-    for (String k : List.of("seed", "choices", "decisions", "training", "test_accuracy", "test_loss", "train_accuracy",
-        "test_images", "params", "flops", "weights")) {
-      info.remove(k);
-    }
-    return new Source(model, info, inputShape, classes, mean, std, "trial " + t.id() + " of " + dir, null);
+    return new Source(model, d.trialInfo(t), d.inputShape(), d.classes(), d.mean(), d.std(), "trial " + t.id() + " of " + dir, null);
   }
 
   /**

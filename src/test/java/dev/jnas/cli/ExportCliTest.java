@@ -229,6 +229,40 @@ class ExportCliTest {
   }
 
   @Test
+  void theBestTrialOfAMultiEpochSearchExportsFromItsLastCheckpoint() throws Exception {
+    Path cfg = dir.resolve("ck.yaml");
+    Files.writeString(cfg, TinyTrainingConfig.yaml(
+        "ck", 4, "{train: 600, test: 100, size: " + SIZE + ", classes: " + CLASSES + ", channels: 3}",
+        "{batch_size: 64, learning_rate: 0.1}", "{max_trials: 3, epochs: 2}", "{epochs: 1}"));
+    Path exp = dir.resolve("ck");
+    var r = CliRunner.run("search", "--config", cfg.toString(), "--output", exp.toString(), "--quiet");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode best = Json.MAPPER.readTree(exp.resolve("summary.json").toFile()).path("best");
+    long id = best.path("trial").asLong();
+    assertThat(exp.resolve("checkpoints/trial-" + id)).isDirectory();
+    Path onnx = dir.resolve("best-trial.onnx");
+    r = CliRunner.run("export", exp.toString(), "--trial", Long.toString(id), "--format", "onnx", "--output", onnx.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Path djl = dir.resolve("best-trial");
+    r = CliRunner.run("export", exp.toString(), "--trial", Long.toString(id), "--format", "djl", "--output", djl.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    try (OrtSession s = OrtEnvironment.getEnvironment().createSession(onnx.toString(), new OrtSession.SessionOptions())) {
+      assertThat(s.getMetadata().getCustomMetadata().get(OnnxExport.ARCHITECTURE)).isEqualTo(best.path("architecture").asText());
+    }
+    // the trial's weights, not best/'s retrained ones: the two networks differ
+    try (SavedModel trialModel = SavedModel.load(djl);
+        SavedModel finalModel = SavedModel.load(exp.resolve("best"));
+        NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.randomUniform(0, 255, new Shape(4, 3, SIZE, SIZE));
+      assertThat(trialModel.predict(x).probabilities()[0]).isNotEqualTo(finalModel.predict(x).probabilities()[0]);
+    }
+    long other = id == 1 ? 2 : 1;
+    r = CliRunner.run("export", exp.toString(), "--trial", Long.toString(other), "--format", "onnx", "--output", dir.resolve("o.onnx").toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("trial " + other + "'s trained weights are not kept");
+  }
+
+  @Test
   void aMorphismSearchsTrialExportsWithItsKeptWeights() throws Exception {
     Path cfg = dir.resolve("m.yaml");
     Files.writeString(cfg, MorphismSearchCliTest.config("morph", "{name: hill-climbing, params: {steps: 1, neighbours: 2, morphisms: 1}}",

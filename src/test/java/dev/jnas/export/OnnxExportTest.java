@@ -167,6 +167,25 @@ class OnnxExportTest {
   void resnetScopeWithEveryKernelAndActivation() throws Exception {
     check("resnet50-scope", "{name: resnet50-scope, params: {scope: f, width: 0.02, blocks: [1, 1, 1, 1]}}",
         null, "k5_mish,k3_leaky_relu,k5_relu,k3_mish", new Shape(3, 9, 9), 4);
+    // large images get ImageNet's stem: conv7x7 stride 2 and a padded 3x3 max pool with stride 2
+    check("resnet50-scope (ImageNet stem)", "{name: resnet50-scope, params: {scope: s, width: 0.02, blocks: [1, 1, 1, 1]}}",
+        null, "k5_mish", new Shape(3, 129, 129), 3);
+  }
+
+  @Test
+  void aLambdaBlockIsRefusedWithItsPath() {
+    ai.djl.nn.SequentialBlock net = new ai.djl.nn.SequentialBlock()
+        .add(ai.djl.nn.core.Linear.builder().setUnits(3).build())
+        .add(ai.djl.nn.Activation.reluBlock());
+    try (Model model = Model.newInstance("lambda")) {
+      model.setBlock(net);
+      net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(2, 1, 2, 2));
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> OnnxExport.toOnnx(net, new Shape(1, 2, 2), new float[] {0}, new float[] {1}, 3, Map.of(), null))
+          .isInstanceOf(UnsupportedOperationException.class)
+          .hasMessageContaining("02LambdaBlock")
+          .hasMessageContaining("a LambdaBlock, whose function ONNX cannot see");
+    }
   }
 
   @Test

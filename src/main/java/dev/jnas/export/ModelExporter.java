@@ -149,8 +149,9 @@ public final class ModelExporter {
           "trial " + trial + "'s trained weights are not kept in " + dir + ": morphism searches (strategies"
               + " hill-climbing, lemonade) keep every trained network's (" + dir.relativize(weights) + "), multi-epoch"
               + " training searches the best trial's last checkpoint (" + dir.relativize(checkpoint) + "); the final model"
-              + " is kept in best/, retrained from the best architecture: export it by leaving out --trial" + (Files.isDirectory(best) ? "" : " (this experiment has none yet: give its config a final"
-              + " section with epochs, and resume or rerun it)"));
+              + " is kept in best/, retrained from the best architecture: export it by leaving out --trial"
+              + (Files.isRegularFile(best.resolve(SavedModel.INFO_FILE)) ? ""
+                  : " (this experiment has none: only searches that train networks save one, after their final training)"));
     }
     if (!Files.isRegularFile(best.resolve(SavedModel.INFO_FILE))) {
       throw noDescription(trial, best);

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       CompareCommand.class,
       ServeCommand.class,
       ReportCommand.class,
+      ExportCommand.class,
+      PredictCommand.class,
       TabularCommand.class,
       BenchCommand.class,
       NeedsDataCommand.class,
@@ -34,7 +36,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (search, resume, worker, list, show, serve, report, compare, tabular, bench, latency-table, corpus)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (search, resume, worker, list, show, serve, report, export, predict, compare, tabular, bench, latency-table, corpus)");
   }
 
   public static void main(String[] args) {

@@ -1,5 +1,8 @@
 package dev.jnas.model;
 
+import dev.jnas.export.onnx.OnnxBlocks;
+import dev.jnas.export.onnx.OnnxExportable;
+import java.util.List;
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -17,7 +20,7 @@ import ai.djl.util.PairList;
  * with axis 1, which on the PyTorch engine wraps every call in a sub-manager and two {@code
  * transpose(1, 1)} views (two more autograd nodes each way) to support other axes.
  */
-final class BatchNorm2d extends AbstractBlock {
+final class BatchNorm2d extends AbstractBlock implements OnnxExportable {
   private static final byte VERSION = 1;
   private static final double EPSILON = 1e-5;
   private static final double MOMENTUM = 0.1; // weight of the new batch statistics
@@ -68,5 +71,13 @@ final class BatchNorm2d extends AbstractBlock {
     beta.setShape(channels);
     runningMean.setShape(channels);
     runningVar.setShape(channels);
+  }
+
+  @Override
+  public List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+    return List.of(o.op(
+        "BatchNormalization",
+        List.of(inputs.get(0), o.param(gamma), o.param(beta), o.param(runningMean), o.param(runningVar)),
+        dev.jnas.export.onnx.OnnxGraph.Attr.f("epsilon", (float) EPSILON)));
   }
 }

@@ -1,5 +1,7 @@
 package dev.jnas.model;
 
+import dev.jnas.export.onnx.OnnxBlocks;
+import dev.jnas.export.onnx.OnnxExportable;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -16,7 +18,7 @@ import java.util.List;
  * previous cells' outputs (the stem's output stands in for both at the start); global average
  * pooling and a linear classifier.
  */
-public final class CellNetwork extends FixedShapeBlock {
+public final class CellNetwork extends FixedShapeBlock implements OnnxExportable {
   private final Block stem;
   private final List<Block> cells = new ArrayList<>();
   private final Block pool;
@@ -101,5 +103,17 @@ public final class CellNetwork extends FixedShapeBlock {
       h1 = next;
     }
     return new NDList(run(classifier, store, run(pool, store, h1, training), training));
+  }
+
+  @Override
+  public List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+    String h1 = o.emit(stem, inputs.get(0));
+    String h0 = h1;
+    for (Block cell : cells) {
+      String next = o.emit(cell, List.of(h0, h1)).get(0);
+      h0 = h1;
+      h1 = next;
+    }
+    return List.of(o.emit(classifier, o.emit(pool, h1)));
   }
 }

@@ -1,5 +1,7 @@
 package dev.jnas.model;
 
+import dev.jnas.export.onnx.OnnxBlocks;
+import dev.jnas.export.onnx.OnnxExportable;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -22,7 +24,7 @@ import java.util.List;
  * <p>Ops: {@code conv3x3}, {@code conv5x5} are ReLU-conv-BN; {@code sep3x3}, {@code sep5x5} are
  * ReLU, depthwise, pointwise 1x1, BN; {@code max3x3}, {@code avg3x3} are stride-1 pools.
  */
-public final class EnasMacroNetwork extends FixedShapeBlock {
+public final class EnasMacroNetwork extends FixedShapeBlock implements OnnxExportable {
   /** Builds layer {@code index}, fed with the stem's and the earlier layers' outputs, all of {@code shape}. */
   @FunctionalInterface
   interface LayerFactory {
@@ -106,8 +108,17 @@ public final class EnasMacroNetwork extends FixedShapeBlock {
     return new NDList(run(classifier, store, run(pool, store, last, training), training));
   }
 
+  @Override
+  public List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+    List<String> outs = new ArrayList<>(List.of(o.emit(stem, inputs.get(0))));
+    for (Block l : layers) {
+      outs.add(o.emit(l, List.copyOf(outs)).get(0));
+    }
+    return List.of(o.emit(classifier, o.emit(pool, outs.get(outs.size() - 1))));
+  }
+
   /** Layer i of a stand-alone network: inputs are the stem's and layers 0..i-1's outputs. */
-  private static final class Layer extends FixedShapeBlock {
+  private static final class Layer extends FixedShapeBlock implements OnnxExportable {
     private final Block op;
     private final List<Integer> skips;
     private final Block norm;
@@ -131,6 +142,15 @@ public final class EnasMacroNetwork extends FixedShapeBlock {
         y = y.add(inputs.get(j + 1));
       }
       return new NDList(norm == null ? y : run(norm, store, y, training));
+    }
+
+    @Override
+    public List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+      String y = o.emit(op, inputs.get(inputs.size() - 1));
+      for (int j : skips) {
+        y = o.add(y, inputs.get(j + 1));
+      }
+      return List.of(norm == null ? y : o.emit(norm, y));
     }
   }
 }

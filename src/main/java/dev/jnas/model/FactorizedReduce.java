@@ -1,5 +1,8 @@
 package dev.jnas.model;
 
+import dev.jnas.export.onnx.OnnxBlocks;
+import dev.jnas.export.onnx.OnnxExportable;
+import java.util.List;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -13,7 +16,7 @@ import ai.djl.util.PairList;
  * the second over the input shifted by one pixel, concatenated in depth, then BN (ENAS/DARTS).
  * Output size is ceil(H/2) x ceil(W/2), as for the other stride-2 ops.
  */
-public final class FactorizedReduce extends FixedShapeBlock {
+public final class FactorizedReduce extends FixedShapeBlock implements OnnxExportable {
   private final Block even;
   private final Block odd; // null when filters == 1: one path gives all channels
   private final Block norm;
@@ -57,5 +60,17 @@ public final class FactorizedReduce extends FixedShapeBlock {
       y = y.concat(run(odd, store, shifted, training), 1);
     }
     return new NDList(run(norm, store, y, training));
+  }
+
+  @Override
+  public List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+    String x = o.relu(inputs.get(0));
+    String y = o.emit(even, x);
+    if (odd != null) {
+      long big = Long.MAX_VALUE;
+      String shifted = o.padBottomRight(o.slice(x, new long[] {1, 1}, new long[] {big, big}, new long[] {2, 3}), 1, 1);
+      y = o.concat(List.of(y, o.emit(odd, shifted)), 1);
+    }
+    return List.of(o.emit(norm, y));
   }
 }

@@ -1,5 +1,7 @@
 package dev.jnas.model;
 
+import dev.jnas.export.onnx.OnnxBlocks;
+import dev.jnas.export.onnx.OnnxExportable;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -25,7 +27,7 @@ import java.util.Map;
  * <id>.weight}, {@code .gamma}, {@code .beta}, {@code .mean}, {@code .var}; {@code head.weight},
  * {@code head.bias}), so a morphed child can take its parent's weights by name.
  */
-public final class GraphNetwork extends FixedShapeBlock {
+public final class GraphNetwork extends FixedShapeBlock implements OnnxExportable {
   /** Name prefix of the classifier's parameters. */
   public static final String HEAD = "head";
 
@@ -137,6 +139,30 @@ public final class GraphNetwork extends FixedShapeBlock {
     }
     NDArray x = out.get(graph.output().id());
     return head.forward(store, new NDList(run(pool, store, x, training)), training);
+  }
+
+  @Override
+  public List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+    Map<String, String> out = new HashMap<>();
+    out.put(LayerGraph.INPUT, inputs.get(0));
+    for (Layer l : graph.layers()) {
+      String first = out.get(l.inputs().get(0));
+      String y =
+          switch (l.kind()) {
+            case CONV -> o.relu(o.emit(norms.get(l.id()), o.emit(convs.get(l.id()), first)));
+            case POOL -> o.maxPool(first, 2, 2, 0, false);
+            case ADD -> {
+              String sum = first;
+              for (String in : l.inputs().subList(1, l.inputs().size())) {
+                sum = o.add(sum, out.get(in));
+              }
+              yield sum;
+            }
+            case CONCAT -> o.concat(l.inputs().stream().map(out::get).toList(), 1);
+          };
+      out.put(l.id(), y);
+    }
+    return List.of(o.emit(head, o.emit(pool, out.get(graph.output().id()))));
   }
 
   /**

@@ -1,13 +1,10 @@
 package dev.jnas.model;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.pooling.Pool;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.SearchSpace;
 import dev.jnas.util.BadInputException;
@@ -60,13 +57,11 @@ public final class LayersBuilder implements ModelBuilder {
       return c.batchNorm() ? new SequentialBlock().add(conv.block()).add(new BatchNorm2d()) : conv.block();
     }
     if (step instanceof LayersTemplate.Pool p) {
-      Shape window = new Shape(p.size(), p.size());
-      Shape stride = new Shape(p.stride(), p.stride());
       return switch (p.type()) {
-        case "max" -> Pool.maxPool2dBlock(window, stride, new Shape(0, 0), false);
-        case "avg" -> Pool.avgPool2dBlock(window, stride, new Shape(0, 0), false, true);
+        case "max" -> Stateless.Pool2d.max(p.size(), p.stride(), 0, false);
+        case "avg" -> Stateless.Pool2d.avg(p.size(), p.stride(), 0, false, true);
         case "global_avg" -> Ops.globalAvgPool(in).block();
-        default -> Pool.globalMaxPool2dBlock();
+        default -> Stateless.GlobalPool.max();
       };
     }
     if (step instanceof LayersTemplate.Dense d) {
@@ -76,25 +71,13 @@ public final class LayersBuilder implements ModelBuilder {
       return Dropout.builder().optRate((float) d.rate()).build();
     }
     if (step instanceof LayersTemplate.Flatten) {
-      return Blocks.batchFlattenBlock();
+      return new Stateless.Flatten();
     }
     return activation(((LayersTemplate.Activation) step).name());
   }
 
   static Block activation(String name) {
-    return switch (name) {
-      case "relu" -> Activation.reluBlock();
-      case "gelu" -> Activation.geluBlock();
-      case "tanh" -> Activation.tanhBlock();
-      case "sigmoid" -> Activation.sigmoidBlock();
-      case "swish" -> Activation.swishBlock(1f);
-      case "mish" -> Activation.mishBlock();
-      case "leaky_relu" -> Activation.leakyReluBlock(0.01f);
-      case "elu" -> Activation.eluBlock(1f);
-      case "selu" -> Activation.seluBlock();
-      case "softplus" -> Activation.softPlusBlock();
-      default -> throw new IllegalArgumentException("unknown activation " + name); // the template checked it
-    };
+    return new Stateless.Act(name, 0.01f); // the template checked the name; leaky_relu: PyTorch's slope
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.jnas.model;
 
+import dev.jnas.export.onnx.OnnxBlocks;
+import dev.jnas.export.onnx.OnnxExportable;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -14,7 +16,7 @@ import java.util.List;
  * output. Edges with {@code none} are not computed at all; a node whose inputs are all {@code
  * none} outputs zeros. Channels and spatial size are preserved.
  */
-public final class NasBench201Cell extends FixedShapeBlock {
+public final class NasBench201Cell extends FixedShapeBlock implements OnnxExportable {
   private final String[] ops = new String[6];
   // The child computing each edge; null for none and skip_connect, which need no parameters.
   private final Block[] edges = new Block[6];
@@ -96,5 +98,25 @@ public final class NasBench201Cell extends FixedShapeBlock {
       nodes[to] = sum == null ? nodes[0].zerosLike() : sum;
     }
     return nodes[NasBench201Space.NODES - 1];
+  }
+
+  /** The same node sums as {@link #nodes}, in the same order. */
+  @Override
+  public List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+    String[] nodes = new String[NasBench201Space.NODES];
+    nodes[0] = inputs.get(0);
+    for (int to = 1; to < NasBench201Space.NODES; to++) {
+      String sum = null;
+      for (int from = 0; from < to; from++) {
+        int e = NasBench201Space.edgeIndex(to, from);
+        if (ops[e].equals("none")) {
+          continue;
+        }
+        String v = edges[e] == null ? nodes[from] : o.emit(edges[e], nodes[from]);
+        sum = sum == null ? v : o.add(sum, v);
+      }
+      nodes[to] = sum == null ? o.zerosLike(nodes[0]) : sum;
+    }
+    return List.of(nodes[NasBench201Space.NODES - 1]);
   }
 }

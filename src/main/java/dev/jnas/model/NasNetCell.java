@@ -1,5 +1,7 @@
 package dev.jnas.model;
 
+import dev.jnas.export.onnx.OnnxBlocks;
+import dev.jnas.export.onnx.OnnxExportable;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -18,7 +20,7 @@ import java.util.List;
  * blocks no other block consumes are concatenated and a 1x1 conv + BN maps them back to {@code
  * filters} channels. In a reduction cell, ops applied to the cell's inputs use stride 2.
  */
-public final class NasNetCell extends FixedShapeBlock {
+public final class NasNetCell extends FixedShapeBlock implements OnnxExportable {
   private final List<CellSpace.Block> blocks;
   private final Block pre0;
   private final Block pre1;
@@ -163,5 +165,22 @@ public final class NasNetCell extends FixedShapeBlock {
     }
     NDArray concat = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 1);
     return new NDList(run(combine, store, concat, training));
+  }
+
+  @Override
+  public List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+    List<String> nodes = new ArrayList<>();
+    nodes.add(o.emit(pre0, inputs.get(0)));
+    nodes.add(o.emit(pre1, inputs.get(1)));
+    for (int b = 0; b < blocks.size(); b++) {
+      CellSpace.Block k = blocks.get(b);
+      String a = o.emit(ops1.get(b), nodes.get(k.input1()));
+      nodes.add(o.add(a, o.emit(ops2.get(b), nodes.get(k.input2()))));
+    }
+    List<String> outs = new ArrayList<>();
+    for (int n : outputs) {
+      outs.add(nodes.get(n));
+    }
+    return List.of(o.emit(combine, o.concat(outs, 1)));
   }
 }

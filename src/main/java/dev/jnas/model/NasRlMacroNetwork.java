@@ -1,5 +1,7 @@
 package dev.jnas.model;
 
+import dev.jnas.export.onnx.OnnxBlocks;
+import dev.jnas.export.onnx.OnnxExportable;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -18,7 +20,7 @@ import java.util.List;
  * largest; outputs no later layer consumes are concatenated with the last layer's before global
  * average pooling and the linear classifier.
  */
-public final class NasRlMacroNetwork extends FixedShapeBlock {
+public final class NasRlMacroNetwork extends FixedShapeBlock implements OnnxExportable {
   private final List<Layer> layers;
   private final List<Block> convs = new ArrayList<>();
   private final Shape[] shapes;
@@ -109,5 +111,30 @@ public final class NasRlMacroNetwork extends FixedShapeBlock {
     }
     NDArray features = run(pool, store, concatPadded(last), training);
     return new NDList(run(classifier, store, features, training));
+  }
+
+  @Override
+  public List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+    String[] outs = new String[layers.size()];
+    for (int i = 0; i < layers.size(); i++) {
+      List<Integer> from = layers.get(i).inputs();
+      outs[i] = o.emit(convs.get(i), from.isEmpty() ? inputs.get(0) : concatPadded(o, from, outs));
+    }
+    return List.of(o.emit(classifier, o.emit(pool, concatPadded(o, finalInputs, outs))));
+  }
+
+  /** {@link #concatPadded(List)} of layers' outputs, whose sizes {@link #shapes} knows. */
+  private String concatPadded(OnnxBlocks o, List<Integer> layerIds, String[] outs) {
+    long h = 0;
+    long w = 0;
+    for (int j : layerIds) {
+      h = Math.max(h, shapes[j].get(1));
+      w = Math.max(w, shapes[j].get(2));
+    }
+    List<String> padded = new ArrayList<>();
+    for (int j : layerIds) {
+      padded.add(o.padBottomRight(outs[j], h - shapes[j].get(1), w - shapes[j].get(2)));
+    }
+    return o.concat(padded, 1);
   }
 }

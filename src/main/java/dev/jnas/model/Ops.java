@@ -1,16 +1,11 @@
 package dev.jnas.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
-import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
 import java.util.List;
 
 /** Building blocks shared by the builders; shapes are per example, {@code (C, H, W)}. */
@@ -69,21 +64,21 @@ final class Ops {
   }
 
   static Built relu(Shape in) {
-    return new Built(Activation.reluBlock(), in, 0);
+    return new Built(new Stateless.Act("relu"), in, 0);
   }
 
   static Built identity(Shape in) {
-    return new Built(Blocks.identityBlock(), in, 0);
+    return new Built(new Stateless.Identity(), in, 0);
   }
 
   /** 3x3 average pooling with padding 1 that ignores the padding in the average. */
   static Built avgPool3(Shape in, int stride) {
-    Block b = Pool.avgPool2dBlock(new Shape(3, 3), new Shape(stride, stride), new Shape(1, 1), false, false);
+    Block b = Stateless.Pool2d.avg(3, stride, 1, false, false);
     return new Built(b, pooled(in, 3, stride, 1), 0);
   }
 
   static Built maxPool3(Shape in, int stride) {
-    Block b = Pool.maxPool2dBlock(new Shape(3, 3), new Shape(stride, stride), new Shape(1, 1), false);
+    Block b = Stateless.Pool2d.max(3, stride, 1, false);
     return new Built(b, pooled(in, 3, stride, 1), 0);
   }
 
@@ -92,24 +87,9 @@ final class Ops {
         channels(in), outSize(height(in), k, stride, pad, 1), outSize(width(in), k, stride, pad, 1));
   }
 
-  /**
-   * Global average pooling to {@code (C)}, as an average pool whose window is the whole map. DJL's
-   * global pool calls {@code adaptive_avg_pool2d}, which libtorch turns into a mean whose gradient
-   * is a plain NCHW tensor; with channels-last activations that gradient made every backward
-   * element-wise op behind it mix layouts (ReLU's backward 5x slower). The pooling kernel's
-   * gradient takes its input's layout.
-   */
+  /** Global average pooling to {@code (C)} (see {@link Stateless.GlobalPool} for how). */
   static Built globalAvgPool(Shape in) {
-    Shape window = new Shape(height(in), width(in));
-    Block b =
-        new LambdaBlock(
-            list -> {
-              NDArray x = list.singletonOrThrow();
-              NDArray pooled = Pool.avgPool2d(x, window, window, new Shape(0, 0), false, true);
-              return new NDList(pooled.reshape(x.getShape().get(0), x.getShape().get(1)));
-            },
-            "globalAvgPool");
-    return new Built(b, new Shape(channels(in)), 0);
+    return new Built(Stateless.GlobalPool.avg(in), new Shape(channels(in)), 0);
   }
 
   static Built linear(Shape in, int units) {

@@ -1,7 +1,6 @@
 package dev.jnas.model;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.ResNetScopeSpace;
 import dev.jnas.space.ResNetScopeSpace.Bottleneck;
@@ -106,9 +105,8 @@ public final class ResNetScopeBuilder extends SpaceModelBuilder<ResNetScopeSpace
   static Built activation(String name, Shape shape) {
     return new Built(
         switch (name) {
-          case "relu" -> Activation.reluBlock();
-          case "leaky_relu" -> Activation.leakyReluBlock(LEAKY_RELU_SLOPE);
-          case "mish" -> Activation.mishBlock();
+          case "relu", "mish" -> new Stateless.Act(name);
+          case "leaky_relu" -> new Stateless.Act(name, LEAKY_RELU_SLOPE);
           default -> throw new IllegalArgumentException("unknown activation " + name);
         },
         shape,

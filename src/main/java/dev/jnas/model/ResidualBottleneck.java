@@ -1,5 +1,8 @@
 package dev.jnas.model;
 
+import dev.jnas.export.onnx.OnnxBlocks;
+import dev.jnas.export.onnx.OnnxExportable;
+import java.util.List;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -13,7 +16,7 @@ import ai.djl.util.PairList;
  * place of the branch and the activation, and keeps the shortcut outside them, so its children
  * list parameters in the stand-alone block's order: branch, then shortcut.
  */
-final class ResidualBottleneck extends FixedShapeBlock {
+final class ResidualBottleneck extends FixedShapeBlock implements OnnxExportable {
   private final Block branch;
   private final Block shortcut;
   private final Block activation;
@@ -36,5 +39,13 @@ final class ResidualBottleneck extends FixedShapeBlock {
     NDArray y = run(branch, store, x, training);
     NDArray s = shortcut == null ? x : run(shortcut, store, x, training);
     return new NDList(run(activation, store, y.add(s), training));
+  }
+
+  @Override
+  public List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+    String x = inputs.get(0);
+    String y = o.emit(branch, x);
+    String s = shortcut == null ? x : o.emit(shortcut, x);
+    return List.of(o.emit(activation, o.add(y, s)));
   }
 }

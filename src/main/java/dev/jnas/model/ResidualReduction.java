@@ -1,10 +1,11 @@
 package dev.jnas.model;
 
+import dev.jnas.export.onnx.OnnxBlocks;
+import dev.jnas.export.onnx.OnnxExportable;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.List;
  * NAS-Bench-201's reduction between stages: a ResNet basic block with stride 2 (ReLU-conv3x3s2-BN,
  * ReLU-conv3x3-BN) plus a shortcut of 2x2 average pooling and a 1x1 convolution.
  */
-public final class ResidualReduction extends FixedShapeBlock {
+public final class ResidualReduction extends FixedShapeBlock implements OnnxExportable {
   private final Block first;
   private final Block second;
   private final Block shortcut;
@@ -30,7 +31,7 @@ public final class ResidualReduction extends FixedShapeBlock {
     // Ceil mode keeps the shortcut's size equal to the strided conv's, ceil(H/2), for odd sizes.
     Built pool =
         new Built(
-            Pool.avgPool2dBlock(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), true, false),
+            Stateless.Pool2d.avg(2, 2, 0, true, false),
             new Shape(Ops.channels(input), Ops.height(a.output()), Ops.width(a.output())),
             0);
     Built project = Ops.conv(pool.output(), filters, 1, 1);
@@ -57,5 +58,12 @@ public final class ResidualReduction extends FixedShapeBlock {
     NDArray x = inputs.singletonOrThrow();
     NDArray y = run(second, store, run(first, store, x, training), training);
     return new NDList(y.add(run(shortcut, store, x, training)));
+  }
+
+  @Override
+  public List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+    String x = inputs.get(0);
+    String y = o.emit(second, o.emit(first, x));
+    return List.of(o.add(y, o.emit(shortcut, x)));
   }
 }

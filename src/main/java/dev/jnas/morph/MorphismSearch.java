@@ -381,7 +381,7 @@ public final class MorphismSearch implements SearchLoop {
    *
    * @throws BadInputException naming the file when it is missing or unreadable
    */
-  static Map<String, NDArray> read(Path f, NDManager manager) {
+  public static Map<String, NDArray> read(Path f, NDManager manager) {
     if (!Files.isRegularFile(f)) {
       throw new BadInputException(
           "the trained weights " + f + " are missing: a child cannot inherit them (restore the file, or start a new"

@@ -63,6 +63,20 @@ public final class Checkpoint {
 
   private Checkpoint() {}
 
+  /** Which run a checkpoint's state belongs to ({@link Header#key}) and how many epochs it has done. */
+  public record Position(String key, int epochs) {}
+
+  /**
+   * The position of the checkpoint in {@code dir}, without decoding its arrays.
+   *
+   * @return null when there is none
+   * @throws IOException when it cannot be read or is damaged
+   */
+  public static Position position(Path dir) throws IOException {
+    Contents c = read(dir);
+    return c == null ? null : new Position(c.header().key(), c.header().epochs().size());
+  }
+
   /** Writes the state of {@code block} and {@code loop} after {@code epochs} into {@code dir}. */
   static void save(Path dir, String key, List<EpochMetrics> epochs, Block block, TrainingLoop loop) {
     save(dir, key, loop.steps(), epochs, null, block, loop.optimizerState());

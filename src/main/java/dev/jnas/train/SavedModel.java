@@ -267,6 +267,16 @@ public final class SavedModel implements AutoCloseable {
     return classNames;
   }
 
+  /** Per-channel mean of the normalisation, on the pixel / 255 scale. */
+  public float[] mean() {
+    return mean.clone();
+  }
+
+  /** Per-channel standard deviation of the normalisation, on the pixel / 255 scale. */
+  public float[] std() {
+    return std.clone();
+  }
+
   /** The DJL model (block and weights), for uses beyond {@link #predict}; closed with this. */
   public Model model() {
     return model;

@@ -1,0 +1,266 @@
+package dev.jnas.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.jnas.export.onnx.OnnxBlocks;
+import dev.jnas.export.onnx.OnnxExportable;
+import java.util.List;
+
+/**
+ * Parameter-free single-input blocks whose function is visible (activations, pooling, identity,
+ * flatten), in place of DJL's {@code LambdaBlock}s so a network can be exported. Each computes
+ * exactly what the DJL lambda it replaces computed, and saves the same bytes (version 2 and the
+ * input shapes, as {@code LambdaBlock} does), so weights saved before still load.
+ */
+abstract class Stateless extends AbstractBlock implements OnnxExportable {
+  private static final byte LAMBDA_VERSION = 2;
+
+  Stateless() {
+    super(LAMBDA_VERSION);
+  }
+
+  abstract NDArray apply(NDArray x);
+
+  /** The output shape for a batched input shape. */
+  abstract Shape outputShape(Shape in);
+
+  abstract String onnx(OnnxBlocks o, String x);
+
+  @Override
+  protected final NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(apply(inputs.singletonOrThrow()));
+  }
+
+  @Override
+  public final Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {outputShape(inputShapes[0])};
+  }
+
+  @Override
+  public final List<String> toOnnx(OnnxBlocks o, List<String> inputs) {
+    return List.of(onnx(o, inputs.get(0)));
+  }
+
+  /** The input unchanged. */
+  static final class Identity extends Stateless {
+    @Override
+    NDArray apply(NDArray x) {
+      return x;
+    }
+
+    @Override
+    Shape outputShape(Shape in) {
+      return in;
+    }
+
+    @Override
+    String onnx(OnnxBlocks o, String x) {
+      return x;
+    }
+  }
+
+  /** {@code (N, ...)} to {@code (N, features)}. */
+  static final class Flatten extends Stateless {
+    @Override
+    NDArray apply(NDArray x) {
+      return Blocks.batchFlatten(x);
+    }
+
+    @Override
+    Shape outputShape(Shape in) {
+      return new Shape(in.get(0), in.size() / in.get(0));
+    }
+
+    @Override
+    String onnx(OnnxBlocks o, String x) {
+      return o.op("Flatten", List.of(x), dev.jnas.export.onnx.OnnxGraph.Attr.i("axis", 1));
+    }
+  }
+
+  /** An element-wise activation by name (the {@code layers} template's and ResNet's names). */
+  static final class Act extends Stateless {
+    private final String name;
+    private final float slope;
+
+    /** @param slope LeakyReLU's negative slope (ignored by the others) */
+    Act(String name, float slope) {
+      this.name = name;
+      this.slope = slope;
+      apply(null, true); // fails fast on an unknown name
+    }
+
+    Act(String name) {
+      this(name, 0.01f);
+    }
+
+    String name() {
+      return name;
+    }
+
+    @Override
+    NDArray apply(NDArray x) {
+      return apply(x, false);
+    }
+
+    private NDArray apply(NDArray x, boolean check) {
+      // The same DJL functions the Activation.*Block lambdas call.
+      return switch (name) {
+        case "relu" -> check ? null : ai.djl.nn.Activation.relu(x);
+        case "gelu" -> check ? null : ai.djl.nn.Activation.gelu(x);
+        case "tanh" -> check ? null : ai.djl.nn.Activation.tanh(x);
+        case "sigmoid" -> check ? null : ai.djl.nn.Activation.sigmoid(x);
+        case "swish" -> check ? null : ai.djl.nn.Activation.swish(x, 1f);
+        case "mish" -> check ? null : ai.djl.nn.Activation.mish(x);
+        case "leaky_relu" -> check ? null : ai.djl.nn.Activation.leakyRelu(x, slope);
+        case "elu" -> check ? null : ai.djl.nn.Activation.elu(x, 1f);
+        case "selu" -> check ? null : ai.djl.nn.Activation.selu(x);
+        case "softplus" -> check ? null : ai.djl.nn.Activation.softPlus(x);
+        default -> throw new IllegalArgumentException("unknown activation " + name);
+      };
+    }
+
+    @Override
+    Shape outputShape(Shape in) {
+      return in;
+    }
+
+    @Override
+    String onnx(OnnxBlocks o, String x) {
+      List<String> in = List.of(x);
+      return switch (name) {
+        case "relu" -> o.relu(x);
+        case "tanh" -> o.op("Tanh", in);
+        case "sigmoid" -> o.op("Sigmoid", in);
+        case "leaky_relu" -> o.op("LeakyRelu", in, dev.jnas.export.onnx.OnnxGraph.Attr.f("alpha", slope));
+        case "elu" -> o.op("Elu", in, dev.jnas.export.onnx.OnnxGraph.Attr.f("alpha", 1f));
+        case "selu" -> o.op("Selu", in); // ONNX's default alpha and gamma are PyTorch's constants
+        case "softplus" -> o.op("Softplus", in);
+        case "swish" -> o.op("Mul", List.of(x, o.op("Sigmoid", in)));
+        case "mish" -> {
+          // DJL's mish is x * tanh(log2(1 + e^x)): log base 2, not the paper's natural log (measured)
+          String log = o.op("Log", List.of(o.op("Add", List.of(o.op("Exp", in), o.constant("one", new float[] {1f})))));
+          String log2 = o.op("Div", List.of(log, o.constant("ln2", new float[] {(float) Math.log(2)})));
+          yield o.op("Mul", List.of(o.op("Tanh", List.of(log2)), x));
+        }
+        case "gelu" -> {
+          // PyTorch's exact GELU, x * (1 + erf(x / sqrt 2)) / 2 (opset 17 has no Gelu)
+          String erf = o.op("Erf", List.of(o.op("Div", List.of(x, o.constant("sqrt2", new float[] {(float) Math.sqrt(2)})))));
+          String onePlus = o.op("Add", List.of(erf, o.constant("one", new float[] {1f})));
+          yield o.op("Mul", List.of(o.op("Mul", List.of(x, onePlus)), o.constant("half", new float[] {0.5f})));
+        }
+        default -> throw new IllegalStateException(name);
+      };
+    }
+  }
+
+  /** 2-D max or average pooling with square windows. */
+  static final class Pool2d extends Stateless {
+    private final boolean max;
+    private final int kernel;
+    private final int stride;
+    private final int pad;
+    private final boolean ceil;
+    private final boolean countIncludePad;
+
+    private Pool2d(boolean max, int kernel, int stride, int pad, boolean ceil, boolean countIncludePad) {
+      this.max = max;
+      this.kernel = kernel;
+      this.stride = stride;
+      this.pad = pad;
+      this.ceil = ceil;
+      this.countIncludePad = countIncludePad;
+    }
+
+    static Pool2d max(int kernel, int stride, int pad, boolean ceil) {
+      return new Pool2d(true, kernel, stride, pad, ceil, false);
+    }
+
+    static Pool2d avg(int kernel, int stride, int pad, boolean ceil, boolean countIncludePad) {
+      return new Pool2d(false, kernel, stride, pad, ceil, countIncludePad);
+    }
+
+    @Override
+    NDArray apply(NDArray x) {
+      Shape k = new Shape(kernel, kernel);
+      Shape s = new Shape(stride, stride);
+      Shape p = new Shape(pad, pad);
+      return max ? Pool.maxPool2d(x, k, s, p, ceil) : Pool.avgPool2d(x, k, s, p, ceil, countIncludePad);
+    }
+
+    @Override
+    Shape outputShape(Shape in) {
+      return new Shape(in.get(0), in.get(1), size(in.get(2)), size(in.get(3)));
+    }
+
+    /** PyTorch's output size: in ceil mode a last window must start inside the input or left padding. */
+    private long size(long in) {
+      long span = in + 2L * pad - kernel;
+      long out = (ceil ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
+      if (ceil && (out - 1) * stride >= in + pad) {
+        out--;
+      }
+      return out;
+    }
+
+    @Override
+    String onnx(OnnxBlocks o, String x) {
+      // DJL 0.35's PyTorch engine counts the padding in the average whatever countIncludePad says
+      // (measured: a 3x3 average with padding 1 of ones is 4/9 in a corner); without padding the
+      // two agree, and ceil mode's windows past the edge average what they cover either way
+      return max ? o.maxPool(x, kernel, stride, pad, ceil) : o.avgPool(x, kernel, stride, pad, ceil, pad > 0);
+    }
+  }
+
+  /**
+   * Global pooling of {@code (N, C, H, W)} to {@code (N, C)}. The average is an average pool whose
+   * window is the whole map: DJL's global pool calls {@code adaptive_avg_pool2d}, which libtorch
+   * turns into a mean whose gradient is a plain NCHW tensor; with channels-last activations that
+   * gradient made every backward element-wise op behind it mix layouts (ReLU's backward 5x
+   * slower). The pooling kernel's gradient takes its input's layout.
+   */
+  static final class GlobalPool extends Stateless {
+    private final boolean max;
+    private final Shape window; // the average's window, the map's (H, W); null for max
+
+    private GlobalPool(boolean max, Shape window) {
+      this.max = max;
+      this.window = window;
+    }
+
+    /** Global average pooling of maps of per-example shape {@code in} {@code (C, H, W)}. */
+    static GlobalPool avg(Shape in) {
+      return new GlobalPool(false, new Shape(in.get(1), in.get(2)));
+    }
+
+    static GlobalPool max() {
+      return new GlobalPool(true, null);
+    }
+
+    @Override
+    NDArray apply(NDArray x) {
+      if (max) {
+        return Pool.globalMaxPool2d(x);
+      }
+      NDArray pooled = Pool.avgPool2d(x, window, window, new Shape(0, 0), false, true);
+      return pooled.reshape(x.getShape().get(0), x.getShape().get(1));
+    }
+
+    @Override
+    Shape outputShape(Shape in) {
+      return new Shape(in.get(0), in.get(1));
+    }
+
+    @Override
+    String onnx(OnnxBlocks o, String x) {
+      String pooled = o.op(max ? "GlobalMaxPool" : "GlobalAveragePool", List.of(x));
+      return o.op("Flatten", List.of(pooled), dev.jnas.export.onnx.OnnxGraph.Attr.i("axis", 1));
+    }
+  }
+}

@@ -39,7 +39,8 @@ final class ExperimentFolders {
   /** Every experiment folder under {@code root}, found afresh at each {@link #scan}. */
   static ExperimentFolders under(Path root) {
     if (!Files.isDirectory(root)) {
-      throw new BadInputException("folder " + root + " does not exist");
+      throw new BadInputException("folder " + root + " does not exist: start a search first (jnas search writes to"
+          + " experiments/<name>), or give --root FOLDER or an experiment folder");
     }
     return new ExperimentFolders(root, false);
   }

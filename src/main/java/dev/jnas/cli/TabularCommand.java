@@ -48,6 +48,10 @@ final class TabularCommand implements Callable<Integer> {
   @Option(names = "--seeds", defaultValue = "100", description = "seeds per strategy, at most " + TabularBenchmark.MAX_SEEDS + " (default: ${DEFAULT-VALUE})")
   int seeds;
 
+  @Option(names = "--first-seed", defaultValue = "0", description = "seeds run from this one (default: ${DEFAULT-VALUE}): check on"
+      + " fresh seeds a setting chosen on the first ones")
+  long firstSeed;
+
   @Option(names = "--json", description = "print the report as JSON")
   boolean json;
 
@@ -67,6 +71,9 @@ final class TabularCommand implements Callable<Integer> {
       throw new BadInputException(
           String.format(Locale.ROOT, "--seeds %d is out of range: must be 1..%,d", seeds, TabularBenchmark.MAX_SEEDS));
     }
+    if (firstSeed < 0) {
+      throw new BadInputException("--first-seed " + firstSeed + " is out of range: must be 0 or more");
+    }
     strategies.forEach(Strategies::provider);
     for (String s : params.keySet()) {
       if (!strategies.contains(s)) {
@@ -81,14 +88,15 @@ final class TabularCommand implements Callable<Integer> {
     }
     TabularBenchmark bench = new TabularBenchmark(benchmark, evaluator);
     long t0 = System.nanoTime();
-    List<TabularBenchmark.Result> results = bench.run(withParams, queries, seeds);
+    List<TabularBenchmark.Result> results = bench.run(withParams, queries, seeds, firstSeed);
     double seconds = (System.nanoTime() - t0) / 1e9;
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.MAPPER.writeValueAsString(bench.toJson(results)));
       return 0;
     }
-    out.printf(Locale.ROOT, "%s %s: optimum %.3f, %d seeds (%.1f s)%n", benchmark, metric, evaluator.optimum(), seeds, seconds);
+    out.printf(Locale.ROOT, "%s %s: optimum %.3f, %d seeds%s (%.1f s)%n", benchmark, metric, evaluator.optimum(), seeds,
+        firstSeed == 0 ? "" : " from seed " + firstSeed, seconds);
     out.printf(Locale.ROOT, "%-12s %8s %10s %12s %14s %14s%n", "strategy", "queries", "mean_best", "mean_regret", "found_optimum", "queries/s");
     for (var r : results) {
       out.printf(Locale.ROOT, "%-12s %8d %10.3f %12.3f %14.2f %,14.0f%n", r.strategy(), r.queries(), r.meanBest(), r.meanRegret(), r.foundOptimum(), r.queriesPerSecond());

@@ -73,8 +73,19 @@ public final class TabularBenchmark {
    * @return one result per strategy and budget, budgets ascending
    */
   public List<Result> run(Map<String, JsonNode> strategies, List<Integer> budgets, int seeds) {
+    return run(strategies, budgets, seeds, 0);
+  }
+
+  /**
+   * As {@link #run(Map, List, int)} on seeds {@code firstSeed..firstSeed+seeds-1}: a setting chosen
+   * on seeds 0..99 is checked on seeds nobody tuned it on.
+   */
+  public List<Result> run(Map<String, JsonNode> strategies, List<Integer> budgets, int seeds, long firstSeed) {
     if (seeds < 1 || seeds > MAX_SEEDS) {
       throw new BadInputException("seeds must be 1.." + MAX_SEEDS + ", got " + seeds);
+    }
+    if (firstSeed < 0 || firstSeed > Long.MAX_VALUE - seeds) {
+      throw new BadInputException("the first seed must be 0 or more, got " + firstSeed);
     }
     TreeSet<Integer> sorted = new TreeSet<>(budgets);
     if (sorted.isEmpty() || sorted.first() < 1 || sorted.last() > MAX_QUERIES) {
@@ -88,10 +99,10 @@ public final class TabularBenchmark {
       // best[seed][b]: the best after at[b] queries; only the budgets are kept, not whole curves
       double[][] best = new double[seeds][at.length];
       long t0 = System.nanoTime();
-      for (int seed = 0; seed < seeds; seed++) {
-        double[] curve = bestCurve(s.getKey(), s.getValue(), seed, maxQueries);
+      for (int i = 0; i < seeds; i++) {
+        double[] curve = bestCurve(s.getKey(), s.getValue(), firstSeed + i, maxQueries);
         for (int b = 0; b < at.length; b++) {
-          best[seed][b] = curve[at[b] - 1];
+          best[i][b] = curve[at[b] - 1];
         }
       }
       double qps = (double) seeds * maxQueries / ((System.nanoTime() - t0) / 1e9);

@@ -118,6 +118,19 @@ class TabularBenchmarkTest {
   }
 
   @Test
+  void laterSeedsAreTheSearchesOfThoseSeeds() {
+    Map<String, com.fasterxml.jackson.databind.JsonNode> evo = Map.of("evolution", Json.MAPPER.createObjectNode());
+    List<TabularBenchmark.Result> later = bench.run(evo, List.of(60), 3, 40);
+    double mean = 0;
+    for (long seed = 40; seed < 43; seed++) {
+      mean += bench.bestCurve("evolution", Json.MAPPER.createObjectNode(), seed, 60)[59] / 3;
+    }
+    assertThat(later.get(0).meanBest()).isCloseTo(mean, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(later.get(0).meanBest()).isNotEqualTo(bench.run(evo, List.of(60), 3).get(0).meanBest());
+    assertThatThrownBy(() -> bench.run(evo, List.of(60), 3, -1)).isInstanceOf(BadInputException.class).hasMessageContaining("first seed");
+  }
+
+  @Test
   void acceptsParametersPerStrategyAndRejectsBadInput() {
     List<TabularBenchmark.Result> r =
         bench.run(Map.of("evolution", Json.MAPPER.createObjectNode().put("population", 10).put("sample", 3)), List.of(50), 5);

@@ -86,6 +86,12 @@ public final class SavedModel implements AutoCloseable {
     } catch (IOException e) {
       throw new BadInputException(file + " is not readable JSON: " + e.getMessage(), e);
     }
+    if (info.path("task").asText().equals("language-model")) {
+      // a language model's folder (dev.jnas.lm) has a model.json of its own layout
+      throw new BadInputException(dir + " holds a language model (space " + info.path("space").asText() + ", " + info.path("architecture").asText()
+          + "): export and predict take image classifiers; its weights are " + dir.resolve("weights.params")
+          + " (DJL format) and its vocabulary " + dir.resolve("vocabulary.txt"));
+    }
     int format = info.path("format").asInt(0);
     if (format != FORMAT) {
       throw new BadInputException(file + ": format " + info.path("format") + " is not the one this jnas reads (" + FORMAT + ")");

@@ -108,4 +108,19 @@ class SavedModelCliTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("space.params is missing");
   }
+
+  @Test
+  void exportAndPredictNameALanguageModelAsSuch() throws Exception {
+    // the layout dev.jnas.lm.LanguageModelEvaluator writes: task, space, architecture, vocabulary, ...
+    Path lm = dir.resolve("lm/best");
+    Files.createDirectories(lm);
+    Files.writeString(lm.resolve("model.json"), "{\"task\": \"language-model\", \"space\": \"enas-rnn\", \"architecture\": \"identity 1:tanh\"}");
+    var export = CliRunner.run("export", lm.toString(), "--format", "onnx", "--output", dir.resolve("lm.onnx").toString());
+    assertThat(export.exitCode()).isEqualTo(2);
+    assertThat(export.err()).contains("holds a language model (space enas-rnn, identity 1:tanh)").contains("image classifiers");
+    var predict = CliRunner.run("predict", "--model", lm.toString(), dir.resolve("x.png").toString());
+    assertThat(predict.exitCode()).isEqualTo(2);
+    assertThat(predict.err()).contains("holds a language model");
+    assertThat(dir.resolve("lm.onnx")).doesNotExist();
+  }
 }

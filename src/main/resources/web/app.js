@@ -320,6 +320,7 @@
     this.fillDiagram();
   };
 
+  const ROW_LIMIT = 1000;
   const COLUMNS = [
     { key: 'select', title: '', sortable: false },
     { key: 'id', title: 'trial', num: true, value: (t) => t.id },
@@ -366,7 +367,9 @@
       return (x < y ? -1 : 1) * this.sort.dir;
     });
     const chosen = new Set(this.curveTrials().map((t) => t.id));
-    this.s.trials.replaceChildren(...rows.map((t) => {
+    // a table of tens of thousands of rows is slow to draw at every live update: sort or filter to reach the rest
+    const shown = rows.slice(0, ROW_LIMIT);
+    this.s.trials.replaceChildren(...shown.map((t) => {
       const box = el('input', { type: 'checkbox', title: 'draw its learning curve' });
       box.checked = chosen.has(t.id);
       box.addEventListener('click', (e) => { e.stopPropagation(); this.toggleCurve(t.id, box.checked); });
@@ -379,7 +382,8 @@
         }));
       return tr;
     }));
-    this.s.trialCount.textContent = rows.length + ' of ' + d.trials.length + ' trials';
+    this.s.trialCount.textContent = rows.length + ' of ' + d.trials.length + ' trials'
+      + (rows.length > shown.length ? ' (the first ' + shown.length + ' in this order shown)' : '');
   };
 
   ExperimentPage.prototype.toggleCurve = function (id, on) {

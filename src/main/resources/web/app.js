@@ -127,7 +127,7 @@
     s.provenance = el('dl', { cls: 'kv', id: 'provenance' });
     this.s = s;
     this.sections = {
-      progress: card('best-so-far', 'Best reward so far, against trials and against wall time', [el('div', { cls: 'pair' }, [s.bestTrials, s.bestTime])], true),
+      progress: card('best-so-far', 'Best so far, against trials and against wall time', [el('div', { cls: 'pair' }, [s.bestTrials, s.bestTime])], true),
       pareto: card('pareto', 'Validation accuracy against parameters and FLOPs (Pareto front marked)', [el('div', { cls: 'pair' }, [s.paretoParams, s.paretoFlops])], true),
       curves: card('curves', 'Learning curves (select trials in the table)', [s.curves]),
       diagram: card('architecture', 'Architecture', [s.diagramCaption, s.diagramBox]),
@@ -170,19 +170,29 @@
     d.trials.forEach((t) => { byStatus[t.status] = (byStatus[t.status] || 0) + 1; });
     const parts = [d.trials.length + ' trials' + (Object.keys(byStatus).length ? ' (' + Object.entries(byStatus).map(([k, v]) => v + ' ' + k.toLowerCase()).join(', ') + ')' : '')];
     const best = this.byId.get(d.best_trial);
-    if (best) parts.push('best: trial ' + best.id + ', reward ' + fmt(best.metrics.reward));
+    if (best) {
+      parts.push('best: trial ' + best.id + (this.isLanguageModel() ? ', val perplexity ' + fmt(best.metrics.val_perplexity, 2) : ', reward ' + fmt(best.metrics.reward)));
+    }
     parts.push('created ' + when(d.created_at));
     parts.push(d.folder);
     this.s.meta.textContent = parts.join(' · ');
   };
 
+  /** A language model's reward is 1 / validation perplexity: its pages speak of the perplexity. */
+  ExperimentPage.prototype.isLanguageModel = function () {
+    return this.doc.trials.some((t) => t.metrics.val_perplexity !== undefined);
+  };
+
   ExperimentPage.prototype.fillProgress = function () {
     const pts = this.doc.best_so_far.filter((p) => isNum(p.reward));
     this.show(this.sections.progress, pts.length > 0);
+    const lm = this.isLanguageModel();
+    const y = (r) => (lm ? 1 / r : r);
     const line = (data, xName) => ({
       animation: false, grid: baseGrid,
       tooltip: { trigger: 'axis', valueFormatter: (v) => fmt(v) },
-      xAxis: Object.assign({ type: 'value' }, axisName(xName)), yAxis: { type: 'value', scale: true, name: 'best reward' },
+      xAxis: Object.assign({ type: 'value' }, axisName(xName)),
+      yAxis: { type: 'value', scale: true, name: lm ? 'best val perplexity' : 'best reward' },
       series: [{ type: 'line', step: 'end', showSymbol: data.length < 60, data: data }],
     });
     const all = this.doc.best_so_far;
@@ -191,7 +201,7 @@
     // short searches in seconds, long ones in minutes, so the axis labels stay readable
     const last = all.length ? all[all.length - 1].seconds : 0;
     const unit = last < 120 ? 1 : last < 7200 ? 60 : 3600;
-    all.forEach((p, i) => { if (isNum(p.reward)) { byTrial.push([i + 1, p.reward]); byTime.push([p.seconds / unit, p.reward]); } });
+    all.forEach((p, i) => { if (isNum(p.reward)) { byTrial.push([i + 1, y(p.reward)]); byTime.push([p.seconds / unit, y(p.reward)]); } });
     this.charts.bestTrials.setOption(line(byTrial, 'trials finished'), true);
     this.charts.bestTime.setOption(line(byTime, unit === 1 ? 'seconds' : unit === 60 ? 'minutes' : 'hours'), true);
   };
@@ -327,6 +337,7 @@
     { key: 'status', title: 'status', value: (t) => t.status },
     { key: 'reward', title: 'reward', num: true, value: (t) => t.metrics.reward, show: (v) => fmt(v) },
     { key: 'val_accuracy', title: 'val acc', num: true, value: (t) => t.metrics.val_accuracy, show: (v) => fmt(v) },
+    { key: 'val_perplexity', title: 'val ppl', num: true, value: (t) => t.metrics.val_perplexity, show: (v) => fmt(v, 2), lm: true },
     { key: 'test_accuracy', title: 'test acc', num: true, value: (t) => t.metrics.test_accuracy, show: (v) => fmt(v) },
     { key: 'params', title: 'params', num: true, value: (t) => t.metrics.params, show: count },
     { key: 'flops', title: 'FLOPs', num: true, value: (t) => t.metrics.flops, show: count },
@@ -346,7 +357,8 @@
     }
     this.s.statusSelect.value = statuses.includes(current) ? current : '';
     const showWorker = d.trials.some((t) => t.worker);
-    const cols = COLUMNS.filter((c) => c.key !== 'worker' || showWorker);
+    const lm = this.isLanguageModel();
+    const cols = COLUMNS.filter((c) => (c.key !== 'worker' || showWorker) && (!c.lm || lm));
     this.s.trialsHead.replaceChildren(...cols.map((c) => {
       const sorted = this.sort.key === c.key;
       const th = el('th', { cls: [c.num ? 'num' : '', c.sortable === false ? '' : 'sortable', sorted ? 'sorted ' + (this.sort.dir > 0 ? 'asc' : 'desc') : ''].join(' ').trim(),

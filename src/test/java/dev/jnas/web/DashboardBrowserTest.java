@@ -144,4 +144,16 @@ class DashboardBrowserTest {
       assertThat(browser.consoleErrors()).isEmpty();
     }
   }
+
+  @Test
+  void aLanguageModelIsShownByItsPerplexity() throws Exception {
+    Path dir = WebFixtures.experiment(tmp.resolve("lm"), "lm", 5, "{\"type\":\"training\",\"task\":\"language-model\"}");
+    browser.consoleErrors();
+    browser.driver.get(HtmlReport.write(dir).toUri().toString());
+    waiting().until(x -> x.findElements(By.cssSelector("#trials tbody tr")).size() == 5);
+    assertThat(browser.driver.findElement(By.id("meta")).getText()).contains("val perplexity");
+    assertThat(browser.driver.findElements(By.cssSelector("#trials th[data-key='val_perplexity']"))).hasSize(1);
+    assertThat(js("return window.jnasPage.charts.bestTrials.getOption().yAxis[0].name;")).isEqualTo("best val perplexity");
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
 }

@@ -25,9 +25,15 @@ final class WebFixtures {
 
   /** Writes an experiment of {@code trials} finished trials; returns the folder. */
   static Path experiment(Path dir, String name, int trials) {
+    return experiment(dir, name, trials, "{\"type\":\"none\"}");
+  }
+
+  /** As {@link #experiment(Path, String, int)} with the config's evaluator section (e.g. a language model's). */
+  static Path experiment(Path dir, String name, int trials, String evaluator) {
     SearchSpace space = SearchSpaces.create(NasBench201Space.NAME, null);
     SplittableRandom rng = new SplittableRandom(7);
-    String config = String.format(CONFIG, name.replace("\\", "\\\\").replace("\"", "\\\""), trials);
+    String config = String.format(CONFIG, name.replace("\\", "\\\\").replace("\"", "\\\""), trials)
+        .replace("{\"type\":\"none\"}", evaluator);
     try (SqliteTrialStore s = SqliteTrialStore.create(dir, name, config, "{\"jnas\":\"test\",\"seed\":3}")) {
       s.setStatus("RUNNING");
       long t0 = 1_700_000_000_000L;

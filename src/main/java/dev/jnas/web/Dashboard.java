@@ -103,6 +103,10 @@ public final class Dashboard implements AutoCloseable {
 
   private record Cached(String fingerprint, String json) {}
 
+  private record RowCache(String fingerprint, ObjectNode row) {}
+
+  private final Map<String, RowCache> rows = new ConcurrentHashMap<>();
+
   private record Listener(SseClient client, String id, String[] last) {}
 
   private Dashboard(Settings settings) {
@@ -220,29 +224,41 @@ public final class Dashboard implements AutoCloseable {
   private ArrayNode list() {
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (Map.Entry<String, Path> e : folders.scan().entrySet()) {
-      ObjectNode row = out.addObject().put("id", e.getKey());
-      try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(e.getValue())) {
-        var info = s.experiment().orElseThrow(() -> new BadInputException("holds no experiment"));
-        List<TrialRecord> trials = s.trials();
-        JsonNode config = Json.MAPPER.readTree(info.config());
-        row.put("name", info.name());
-        row.put("status", ExperimentView.status(info.status(), e.getValue()));
-        row.put("trials", trials.size());
-        row.put("complete", trials.stream().filter(t -> t.status() == dev.jnas.evaluate.TrialStatus.COMPLETE).count());
-        row.put("strategy", config.path("strategy").isTextual() ? config.path("strategy").asText() : config.path("strategy").path("name").asText(""));
-        row.put("space", config.path("space").isTextual() ? config.path("space").asText() : config.path("space").path("name").asText(""));
-        row.put("updated_at", info.updatedAt());
-        ExperimentRunner.best(trials).ifPresent(b -> {
-          row.put("best_trial", b.id());
-          if (Double.isFinite(b.result().reward())) {
-            row.put("best_reward", b.result().reward());
-          }
-        });
-      } catch (IOException | RuntimeException ex) {
-        row.put("name", e.getKey()).put("status", "BROKEN").put("error", String.valueOf(ex.getMessage()));
+      // a row is read again only when its experiment changed: an open list page asks every few seconds
+      String print = fingerprint(e.getValue());
+      RowCache c = rows.get(e.getKey());
+      if (c == null || !c.fingerprint().equals(print)) {
+        c = new RowCache(print, row(e.getKey(), e.getValue()));
+        rows.put(e.getKey(), c);
       }
+      out.add(c.row());
     }
     return out;
+  }
+
+  private static ObjectNode row(String id, Path dir) {
+    ObjectNode row = Json.MAPPER.createObjectNode().put("id", id);
+    try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(dir)) {
+      var info = s.experiment().orElseThrow(() -> new BadInputException("holds no experiment"));
+      List<TrialRecord> trials = s.trials();
+      JsonNode config = Json.MAPPER.readTree(info.config());
+      row.put("name", info.name());
+      row.put("status", ExperimentView.status(info.status(), dir));
+      row.put("trials", trials.size());
+      row.put("complete", trials.stream().filter(t -> t.status() == dev.jnas.evaluate.TrialStatus.COMPLETE).count());
+      row.put("strategy", config.path("strategy").isTextual() ? config.path("strategy").asText() : config.path("strategy").path("name").asText(""));
+      row.put("space", config.path("space").isTextual() ? config.path("space").asText() : config.path("space").path("name").asText(""));
+      row.put("updated_at", info.updatedAt());
+      ExperimentRunner.best(trials).ifPresent(b -> {
+        row.put("best_trial", b.id());
+        if (Double.isFinite(b.result().reward())) {
+          row.put("best_reward", b.result().reward());
+        }
+      });
+    } catch (IOException | RuntimeException ex) {
+      row.put("name", id).put("status", "BROKEN").put("error", String.valueOf(ex.getMessage()));
+    }
+    return row;
   }
 
   /** The experiment's document, read again only when its files changed. */

@@ -57,6 +57,9 @@ class DashboardTest {
       assertThat(get(d, "/assets/app.js").body()).contains("ExperimentPage");
       assertThat(get(d, "/assets/echarts.min.js").body()).contains("echarts");
       assertThat(get(d, "/api/diagram?id=a&trial=99").statusCode()).isEqualTo(404);
+      // the list is read again when an experiment changes
+      WebFixtures.addTrial(root.resolve("a"), 6);
+      assertThat(Json.MAPPER.readTree(get(d, "/api/experiments").body()).get(0).path("trials").asInt()).isEqualTo(7);
       assertThat(get(d, "/api/diagram?id=a&trial=x").statusCode()).isEqualTo(400);
     }
   }

@@ -127,6 +127,11 @@ public final class Dashboard implements AutoCloseable {
     app.exception(BadInputException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
     app.exception(NotServed.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, e.getMessage()));
     app.exception(NasException.class, (e, ctx) -> error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, e.getMessage()));
+    app.exception(Exception.class, (e, ctx) -> {
+      // a bug: Javalin's own logger is quiet (simplelogger.properties), so say it here
+      System.err.println("jnas: dashboard request " + ctx.path() + " failed: " + e);
+      error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+    });
     app.error(HttpStatus.NOT_FOUND, ctx -> {
       if (ctx.result() == null) {
         error(ctx, HttpStatus.NOT_FOUND, "no such page: " + ctx.path());

@@ -59,6 +59,11 @@ class ServeCliTest {
     var port = CliRunner.run("serve", out.toString(), "--port", "70000");
     assertThat(port.exitCode()).isEqualTo(2);
     assertThat(port.err()).contains("--port 70000");
+    try (var taken = dev.jnas.web.Dashboard.start(dev.jnas.web.Dashboard.Settings.local(dir.resolve("experiments"), 0))) {
+      var busy = CliRunner.run("serve", out.toString(), "--port", "" + taken.port());
+      assertThat(busy.exitCode()).isEqualTo(2);
+      assertThat(busy.err()).contains("cannot listen on 127.0.0.1:" + taken.port()).contains("--port 0");
+    }
     var report = CliRunner.run("report", dir.resolve("nothing-here").toString());
     assertThat(report.exitCode()).isEqualTo(2);
     assertThat(report.err()).contains("nothing-here");

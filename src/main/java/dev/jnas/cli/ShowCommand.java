@@ -43,16 +43,16 @@ final class ShowCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     try (SqliteTrialStore s = SqliteTrialStore.openReadOnly(dir)) {
+      if (json) {
+        out.println(Json.MAPPER.writeValueAsString(ExperimentView.document(s, dir)));
+        return 0;
+      }
       var info = s.experiment().orElseThrow(() -> new BadInputException(dir + " holds no experiment"));
       List<TrialRecord> trials = s.trials();
       var ranOn = s.trialWorkers(); // cluster runs only
       String status = ExperimentView.status(info.status(), dir);
       // a language model's reward is 1 / validation perplexity: shown as the perplexity it stands for
       boolean lm = ExperimentView.isLanguageModel(info.config());
-      if (json) {
-        out.println(Json.MAPPER.writeValueAsString(ExperimentView.document(s, dir)));
-        return 0;
-      }
       long pruned = trials.stream().filter(t -> t.status() == TrialStatus.PRUNED).count();
       out.printf(Locale.ROOT, "experiment %s: %s, %d trials%s%n", info.name(), status, trials.size(),
           pruned > 0 ? " (" + pruned + " pruned by early stopping)" : "");

@@ -301,17 +301,7 @@ public final class ImageFolders {
 
     /** The image as {@code H x W x C} bytes at the target size. */
     private NDArray toArray(Image image, NDManager scope) {
-      NDArray a = image.toNDArray(scope, channels == 1 ? Image.Flag.GRAYSCALE : Image.Flag.COLOR);
-      if (image.getHeight() == height && image.getWidth() == width) {
-        return a;
-      }
-      // area averaging when shrinking (no aliasing), bilinear otherwise
-      Image.Interpolation how =
-          height <= image.getHeight() && width <= image.getWidth() ? Image.Interpolation.AREA : Image.Interpolation.BILINEAR;
-      return NDImageUtils.resize(a.toType(DataType.FLOAT32, false), width, height, how)
-          .round()
-          .clip(0, 255)
-          .toType(DataType.UINT8, false);
+      return resize(image.toNDArray(scope, channels == 1 ? Image.Flag.GRAYSCALE : Image.Flag.COLOR), height, width);
     }
 
     /** Copies {@code H x W x C} bytes into {@code dst} as {@code C x H x W} at {@code offset}. */
@@ -346,5 +336,22 @@ public final class ImageFolders {
                 + String.join("\n  ", problems) + more);
       }
     }
+  }
+
+  /**
+   * {@code H x W x C} bytes at {@code height x width}, as image folders are read for training:
+   * unchanged at that size, area averaging when shrinking (no aliasing), bilinear otherwise.
+   */
+  public static NDArray resize(NDArray hwc, int height, int width) {
+    long ih = hwc.getShape().get(0);
+    long iw = hwc.getShape().get(1);
+    if (ih == height && iw == width) {
+      return hwc;
+    }
+    Image.Interpolation how = height <= ih && width <= iw ? Image.Interpolation.AREA : Image.Interpolation.BILINEAR;
+    return NDImageUtils.resize(hwc.toType(DataType.FLOAT32, false), width, height, how)
+        .round()
+        .clip(0, 255)
+        .toType(DataType.UINT8, false);
   }
 }

@@ -44,20 +44,7 @@ public final class ArchitectureDiagram {
    * space has none or it fails on {@code arch}, the chain of decisions. Never throws.
    */
   public static ArchitectureGraph graph(SearchSpace space, Architecture arch) {
-    if (space instanceof DrawableSpace d) {
-      try {
-        if (space.isValid(arch)) {
-          return d.architectureGraph(arch);
-        }
-      } catch (RuntimeException e) {
-        // drawn from its decisions below
-      }
-    }
-    try {
-      return ArchitectureGraph.ofDecisions(space, arch);
-    } catch (RuntimeException e) {
-      return ArchitectureGraph.builder().node("arch", String.valueOf(arch), ArchitectureGraph.NodeKind.DECISION).build();
-    }
+    return ArchitectureGraph.of(space, arch);
   }
 
   private static String title(SearchSpace space, Architecture arch) {

@@ -33,11 +33,7 @@ import org.eclipse.elk.graph.util.ElkGraphUtil;
  */
 final class Layout {
   /** A box: top-left corner and size. */
-  record Box(double x, double y, double width, double height) {
-    boolean overlaps(Box o) {
-      return x < o.x + o.width && o.x < x + width && y < o.y + o.height && o.y < y + height;
-    }
-  }
+  record Box(double x, double y, double width, double height) {}
 
   /** A laid-out edge: its route's points (first at the source, last at the target) and its label's box, or null. */
   record Route(List<double[]> points, Box label) {}

@@ -8,9 +8,9 @@ import dev.jnas.space.ArchitectureGraph;
  * so the same graph always gets the same layout.
  */
 final class Measure {
-  static final double FONT = 12;
-  static final double EDGE_FONT = 11;
   static final double LINE = 15;
+  /** An edge label's line height (its text is smaller than a node's). */
+  static final double EDGE_LINE = 13;
   private static final double CHAR = 7.0;
   private static final double EDGE_CHAR = 6.4;
 
@@ -41,7 +41,7 @@ final class Measure {
   }
 
   static double[] edgeLabel(String label) {
-    return new double[] {textWidth(label, EDGE_CHAR) + 4, lines(label).length * 13 + 2};
+    return new double[] {textWidth(label, EDGE_CHAR) + 4, lines(label).length * EDGE_LINE + 2};
   }
 
   static double titleWidth(String label) {

@@ -79,7 +79,7 @@ final class Svg {
           cx = m[0];
           cy = m[1];
         }
-        text(sb, e.label(), cx, cy, 13);
+        text(sb, e.label(), cx, cy, Measure.EDGE_LINE);
       }
       sb.append("</g>\n");
     }

@@ -2,7 +2,6 @@ package dev.jnas.export;
 
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
-import ai.djl.modality.cv.util.NDImageUtils;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -62,7 +61,7 @@ public final class ImageFiles {
             byte[] one = java.util.Arrays.copyOfRange(images.pixels(), i * size, (i + 1) * size);
             NDArray gray = s.create(java.nio.ByteBuffer.wrap(one), new Shape(images.rows(), images.cols(), 1), DataType.UINT8);
             NDArray hwc = c == 1 ? gray : gray.repeat(2, c); // grey to RGB: the same value in every channel
-            out.add(new Input(file + "[" + i + "]", chw(resized(hwc, h, w), c, h, w)));
+            out.add(new Input(file + "[" + i + "]", chw(dev.jnas.data.ImageFolders.resize(hwc, h, w), c, h, w)));
           }
         }
         return out;
@@ -77,19 +76,8 @@ public final class ImageFiles {
         throw new BadInputException("image " + file + " cannot be decoded: " + e.getMessage(), e);
       }
       NDArray hwc = image.toNDArray(m, c == 1 ? Image.Flag.GRAYSCALE : Image.Flag.COLOR);
-      return List.of(new Input(file.toString(), chw(resized(hwc, h, w), c, h, w)));
+      return List.of(new Input(file.toString(), chw(dev.jnas.data.ImageFolders.resize(hwc, h, w), c, h, w)));
     }
-  }
-
-  /** {@code H x W x C} bytes at the model's size, resized as training resizes image folders. */
-  private static NDArray resized(NDArray hwc, int height, int width) {
-    long ih = hwc.getShape().get(0);
-    long iw = hwc.getShape().get(1);
-    if (ih == height && iw == width) {
-      return hwc;
-    }
-    Image.Interpolation how = height <= ih && width <= iw ? Image.Interpolation.AREA : Image.Interpolation.BILINEAR;
-    return NDImageUtils.resize(hwc.toType(DataType.FLOAT32, false), width, height, how).round().clip(0, 255).toType(DataType.UINT8, false);
   }
 
   private static float[] chw(NDArray hwc, int c, int h, int w) {

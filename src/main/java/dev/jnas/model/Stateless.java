@@ -88,42 +88,35 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
   static final class Act extends Stateless {
     private final String name;
     private final float slope;
+    /** The DJL function the Activation.*Block lambdas call, chosen once (an unknown name fails here). */
+    private final java.util.function.UnaryOperator<NDArray> function;
 
     /** @param slope LeakyReLU's negative slope (ignored by the others) */
     Act(String name, float slope) {
       this.name = name;
       this.slope = slope;
-      apply(null, true); // fails fast on an unknown name
+      this.function = switch (name) {
+        case "relu" -> ai.djl.nn.Activation::relu;
+        case "gelu" -> ai.djl.nn.Activation::gelu;
+        case "tanh" -> ai.djl.nn.Activation::tanh;
+        case "sigmoid" -> ai.djl.nn.Activation::sigmoid;
+        case "swish" -> x -> ai.djl.nn.Activation.swish(x, 1f);
+        case "mish" -> ai.djl.nn.Activation::mish;
+        case "leaky_relu" -> x -> ai.djl.nn.Activation.leakyRelu(x, slope);
+        case "elu" -> x -> ai.djl.nn.Activation.elu(x, 1f);
+        case "selu" -> ai.djl.nn.Activation::selu;
+        case "softplus" -> ai.djl.nn.Activation::softPlus;
+        default -> throw new IllegalArgumentException("unknown activation " + name);
+      };
     }
 
     Act(String name) {
       this(name, 0.01f);
     }
 
-    String name() {
-      return name;
-    }
-
     @Override
     NDArray apply(NDArray x) {
-      return apply(x, false);
-    }
-
-    private NDArray apply(NDArray x, boolean check) {
-      // The same DJL functions the Activation.*Block lambdas call.
-      return switch (name) {
-        case "relu" -> check ? null : ai.djl.nn.Activation.relu(x);
-        case "gelu" -> check ? null : ai.djl.nn.Activation.gelu(x);
-        case "tanh" -> check ? null : ai.djl.nn.Activation.tanh(x);
-        case "sigmoid" -> check ? null : ai.djl.nn.Activation.sigmoid(x);
-        case "swish" -> check ? null : ai.djl.nn.Activation.swish(x, 1f);
-        case "mish" -> check ? null : ai.djl.nn.Activation.mish(x);
-        case "leaky_relu" -> check ? null : ai.djl.nn.Activation.leakyRelu(x, slope);
-        case "elu" -> check ? null : ai.djl.nn.Activation.elu(x, 1f);
-        case "selu" -> check ? null : ai.djl.nn.Activation.selu(x);
-        case "softplus" -> check ? null : ai.djl.nn.Activation.softPlus(x);
-        default -> throw new IllegalArgumentException("unknown activation " + name);
-      };
+      return function.apply(x);
     }
 
     @Override

@@ -196,6 +196,27 @@ public record ArchitectureGraph(List<Node> nodes, List<Edge> edges, List<Group> 
   }
 
   /**
+   * The graph a diagram of {@code arch} draws: the space's own ({@link DrawableSpace}) or, when the
+   * space has none or it fails on {@code arch}, the chain of decisions. Never throws.
+   */
+  public static ArchitectureGraph of(SearchSpace space, Architecture arch) {
+    if (space instanceof DrawableSpace d) {
+      try {
+        if (space.isValid(arch)) {
+          return d.architectureGraph(arch);
+        }
+      } catch (RuntimeException e) {
+        // drawn from its decisions below
+      }
+    }
+    try {
+      return ofDecisions(space, arch);
+    } catch (RuntimeException e) {
+      return builder().node("arch", String.valueOf(arch), NodeKind.DECISION).build();
+    }
+  }
+
+  /**
    * The graph of any architecture of any space: the space's name and the architecture's active
    * decisions, each as {@code name = value}, in a chain. It never fails: an index a decision does
    * not have is shown as the index, and decisions past the space's list as {@code #i}.

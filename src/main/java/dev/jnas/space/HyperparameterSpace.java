@@ -382,12 +382,7 @@ public final class HyperparameterSpace implements ConditionalSpace, DrawableSpac
       return values;
     }
     SearchSpace s = architecture.space();
-    ArchitectureGraph net;
-    try {
-      net = s instanceof DrawableSpace d ? d.architectureGraph(architecture.arch()) : ArchitectureGraph.ofDecisions(s, architecture.arch());
-    } catch (RuntimeException e) {
-      net = ArchitectureGraph.ofDecisions(s, architecture.arch());
-    }
+    ArchitectureGraph net = ArchitectureGraph.of(s, architecture.arch());
     return values.plus("h.", net.grouped("architecture", "architecture (" + s.name() + ")"), "a.");
   }
 

@@ -101,13 +101,15 @@ public final class Dashboard implements AutoCloseable {
     return t;
   });
 
-  private record Cached(String fingerprint, String json) {}
+  /** An experiment's document as read at {@code fingerprint}, parsed and as sent. */
+  private record Cached(String fingerprint, JsonNode doc, String json) {}
 
   private record RowCache(String fingerprint, ObjectNode row) {}
 
   private final Map<String, RowCache> rows = new ConcurrentHashMap<>();
 
-  private record Listener(SseClient client, String id, String[] last) {}
+  /** A page listening to the experiment in {@code dir} (resolved once, when it subscribed). */
+  private record Listener(SseClient client, Path dir, String[] last) {}
 
   private Dashboard(Settings settings) {
     this.settings = settings;
@@ -121,7 +123,7 @@ public final class Dashboard implements AutoCloseable {
     app.get("/experiment", ctx -> page(ctx, "experiment.html"));
     app.get("/assets/{name}", this::asset);
     app.get("/api/experiments", ctx -> json(ctx, list()));
-    app.get("/api/experiment", ctx -> ctx.contentType("application/json").result(document(ctx.queryParam("id"))));
+    app.get("/api/experiment", ctx -> ctx.contentType("application/json").result(cached(ctx.queryParam("id")).json()));
     app.get("/api/diagram", this::diagram);
     app.sse("/api/events", this::subscribe);
     app.exception(BadInputException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
@@ -267,44 +269,45 @@ public final class Dashboard implements AutoCloseable {
   }
 
   /** The experiment's document, read again only when its files changed. */
-  private String document(String id) throws IOException {
+  private Cached cached(String id) throws IOException {
     Path dir = folder(id);
     String print = fingerprint(dir);
     Cached c = documents.get(id);
     if (c == null || !c.fingerprint().equals(print)) {
-      c = new Cached(print, COMPACT.writeValueAsString(ExperimentView.read(dir)));
+      ObjectNode doc = ExperimentView.read(dir);
+      c = new Cached(print, doc, COMPACT.writeValueAsString(doc));
       documents.put(id, c);
     }
-    return c.json();
+    return c;
   }
 
   private void diagram(Context ctx) throws IOException {
-    Path dir = folder(ctx.queryParam("id"));
     long trial;
     try {
       trial = Long.parseLong(String.valueOf(ctx.queryParam("trial")));
     } catch (NumberFormatException e) {
       throw new BadInputException("trial must be a trial id, not '" + ctx.queryParam("trial") + "'");
     }
-    JsonNode doc = Json.MAPPER.readTree(document(ctx.queryParam("id")));
+    JsonNode doc = cached(ctx.queryParam("id")).doc();
     for (JsonNode t : doc.path("trials")) {
       if (t.path("id").asLong() == trial) {
         ctx.contentType("image/svg+xml").result(diagrams.svg(doc.path("config"), t.path("architecture").asText()));
         return;
       }
     }
-    throw new NotServed("experiment " + dir.getFileName() + " has no trial " + trial);
+    throw new NotServed("experiment " + ctx.queryParam("id") + " has no trial " + trial);
   }
 
   private void subscribe(SseClient client) {
     String id = client.ctx().queryParam("id");
-    if (id == null || folders.find(id).isEmpty()) {
+    Path dir = folders.find(id).orElse(null);
+    if (dir == null) {
       client.sendEvent("gone", "no experiment with id '" + id + "' is served here");
       client.close();
       return;
     }
     client.keepAlive();
-    Listener l = new Listener(client, id, new String[] {fingerprint(folders.find(id).get())});
+    Listener l = new Listener(client, dir, new String[] {fingerprint(dir)});
     client.onClose(() -> listeners.remove(l));
     listeners.add(l);
     client.sendEvent("hello", l.last()[0]);
@@ -316,13 +319,13 @@ public final class Dashboard implements AutoCloseable {
   private void poll() {
     try {
       ticks++;
-      Map<String, String> prints = new java.util.HashMap<>();
+      Map<Path, String> prints = new java.util.HashMap<>();
       for (Listener l : listeners) {
         if (l.client().terminated()) {
           listeners.remove(l);
           continue;
         }
-        String now = prints.computeIfAbsent(l.id(), id -> folders.find(id).map(Dashboard::fingerprint).orElse("gone"));
+        String now = prints.computeIfAbsent(l.dir(), Dashboard::fingerprint);
         if (!now.equals(l.last()[0])) {
           l.last()[0] = now;
           l.client().sendEvent("update", now);

@@ -103,7 +103,8 @@ public final class HtmlReport {
     return js;
   }
 
+  /** HTML text escaping (Guava's, already on the class path through ELK). */
   static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return com.google.common.html.HtmlEscapers.htmlEscaper().escape(s);
   }
 }

@@ -39,10 +39,6 @@ public final class OnnxBlocks {
     this.graph = graph;
   }
 
-  public OnnxGraph graph() {
-    return graph;
-  }
-
   /** The current block's path, ending in {@code /} (empty at the root). */
   public String path() {
     return stack.isEmpty() ? "" : stack.peek().path();

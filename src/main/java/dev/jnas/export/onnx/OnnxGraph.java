@@ -22,12 +22,10 @@ public final class OnnxGraph {
   public static final int OPSET = 17;
   static final int IR_VERSION = 8;
 
-  /** A node attribute: one of an int, a float, ints, floats or a string. */
+  /** A node attribute: an int, a float or ints (what jnas's blocks need). */
   public record Attr(String name, int type, Object value) {
     private static final int FLOAT_T = 1;
     private static final int INT_T = 2;
-    private static final int STRING_T = 3;
-    private static final int FLOATS_T = 6;
     private static final int INTS_T = 7;
 
     public static Attr i(String name, long v) {
@@ -42,25 +40,11 @@ public final class OnnxGraph {
       return new Attr(name, INTS_T, v.clone());
     }
 
-    public static Attr floats(String name, float... v) {
-      return new Attr(name, FLOATS_T, v.clone());
-    }
-
-    public static Attr s(String name, String v) {
-      return new Attr(name, STRING_T, v);
-    }
-
     Proto proto() {
       Proto p = new Proto().string(1, name).varint(20, type);
       switch (type) {
         case FLOAT_T -> p.float32(2, (Float) value);
         case INT_T -> p.varint(3, (Long) value);
-        case STRING_T -> p.string(4, (String) value);
-        case FLOATS_T -> {
-          for (float v : (float[]) value) {
-            p.float32(7, v);
-          }
-        }
         case INTS_T -> {
           for (long v : (long[]) value) {
             p.varint(8, v);
@@ -146,35 +130,9 @@ public final class OnnxGraph {
     outputs.add(new Value(name, type, List.of(dims)));
   }
 
-  /**
-   * Renames the output of the last node that produced {@code from} to {@code to} (a graph
-   * output's published name), rewriting later uses.
-   */
-  public void rename(String from, String to) {
-    if (!names.add(to)) {
-      throw new IllegalArgumentException("name " + to + " is taken");
-    }
-    for (int k = 0; k < nodes.size(); k++) {
-      Node n = nodes.get(k);
-      List<String> in = n.inputs().stream().map(s -> s.equals(from) ? to : s).toList();
-      List<String> out = n.outputs().stream().map(s -> s.equals(from) ? to : s).toList();
-      nodes.set(k, new Node(n.op(), in, out, n.attrs(), n.name()));
-    }
-  }
-
   /** A {@code metadata_props} entry of the model. */
   public void metadata(String key, String value) {
     metadata.put(key, value);
-  }
-
-  /** Number of nodes so far. */
-  public int size() {
-    return nodes.size();
-  }
-
-  /** Number of float parameters in the initializers. */
-  public long parameterCount() {
-    return initializers.stream().filter(t -> t.type() == FLOAT).mapToLong(t -> t.raw().length / 4).sum();
   }
 
   /** The serialised {@code ModelProto}. */

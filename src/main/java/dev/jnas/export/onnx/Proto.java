@@ -45,15 +45,6 @@ final class Proto {
     return bytes(field, value.toByteArray());
   }
 
-  /** A packed repeated int64 field. */
-  Proto packedInt64(int field, long[] values) {
-    Proto p = new Proto();
-    for (long v : values) {
-      p.raw(v);
-    }
-    return bytes(field, p.toByteArray());
-  }
-
   byte[] toByteArray() {
     return out.toByteArray();
   }

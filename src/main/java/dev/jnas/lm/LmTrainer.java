@@ -170,11 +170,7 @@ public final class LmTrainer implements AutoCloseable {
           float value = loss.getFloat();
           if (tolerate && !(value <= limit)) {
             skipped++;
-            for (int i = 0; i < trainable.size(); i++) {
-              if (skip == null || !skip[i]) { // the others had no gradient in this window
-                JniUtils.zeroGrad((PtNDArray) trainable.get(i).getArray());
-              }
-            }
+            sgd.zeroGradients();
             state.close();
             state = net.zeroState(epoch, rows.length);
             continue;

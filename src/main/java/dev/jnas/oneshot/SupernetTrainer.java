@@ -183,13 +183,7 @@ final class SupernetTrainer implements AutoCloseable {
 
   /** Drops the weight gradients of the last pass (an architecture step computed them too). */
   void discardWeightGradients() {
-    boolean[] skip = unused();
-    List<Parameter> ps = sgd.parameters();
-    for (int i = 0; i < ps.size(); i++) {
-      if (!skip[i]) {
-        JniUtils.zeroGrad((PtNDArray) ps.get(i).getArray());
-      }
-    }
+    sgd.zeroGradients();
   }
 
   /** Per trainable parameter: whether the last pass left it out. */

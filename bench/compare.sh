@@ -13,6 +13,11 @@
 # JNAS (the jnas launcher, default ./jnas), PEER_CL (1: also run the peer with --channels-last in
 # the same alternation, a third side "pytorch-cl", reported in two more columns and a last line
 # `min-ratio-channels-last: X.XX`).
+#
+# Supernet mode: SUPERNETS="darts proxyless" (any of the two) compares `./jnas bench supernet`
+# with bench/peer_supernet.py instead, one case per method and batch: the one-shot search's step
+# (weight and architecture step) on NAS-Bench-201's supernet with SUPERNET_PARAMS
+# ('{"cells_per_stage":1,"channels":16}', the small architectures' size); ARCHS is not used then.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,7 +39,12 @@ if [ "${PEER_CL:-0}" = 1 ]; then
   sides+=(pytorch-cl)
 fi
 mkdir -p "$LOG"
-if [ -n "${ARCHS:-}" ]; then
+SUPERNETS="${SUPERNETS:-}"
+small_nb201='{"cells_per_stage":1,"channels":16}'
+SUPERNET_PARAMS="${SUPERNET_PARAMS:-$small_nb201}"
+if [ -n "$SUPERNETS" ]; then
+  read -r -a archs <<<"$SUPERNETS" # the methods take the architecture files' place
+elif [ -n "${ARCHS:-}" ]; then
   read -r -a archs <<<"$ARCHS"
 else
   archs=("$here"/archs/nasrl-macro-small.json "$here"/archs/cell-small.json "$here"/archs/nasbench201-small.json)
@@ -47,9 +57,13 @@ die() {
 
 # picocli prints the top-level usage (exit 0) for unknown subcommands with --help, so look for
 # the flags this script passes, not just the exit status
-if ! help="$("$JNAS" bench train --help 2>&1)" || ! grep -q -- '--space-params' <<<"$help" \
+bench=train
+if [ -n "$SUPERNETS" ]; then
+  bench=supernet
+fi
+if ! help="$("$JNAS" bench "$bench" --help 2>&1)" || ! grep -q -- '--space-params' <<<"$help" \
     || ! grep -q -- '--warmup' <<<"$help"; then
-  die "'$JNAS bench train --help' failed: this jnas has no working 'bench train' command (build it, or use a branch that has it)"
+  die "'$JNAS bench $bench --help' failed: this jnas has no working 'bench $bench' command (build it, or use a branch that has it)"
 fi
 if ! "$PYTHON" -c 'import torch' >/dev/null 2>&1; then
   die "$PYTHON cannot import torch: run bench/setup.sh (installs Debian's python3-torch), or set PYTHON"
@@ -88,21 +102,42 @@ EOF
 }
 
 echo "compare: runs $RUNS, steps $STEPS (+$WARMUP warmup), threads $THREADS, dataset $DATASET, logs in $LOG" >&2
+if [ -n "$SUPERNETS" ]; then
+  echo "compare: supernets of nasbench201 $SUPERNET_PARAMS: $SUPERNETS" >&2
+fi
 results="$LOG/results.tsv"
 : >"$results"
 for arch in "${archs[@]}"; do
-  [ -f "$arch" ] || die "architecture file $arch not found"
-  space="$(field "$arch" space)"
-  params="$(field "$arch" params)"
-  string="$(field "$arch" string)"
-  name="$(basename "$arch" .json)"
+  if [ -n "$SUPERNETS" ]; then
+    case "$arch" in
+      darts | proxyless) name="$arch-nasbench201" ;;
+      *) die "SUPERNETS: unknown method '$arch' (valid: darts proxyless)" ;;
+    esac
+  else
+    [ -f "$arch" ] || die "architecture file $arch not found"
+    space="$(field "$arch" space)"
+    params="$(field "$arch" params)"
+    string="$(field "$arch" string)"
+    name="$(basename "$arch" .json)"
+  fi
   for batch in $BATCHES; do
     case="$name/b$batch"
     for run in $(seq 1 "$RUNS"); do
       for side in "${sides[@]}"; do
         out="$LOG/${name}_b${batch}_${side}_$run"
         echo "compare: $case run $run/$RUNS $side" >&2
-        if [ "$side" = jnas ]; then
+        if [ -n "$SUPERNETS" ]; then
+          if [ "$side" = jnas ]; then
+            cmd=("$JNAS" bench supernet)
+          else
+            cmd=("$PYTHON" "$here/peer_supernet.py")
+          fi
+          cmd+=(--method "$arch" --space nasbench201 --space-params "$SUPERNET_PARAMS"
+                --dataset "$DATASET" --batch "$batch" --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --json)
+          if [ "$side" = pytorch-cl ]; then
+            cmd+=(--channels-last)
+          fi
+        elif [ "$side" = jnas ]; then
           cmd=("$JNAS" bench train --space "$space" --space-params "$params" --arch "$string"
                --dataset "$DATASET" --batch "$batch" --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --json)
         else

@@ -26,7 +26,8 @@ NUM_CLASSES = 10
 
 
 def fail(msg):
-    print("peer_pytorch: " + msg, file=sys.stderr)
+    """One line on stderr, named after the running peer (this one or peer_supernet.py), exit 2."""
+    print("%s: %s" % (os.path.splitext(os.path.basename(sys.argv[0]))[0], msg), file=sys.stderr)
     sys.exit(2)
 
 
@@ -110,6 +111,32 @@ def parse_nb201(s):
     return ops
 
 
+def nb201_op(op, c):
+    """Edge op `op` on c channels; None for none and skip_connect, which have no module (shared
+    with bench/peer_supernet.py's mixed ops)."""
+    if op == "nor_conv_1x1":
+        return relu_conv_bn(c, c, 1, 1)
+    if op == "nor_conv_3x3":
+        return relu_conv_bn(c, c, 3, 1)
+    if op == "avg_pool_3x3":
+        return avg_pool3(1)
+    return None
+
+
+def nb201_nodes(x, edge):
+    """The cell's output: node `to` sums edge(to, frm, node frm) over frm < to in order (None: the
+    edge computes nothing); a node without inputs is zeros (shared with the supernet's cell)."""
+    nodes = [x]
+    for to in range(1, 4):
+        total = None
+        for frm in range(to):
+            v = edge(to, frm, nodes[frm])
+            if v is not None:
+                total = v if total is None else total + v
+        nodes.append(torch.zeros_like(x) if total is None else total)
+    return nodes[3]
+
+
 class NasBench201Cell(nn.Module):
     def __init__(self, ops, c):
         super().__init__()
@@ -117,29 +144,18 @@ class NasBench201Cell(nn.Module):
         self.edges = nn.ModuleDict()
         for to in range(1, 4):
             for frm in range(to):
-                op = self.ops[edge_index(to, frm)]
-                if op == "nor_conv_1x1":
-                    m = relu_conv_bn(c, c, 1, 1)
-                elif op == "nor_conv_3x3":
-                    m = relu_conv_bn(c, c, 3, 1)
-                elif op == "avg_pool_3x3":
-                    m = avg_pool3(1)
-                else:
-                    continue  # none, skip_connect: no module
-                self.edges["edge_%d_%d" % (to, frm)] = m
+                m = nb201_op(self.ops[edge_index(to, frm)], c)
+                if m is not None:  # none, skip_connect: no module
+                    self.edges["edge_%d_%d" % (to, frm)] = m
+
+    def edge(self, to, frm, x):
+        op = self.ops[edge_index(to, frm)]
+        if op == "none":
+            return None
+        return x if op == "skip_connect" else self.edges["edge_%d_%d" % (to, frm)](x)
 
     def forward(self, x):
-        nodes = [x]
-        for to in range(1, 4):
-            total = None
-            for frm in range(to):
-                op = self.ops[edge_index(to, frm)]
-                if op == "none":
-                    continue
-                v = nodes[frm] if op == "skip_connect" else self.edges["edge_%d_%d" % (to, frm)](nodes[frm])
-                total = v if total is None else total + v
-            nodes.append(torch.zeros_like(x) if total is None else total)
-        return nodes[3]
+        return nb201_nodes(x, self.edge)
 
 
 class ResidualReduction(nn.Module):
@@ -155,19 +171,24 @@ class ResidualReduction(nn.Module):
         return self.conv_b(self.conv_a(x)) + self.shortcut(x)
 
 
-def build_nb201(params, string, shape):
+def nb201_network(params, shape, cell):
+    """The network around the cells `cell(c)` builds for c channels (shared with the supernet)."""
     n = int(params.get("cells_per_stage", 5))
     c = int(params.get("channels", 16))
-    ops = parse_nb201(string)
     parts = [conv_same(shape[0], c, 3, 1), bn(c)]
     for stage in range(3):
         if stage > 0:
             parts.append(ResidualReduction(c, c * 2))
             c *= 2
         for _ in range(n):
-            parts.append(NasBench201Cell(ops, c))
+            parts.append(cell(c))
     parts += [bn(c), nn.ReLU(), GlobalAvgPool(), nn.Linear(c, NUM_CLASSES)]
     return nn.Sequential(*parts)
+
+
+def build_nb201(params, string, shape):
+    ops = parse_nb201(string)
+    return nb201_network(params, shape, lambda c: NasBench201Cell(ops, c))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,11 +449,11 @@ def flops_of(model, shape):
 
 
 # ---------------------------------------------------------------------------------------------
+# What both peers share (bench/peer_supernet.py imports them): flags, set-up, data, step timing
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch-json", required=True, help="file name or JSON text: {space, params, string}")
+def add_run_args(ap):
+    """The flags of a training run (both peers take them, as `jnas bench train` and `bench supernet` do)."""
     ap.add_argument("--dataset", default="fashion-mnist", choices=sorted(DATASETS))
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--steps", type=int, default=50)
@@ -445,13 +466,80 @@ def main():
                          "which a PyTorch user must ask for; jnas uses it by default on the CPU)")
     ap.add_argument("--profile", metavar="FILE",
                     help="write torch's operator profile of the timed training steps to FILE (Chrome trace JSON)")
+
+
+def start_run(ap):
+    """Parses the flags, checks the run's and sets torch's threads and seed."""
     a = ap.parse_args()
     if a.batch < 2 or a.steps < 1 or a.warmup < 0 or a.threads < 1:
         fail("need --batch >= 2, --steps >= 1, --warmup >= 0, --threads >= 1")
-
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(a.threads)
     torch.manual_seed(a.seed)
+    return a
+
+
+def synthetic(a, shape):
+    """A pool of random images and labels, batches taken in turn (channels-last with --channels-last)."""
+    pool = max(4, -(-1024 // a.batch))
+    images = torch.randn((pool, a.batch) + shape)
+    labels = torch.randint(0, NUM_CLASSES, (pool, a.batch))
+    if a.channels_last:
+        images = torch.stack([im.contiguous(memory_format=torch.channels_last) for im in images])
+    return images, labels
+
+
+class StepTimes:
+    """Seconds per phase of the timed steps (those after --warmup) in `t`, and torch's operator
+    profile of them with --profile: call begin(step) at each step's start and end() after the last."""
+
+    def __init__(self, a, phases):
+        self.a = a
+        self.t = dict.fromkeys(phases, 0.0)
+        self.start = None
+        self.prof = None
+
+    def begin(self, step):
+        if step == self.a.warmup:
+            if self.a.profile:
+                self.prof = torch.autograd.profiler.profile(record_shapes=True)
+                self.prof.__enter__()
+            self.t = dict.fromkeys(self.t, 0.0)
+            self.start = time.perf_counter()
+
+    def end(self):
+        """The timed steps' wall time (s); writes the profile."""
+        seconds = time.perf_counter() - self.start
+        if self.prof is not None:
+            self.prof.__exit__(None, None, None)
+            self.prof.export_chrome_trace(self.a.profile)
+        return seconds
+
+    def ms(self):
+        """Milliseconds per timed step by phase."""
+        return {k: 1000.0 * v / self.a.steps for k, v in self.t.items()}
+
+
+def run_fields(a):
+    """The result's fields that describe the run."""
+    return {"dataset": a.dataset, "batch": a.batch, "steps": a.steps, "warmup": a.warmup, "threads": a.threads,
+            "channels_last": a.channels_last}
+
+
+def process_fields():
+    """The result's fields that describe the process: peak RSS, engine, device."""
+    return {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+            "engine": "pytorch " + torch.__version__, "device": "cpu"}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--arch-json", required=True, help="file name or JSON text: {space, params, string}")
+    add_run_args(ap)
+    a = start_run(ap)
 
     text = a.arch_json
     if os.path.isfile(text):
@@ -466,28 +554,18 @@ def main():
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     flops = flops_of(model, shape)
 
-    # synthetic data: a pool of random images and labels, batches taken in turn
-    pool = max(4, -(-1024 // a.batch))
-    images = torch.randn((pool, a.batch) + shape)
-    labels = torch.randint(0, NUM_CLASSES, (pool, a.batch))
+    images, labels = synthetic(a, shape)
+    pool = len(images)
     if a.channels_last:
         model = model.to(memory_format=torch.channels_last)
-        images = torch.stack([im.contiguous(memory_format=torch.channels_last) for im in images])
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=5e-4)
     loss_fn = nn.CrossEntropyLoss()
 
     model.train()
-    t = {"forward": 0.0, "backward": 0.0, "optimizer": 0.0, "data": 0.0}
+    times = StepTimes(a, ("forward", "backward", "optimizer", "data"))
     clock = time.perf_counter
-    start = None
-    prof = None
     for step in range(a.warmup + a.steps):
-        if step == a.warmup:
-            if a.profile:
-                prof = torch.autograd.profiler.profile(record_shapes=True)
-                prof.__enter__()
-            t = dict.fromkeys(t, 0.0)
-            start = clock()
+        times.begin(step)
         t0 = clock()
         x = images[step % pool].clone(memory_format=torch.preserve_format)
         y = labels[step % pool].clone()
@@ -500,16 +578,14 @@ def main():
         opt.step()
         opt.zero_grad(set_to_none=True)
         t4 = clock()
+        t = times.t
         t["data"] += t1 - t0
         t["forward"] += t2 - t1
         t["backward"] += t3 - t2
         t["optimizer"] += t4 - t3
         if loss_value != loss_value:
             fail("loss diverged (NaN) at step %d" % step)
-    train_s = clock() - start
-    if prof is not None:
-        prof.__exit__(None, None, None)
-        prof.export_chrome_trace(a.profile)
+    train_s = times.end()
 
     model.eval()
     with torch.no_grad():
@@ -522,20 +598,13 @@ def main():
     result = {
         "space": arch["space"],
         "arch": arch["string"],
-        "dataset": a.dataset,
-        "batch": a.batch,
-        "steps": a.steps,
-        "warmup": a.warmup,
-        "threads": a.threads,
-        "channels_last": a.channels_last,
+        **run_fields(a),
         "train_images_per_s": a.batch * a.steps / train_s,
         "infer_images_per_s": a.batch * a.steps / infer_s,
-        "step_ms": {k: 1000.0 * v / a.steps for k, v in t.items()},
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "step_ms": times.ms(),
         "params": params,
         "flops": flops,
-        "engine": "pytorch " + torch.__version__,
-        "device": "cpu",
+        **process_fields(),
     }
     if a.json:
         print(json.dumps(result))

@@ -3,17 +3,17 @@ package dev.jnas.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code jnas bench ...}: performance measurements ({@code train}, {@code trials}). */
+/** {@code jnas bench ...}: performance measurements ({@code train}, {@code supernet}, {@code trials}, ...). */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure jnas's performance.",
-    subcommands = {BenchTrainCommand.class, BenchTrialsCommand.class, BenchMorphismsCommand.class, BenchLmCommand.class})
+    subcommands = {BenchTrainCommand.class, BenchSupernetCommand.class, BenchTrialsCommand.class, BenchMorphismsCommand.class, BenchLmCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing bench command (train, trials, morphisms, lm)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing bench command (train, supernet, trials, morphisms, lm)");
   }
 }

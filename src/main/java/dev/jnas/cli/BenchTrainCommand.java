@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,44 +35,16 @@ final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--arch", required = true, description = "the architecture in the space's string form")
   String arch;
 
-  @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "image shape: fashion-mnist (1x28x28) or cifar10 (3x32x32) (default: ${DEFAULT-VALUE})")
-  String dataset;
-
-  @Option(names = "--batch", defaultValue = "128", description = "images per step (default: ${DEFAULT-VALUE})")
-  int batch;
-
-  @Option(names = "--steps", defaultValue = "50", description = "timed steps (default: ${DEFAULT-VALUE})")
-  int steps;
-
-  @Option(names = "--warmup", defaultValue = "5", description = "untimed steps first (default: ${DEFAULT-VALUE})")
-  int warmup;
-
-  @Option(names = "--threads", defaultValue = "2", description = "libtorch intra-op threads (default: ${DEFAULT-VALUE})")
-  int threads;
-
-  @Option(names = "--json", description = "print one JSON object")
-  boolean json;
-
-  @Option(names = "--profile", paramLabel = "FILE", description = "write libtorch's operator profile of the timed training steps to FILE (Chrome trace JSON; summarise with bench/profile_ops.py)")
-  java.nio.file.Path profile;
+  @Mixin BenchRunOptions run;
 
   @Override
   public Integer call() throws Exception {
-    // before anything can start the engine: libtorch reads its thread count once
-    TrainingBenchmark.requestThreads(threads);
-    TrainingBenchmark.DatasetShape shape = TrainingBenchmark.DatasetShape.parse(dataset);
-    if (profile != null) {
-      java.nio.file.Path dir = profile.toAbsolutePath().getParent();
-      if (dir == null || !java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
-        throw new dev.jnas.util.BadInputException(
-            "--profile " + profile + ": folder " + dir + " does not exist or is not writable");
-      }
-    }
+    TrainingBenchmark.DatasetShape shape = run.start();
     SearchSpace s = SearchSpaces.create(space, JsonFlags.object("--space-params", spaceParams));
     Architecture a = s.decode(arch);
-    TrainingBenchmark.Result r = TrainingBenchmark.run(s, a, shape, batch, steps, warmup, threads, profile);
+    TrainingBenchmark.Result r = TrainingBenchmark.run(s, a, shape, run.batch, run.steps, run.warmup, run.threads, run.profile);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (run.json) {
       out.println(Json.MAPPER.writeValueAsString(toJson(r)));
       return 0;
     }
@@ -91,11 +64,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("space", r.space());
     o.put("arch", r.arch());
-    o.put("dataset", r.dataset());
-    o.put("batch", r.batch());
-    o.put("steps", r.steps());
-    o.put("warmup", r.warmup());
-    o.put("threads", r.threads());
+    BenchRunOptions.putRun(o, r.dataset(), r.batch(), r.steps(), r.warmup(), r.threads());
     o.put("train_images_per_s", r.trainImagesPerS());
     o.put("infer_images_per_s", r.inferImagesPerS());
     ObjectNode ms = o.putObject("step_ms");

@@ -35,7 +35,7 @@ final class Darts extends DifferentiableSearch {
         Endless unrollBatches = new Endless(train, epoch * 1000 + 500)) {
       return weightSteps(epoch, deadline, listener, (s, step) -> {
         if (archSteps) {
-          archStep(valBatches.next(), params.order() == 2 ? unrollBatches.next() : null);
+          trainer.archStep(() -> archStep(valBatches.next(), params.order() == 2 ? unrollBatches.next() : null));
         }
         net.useWeights(alpha.softmaxArrays(step)); // grad mode is off: constants for the weight step
       });

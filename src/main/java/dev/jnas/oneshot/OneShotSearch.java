@@ -335,15 +335,19 @@ abstract class OneShotSearch implements AutoCloseable {
     try (Endless batches = new Endless(train, epoch)) {
       for (int s = 0; s < steps && !deadline.passed(); s++) {
         BatchLoader.HostBatch b = batches.next();
+        trainer.lap(SupernetTrainer.Phase.DATA);
         try (NDManager step = trainer.manager().newSubManager()) {
           hook.beforeWeightStep(s, step);
+          trainer.lap(SupernetTrainer.Phase.PATH);
           SupernetTrainer.BatchResult r = trainer.forwardBackward(b, step, false);
           trainer.updateWeights(step);
           lossSum += (double) r.loss() * r.size();
           correct += r.correct();
           seen += r.size();
         }
+        trainer.lap(SupernetTrainer.Phase.OPTIMIZER); // the step's arrays have just been freed
         hook.afterWeightStep(s);
+        trainer.stepEnd();
         listener.onBatch(epoch, (double) (s + 1) / steps);
       }
     }
@@ -353,7 +357,10 @@ abstract class OneShotSearch implements AutoCloseable {
   @Override
   public void close() {}
 
-  /** What a method does around each weight step. */
+  /**
+   * What a method does around each weight step; an architecture step runs in {@link
+   * SupernetTrainer#archStep}, so that a benchmark times it apart from the weight step.
+   */
   interface StepHook {
     /** Sets the path of the weight step (its arrays in {@code step}). */
     void beforeWeightStep(int s, NDManager step);

@@ -55,7 +55,7 @@ final class Proxyless extends DifferentiableSearch {
         @Override
         public void afterWeightStep(int s) {
           if (archSteps && (s + 1) % params.archEvery() == 0) {
-            archStep(valBatches.next(), rng);
+            trainer.archStep(() -> archStep(valBatches.next(), rng));
           }
         }
       });

@@ -35,6 +35,26 @@ final class SupernetTrainer implements AutoCloseable {
   /** Loss and correct predictions of one batch. */
   record BatchResult(float loss, int correct, int size) {}
 
+  /**
+   * The parts of a search step that a benchmark's clock ({@link #timer}) tells apart. Phases are
+   * contiguous, so a step's phases add up to its wall-clock time (on the CPU, where every op
+   * completes before it returns).
+   */
+  enum Phase {
+    /** Waiting for the next training batch and copying it (and its targets) into arrays. */
+    DATA,
+    /** Setting the weight step's path: softmax(alpha) as mixing weights, or a sampled path. */
+    PATH,
+    /** The weight step's forward pass and loss, plus reading the loss and predictions back. */
+    FORWARD,
+    /** The weight step's backward pass. */
+    BACKWARD,
+    /** The SGD update and freeing the step's arrays. */
+    OPTIMIZER,
+    /** The whole architecture step: its batch, passes and Adam update. */
+    ARCH
+  }
+
   private final Supernet net;
   private final Model model;
   private final NDManager manager;
@@ -46,6 +66,9 @@ final class SupernetTrainer implements AutoCloseable {
   private final Tracker learningRate;
   private final int numClasses;
   private int steps;
+  private dev.jnas.train.PhaseTotals<Phase> timer; // null outside benchmarks: one null check per phase
+  private long lapStart;
+  private boolean inArchStep; // the architecture step's passes are not the weight step's phases
 
   /**
    * @param initSeed the engine seed for the initial weights (process-wide: set here, where the
@@ -121,6 +144,39 @@ final class SupernetTrainer implements AutoCloseable {
     this.steps = steps;
   }
 
+  /** Reports the phases of the following steps to {@code timer} (null: stop). */
+  void timer(dev.jnas.train.PhaseTotals<Phase> timer) {
+    this.timer = timer;
+    lapStart = System.nanoTime();
+  }
+
+  /** The time since the last lap was {@code phase} (when timed, outside an architecture step). */
+  void lap(Phase phase) {
+    if (timer != null && !inArchStep) {
+      long now = System.nanoTime();
+      timer.add(phase, now - lapStart);
+      lapStart = now;
+    }
+  }
+
+  /** A search step (weight and architecture step) is over. */
+  void stepEnd() {
+    if (timer != null) {
+      timer.stepEnd();
+    }
+  }
+
+  /** Runs a method's architecture step, timed as one {@link Phase#ARCH}. */
+  void archStep(Runnable step) {
+    inArchStep = true;
+    try {
+      step.run();
+    } finally {
+      inArchStep = false;
+    }
+    lap(Phase.ARCH);
+  }
+
   /**
    * Forward and backward pass of {@code batch} on the current path in {@code step} (a
    * sub-manager the caller closes); leaves the gradients on the parameters that took part.
@@ -137,6 +193,7 @@ final class SupernetTrainer implements AutoCloseable {
       // lives only as long as it is open (see train.TrainingLoop)
       NDArray x = batch.images(step);
       NDArray target = step.create(oneHot(batch), new Shape(batch.size(), numClasses));
+      lap(Phase.DATA);
       JniUtils.setGradMode(true);
       try {
         logits = net.block().forward(store, new NDList(x), true).singletonOrThrow();
@@ -152,17 +209,21 @@ final class SupernetTrainer implements AutoCloseable {
         p.leaf().attach(step);
       }
     }
+    lap(Phase.FORWARD);
     JniUtils.setGradMode(true);
     try {
       JniUtils.backward((PtNDArray) loss, (PtNDArray) step.ones(loss.getShape()), false, false);
     } finally {
       JniUtils.setGradMode(false);
     }
+    lap(Phase.BACKWARD);
     float value = loss.getFloat();
     if (!Float.isFinite(value)) {
       throw new dev.jnas.util.NasException("the supernet's loss diverged (" + value + ") at weight step " + steps);
     }
-    return new BatchResult(value, correct(logits, batch), batch.size());
+    BatchResult result = new BatchResult(value, correct(logits, batch), batch.size());
+    lap(Phase.FORWARD);
+    return result;
   }
 
   /** An SGD step on the parameters of the last pass (the others are left exactly as they are). */

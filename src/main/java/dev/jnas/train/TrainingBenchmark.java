@@ -22,8 +22,6 @@ import dev.jnas.util.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
  * Measures how fast one architecture trains and infers: the trials' own training step ({@link
@@ -39,8 +37,11 @@ import java.util.Map;
  * anything starts the engine; {@link #run} enforces it again if the engine was already running.
  */
 public final class TrainingBenchmark {
-  /** lr 0.05, Nesterov momentum 0.9, weight decay 5e-4, constant rate, no augmentation. */
-  static final TrainingSettings SETTINGS =
+  /**
+   * lr 0.05, Nesterov momentum 0.9, weight decay 5e-4, constant rate, no augmentation (the
+   * supernet benchmark trains its weights with the same).
+   */
+  public static final TrainingSettings SETTINGS =
       new TrainingSettings(1, 128, 0.05, 0.9, true, 5e-4, false, 0.0, false, 0.1, 0, 0L, RewardTransform.ACCURACY, false, null);
 
   /** The image shape a benchmark's synthetic data takes. */
@@ -129,15 +130,11 @@ public final class TrainingBenchmark {
   }
 
   /**
-   * Builds {@code arch} for {@code dataset}'s shape and measures it.
+   * Refuses a batch under 2 (batch norm needs two examples), no timed steps or a negative warm-up.
    *
-   * @param profile where to write libtorch's operator profile of the timed training steps (Chrome
-   *     trace JSON), or null
-   * @throws BadInputException on a bad argument or an architecture the builder rejects
+   * @throws BadInputException naming the flag
    */
-  public static Result run(
-      SearchSpace space, Architecture arch, DatasetShape dataset, int batch, int steps, int warmup, int threads,
-      Path profile) {
+  public static void checkRun(int batch, int steps, int warmup) {
     if (batch < 2) {
       throw new BadInputException("--batch must be >= 2 (batch norm needs two examples), got " + batch);
     }
@@ -147,6 +144,33 @@ public final class TrainingBenchmark {
     if (warmup < 0) {
       throw new BadInputException("--warmup must be >= 0, got " + warmup);
     }
+  }
+
+  /**
+   * Starts the engine (if it is not running) with {@code threads} intra-op threads and returns the
+   * count libtorch reports; sets the count again when the engine was started before (e.g. in a
+   * test JVM).
+   */
+  public static int startEngine(int threads) {
+    requestThreads(threads);
+    Engine.getInstance();
+    if (JniUtils.getNumThreads() != threads) {
+      JniUtils.setNumThreads(threads);
+    }
+    return JniUtils.getNumThreads();
+  }
+
+  /**
+   * Builds {@code arch} for {@code dataset}'s shape and measures it.
+   *
+   * @param profile where to write libtorch's operator profile of the timed training steps (Chrome
+   *     trace JSON), or null
+   * @throws BadInputException on a bad argument or an architecture the builder rejects
+   */
+  public static Result run(
+      SearchSpace space, Architecture arch, DatasetShape dataset, int batch, int steps, int warmup, int threads,
+      Path profile) {
+    checkRun(batch, steps, warmup);
     requestThreads(threads);
     ModelBuilder builder = ModelBuilders.forSpace(space);
     Shape in = new Shape(dataset.channels, dataset.height, dataset.width);
@@ -160,11 +184,8 @@ public final class TrainingBenchmark {
     } catch (RuntimeException e) {
       throw new BadInputException("cannot build " + space.encode(arch) + " for " + dataset + ": " + e.getMessage());
     }
+    int actualThreads = startEngine(threads);
     Engine engine = Engine.getInstance();
-    if (JniUtils.getNumThreads() != threads) {
-      JniUtils.setNumThreads(threads); // the engine was started before (e.g. in a test JVM)
-    }
-    int actualThreads = JniUtils.getNumThreads();
     engine.setRandomSeed(1);
     int total = warmup + steps;
     ImageDataset data =
@@ -178,17 +199,30 @@ public final class TrainingBenchmark {
       // training: one epoch of exactly warmup + steps full batches
       BatchLoader loader = new BatchLoader(data, batch, true, false, 11);
       TrainingLoop loop = new TrainingLoop(block, manager, dataset.classes, SETTINGS, total);
-      PhaseTotals phases = new PhaseTotals(warmup, profile != null);
-      loop.timer(phases);
+      PhaseTotals<TrainingLoop.Phase> phases = new PhaseTotals<>(TrainingLoop.Phase.class, warmup, profile != null);
+      loop.timer(new TrainingLoop.StepTimer() {
+        @Override
+        public void add(TrainingLoop.Phase phase, long nanos) {
+          phases.add(phase, nanos);
+        }
+
+        @Override
+        public void stepEnd() {
+          phases.stepEnd();
+        }
+      });
       try {
         loop.train(loader, null, 1, 0, TrialListener.NONE);
       } finally {
         loop.timer(null);
-        if (phases.profiling) {
-          JniUtils.stopProfile(profile.toAbsolutePath().toString());
-        }
+        phases.stopProfile(profile);
       }
-      StepMillis stepMs = phases.meanMillis(steps);
+      StepMillis stepMs =
+          new StepMillis(
+              phases.meanMillis(TrainingLoop.Phase.FORWARD, steps),
+              phases.meanMillis(TrainingLoop.Phase.BACKWARD, steps),
+              phases.meanMillis(TrainingLoop.Phase.OPTIMIZER, steps),
+              phases.meanMillis(TrainingLoop.Phase.DATA, steps));
       double trainPerS = batch * 1000.0 / stepMs.total();
 
       // inference: the same batch size, eval mode, no autograd
@@ -222,53 +256,6 @@ public final class TrainingBenchmark {
       return (double) batch * (total - warmup) / seconds;
     } finally {
       JniUtils.setGradMode(gradBefore);
-    }
-  }
-
-  /** Sums the phases of the steps after the first {@code skip}. */
-  private static final class PhaseTotals implements TrainingLoop.StepTimer {
-    private final int skip;
-    private final boolean profile;
-    private final Map<TrainingLoop.Phase, Long> nanos = new EnumMap<>(TrainingLoop.Phase.class);
-    private int step;
-    boolean profiling;
-
-    PhaseTotals(int skip, boolean profile) {
-      this.skip = skip;
-      this.profile = profile;
-      startProfileAt(0);
-    }
-
-    private void startProfileAt(int s) {
-      if (profile && s == skip && !profiling) {
-        JniUtils.startProfile(false, true, false); // no CUDA, record shapes, no memory
-        profiling = true;
-      }
-    }
-
-    @Override
-    public void add(TrainingLoop.Phase phase, long n) {
-      if (step >= skip) {
-        nanos.merge(phase, n, Long::sum);
-      }
-    }
-
-    @Override
-    public void stepEnd() {
-      step++;
-      startProfileAt(step);
-    }
-
-    StepMillis meanMillis(int steps) {
-      return new StepMillis(
-          ms(TrainingLoop.Phase.FORWARD, steps),
-          ms(TrainingLoop.Phase.BACKWARD, steps),
-          ms(TrainingLoop.Phase.OPTIMIZER, steps),
-          ms(TrainingLoop.Phase.DATA, steps));
-    }
-
-    private double ms(TrainingLoop.Phase p, int steps) {
-      return nanos.getOrDefault(p, 0L) / 1e6 / steps;
     }
   }
 

@@ -12,11 +12,7 @@ class BenchTrainCliTest {
   private static final String NB201_PARAMS = "{\"cells_per_stage\":1,\"channels\":8}";
 
   private static CliRunner.Result bench(String... extra) {
-    String[] base = {"bench", "train", "--batch", "8", "--steps", "3", "--warmup", "1", "--threads", "1"};
-    String[] args = new String[base.length + extra.length];
-    System.arraycopy(base, 0, args, 0, base.length);
-    System.arraycopy(extra, 0, args, base.length, extra.length);
-    return CliRunner.run(args);
+    return CliRunner.runWith(new String[] {"bench", "train", "--batch", "8", "--steps", "3", "--warmup", "1", "--threads", "1"}, extra);
   }
 
   private static JsonNode benchJson(String... extra) throws Exception {

@@ -14,5 +14,12 @@ final class CliRunner {
     return new Result(code, out.toString(), err.toString());
   }
 
+  /** Runs {@code base} followed by {@code extra}: a test's fixed flags and one case's. */
+  static Result runWith(String[] base, String... extra) {
+    String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return run(args);
+  }
+
   private CliRunner() {}
 }

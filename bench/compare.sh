@@ -18,11 +18,45 @@
 # with bench/peer_supernet.py instead, one case per method and batch: the one-shot search's step
 # (weight and architecture step) on NAS-Bench-201's supernet with SUPERNET_PARAMS
 # ('{"cells_per_stage":1,"channels":16}', the small architectures' size); ARCHS is not used then.
+#
+# Random architectures: `bench/compare.sh --random N --space S [--space-params JSON] [--seed K]`
+# (or the environment variables RANDOM_N, SPACE, SPACE_PARAMS, SEED; flags win) draws N
+# architectures of space S with `jnas bench sample` (seed K, default 1) into $LOG/sample.jsonl,
+# one file each in $LOG/archs (S-r01.json, ...: line 1, 2, ... of sample.jsonl), compares each as
+# above, and after the per-case lines prints `random S: n N, min X, median Y` over the cases'
+# ratios (every architecture at every batch size; with several BATCHES also one such line per
+# batch, `random S b64: ...`), and with PEER_CL=1 `random S channels-last: ...` likewise.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 cd "$root"
+
+usage() {
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+}
+
+# flags for the random mode; everything else is configured by environment variables
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --random|--space|--space-params|--seed)
+      [ $# -ge 2 ] || { echo "compare: $1 needs a value" >&2; exit 2; }
+      case "$1" in
+        --random) RANDOM_N="$2" ;;
+        --space) SPACE="$2" ;;
+        --space-params) SPACE_PARAMS="$2" ;;
+        --seed) SEED="$2" ;;
+      esac
+      shift 2 ;;
+    --random=*) RANDOM_N="${1#*=}"; shift ;;
+    --space=*) SPACE="${1#*=}"; shift ;;
+    --space-params=*) SPACE_PARAMS="${1#*=}"; shift ;;
+    --seed=*) SEED="${1#*=}"; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "compare: unknown argument '$1' (flags: --random N --space S [--space-params JSON] [--seed K]; see --help)" >&2
+       exit 2 ;;
+  esac
+done
 
 RUNS="${RUNS:-5}"
 STEPS="${STEPS:-20}"
@@ -39,21 +73,30 @@ if [ "${PEER_CL:-0}" = 1 ]; then
   sides+=(pytorch-cl)
 fi
 mkdir -p "$LOG"
+
+die() {
+  echo "compare: $*" >&2
+  exit 1
+}
+
 SUPERNETS="${SUPERNETS:-}"
 small_nb201='{"cells_per_stage":1,"channels":16}'
 SUPERNET_PARAMS="${SUPERNET_PARAMS:-$small_nb201}"
-if [ -n "$SUPERNETS" ]; then
+RANDOM_N="${RANDOM_N:-}"
+if [ -n "$RANDOM_N" ]; then
+  [[ "$RANDOM_N" =~ ^[1-9][0-9]*$ ]] || die "--random (RANDOM_N) must be a positive integer, got '$RANDOM_N'"
+  [ -n "${SPACE:-}" ] || die "--random needs --space (or SPACE): the space to draw architectures of"
+  [ -z "${ARCHS:-}" ] || die "give either ARCHS (architecture files) or --random (drawn architectures), not both"
+  [ -z "$SUPERNETS" ] || die "give either SUPERNETS (supernet steps) or --random (drawn architectures), not both"
+  SPACE_PARAMS="${SPACE_PARAMS:-"{}"}"
+  SEED="${SEED:-1}"
+elif [ -n "$SUPERNETS" ]; then
   read -r -a archs <<<"$SUPERNETS" # the methods take the architecture files' place
 elif [ -n "${ARCHS:-}" ]; then
   read -r -a archs <<<"$ARCHS"
 else
   archs=("$here"/archs/nasrl-macro-small.json "$here"/archs/cell-small.json "$here"/archs/nasbench201-small.json)
 fi
-
-die() {
-  echo "compare: $*" >&2
-  exit 1
-}
 
 # picocli prints the top-level usage (exit 0) for unknown subcommands with --help, so look for
 # the flags this script passes, not just the exit status
@@ -100,6 +143,32 @@ if not isinstance(obj, dict) or "train_images_per_s" not in obj:
 json.dump(obj, open(sys.argv[2], "w"))
 EOF
 }
+
+if [ -n "$RANDOM_N" ]; then
+  if ! help="$("$JNAS" bench sample --help 2>&1)" || ! grep -q -- '--count' <<<"$help"; then
+    die "'$JNAS bench sample --help' failed: this jnas has no 'bench sample' command (build it, or use a branch that has it)"
+  fi
+  if ! "$JNAS" bench sample --space "$SPACE" --space-params "$SPACE_PARAMS" --count "$RANDOM_N" --seed "$SEED" \
+      >"$LOG/sample.jsonl" 2>"$LOG/sample.err"; then
+    die "drawing architectures failed: $(grep -m1 'jnas:' "$LOG/sample.err" || tail -1 "$LOG/sample.err")"
+  fi
+  # one architecture file per line, named by the line's number
+  mkdir -p "$LOG/archs"
+  mapfile -t archs < <("$PYTHON" - "$LOG/sample.jsonl" "$LOG/archs" "$SPACE" <<'EOF'
+import json, os, sys
+lines = [l for l in open(sys.argv[1]) if l.strip()]
+width = max(2, len(str(len(lines))))
+for i, line in enumerate(lines, 1):
+    path = os.path.join(sys.argv[2], "%s-r%0*d.json" % (sys.argv[3], width, i))
+    with open(path, "w") as f:
+        json.dump(json.loads(line), f)
+        f.write("\n")
+    print(path)
+EOF
+  )
+  [ "${#archs[@]}" = "$RANDOM_N" ] || die "jnas bench sample printed ${#archs[@]} architectures, not $RANDOM_N (see $LOG/sample.jsonl)"
+  echo "compare: $RANDOM_N random architectures of $SPACE $SPACE_PARAMS (seed $SEED) in $LOG/sample.jsonl" >&2
+fi
 
 echo "compare: runs $RUNS, steps $STEPS (+$WARMUP warmup), threads $THREADS, dataset $DATASET, logs in $LOG" >&2
 if [ -n "$SUPERNETS" ]; then
@@ -154,17 +223,24 @@ for arch in "${archs[@]}"; do
         json_of "$out.out" "$out.json" || die "$side printed no result for $case (see $out.out)"
         printf '%s\t%s\t%s\t%s\n' "$case" "$side" "$run" "$(field "$out.json" train_images_per_s)" >>"$results"
       done
-      # both sides must have built the same network: equal trainable parameter counts
-      jp="$(field "$LOG/${name}_b${batch}_jnas_$run.json" params 2>/dev/null || echo '?')"
-      pp="$(field "$LOG/${name}_b${batch}_pytorch_$run.json" params)"
-      if [ "$jp" != "?" ] && [ "$jp" != "$pp" ]; then
-        die "$case: jnas has $jp parameters, the PyTorch peer $pp: not the same network"
-      fi
+      # both sides must have built the same network: equal trainable parameter counts, and equal
+      # multiply-adds where jnas reports them (not bench supernet), which also catch a stride,
+      # padding or kernel that differs
+      for what in params flops; do
+        jv="$(field "$LOG/${name}_b${batch}_jnas_$run.json" "$what" 2>/dev/null || echo '?')"
+        [ "$jv" != "?" ] || continue
+        for side in "${sides[@]:1}"; do
+          pv="$(field "$LOG/${name}_b${batch}_${side}_$run.json" "$what" 2>/dev/null || echo 'none')"
+          if [ "$jv" != "$pv" ]; then
+            die "$case: jnas has $jv $what, the PyTorch peer ($side) $pv: not the same network ($arch)"
+          fi
+        done
+      done
     done
   done
 done
 
-"$PYTHON" - "$results" <<'EOF'
+"$PYTHON" - "$results" "${RANDOM_N:+$SPACE}" <<'EOF'
 import statistics, sys
 runs = {}
 order = []
@@ -192,6 +268,22 @@ for case in order:
         cl_ratios.append(cl_ratio)
         line += " %17.1f %8.2f" % (statistics.median(r["pytorch-cl"] for r in clp), cl_ratio)
     print(line)
+
+# random mode: the distribution over the drawn architectures (case names are <space>-rNN/b<batch>)
+space = sys.argv[2] if len(sys.argv) > 2 else ""
+if space:
+    archs = {c.split("/")[0] for c in order}
+    batches = sorted({c.rsplit("/b", 1)[1] for c in order}, key=int)
+    for label, values in (("", ratios), (" channels-last", cl_ratios)):
+        if not values:
+            continue
+        print("random %s%s: n %d, min %.2f, median %.2f" % (
+            space, label, len(archs), min(values), statistics.median(values)))
+        if len(batches) > 1:
+            for b in batches:
+                vs = [v for c, v in zip(order, values) if c.endswith("/b" + b)]
+                print("random %s b%s%s: n %d, min %.2f, median %.2f" % (
+                    space, b, label, len(vs), min(vs), statistics.median(vs)))
 print("min-ratio: %.2f" % min(ratios))
 if cl:
     print("min-ratio-channels-last: %.2f" % min(cl_ratios))

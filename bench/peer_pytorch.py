@@ -2,15 +2,19 @@
 """PyTorch peer for `jnas bench train`: builds the same network as jnas from an architecture
 JSON and trains it on synthetic data, reporting the same figures.
 
-Architecture JSON: {"space": "nasbench201"|"nasrl-macro"|"cell", "params": {...}, "string": "..."}
-(`--arch-json` takes a file name or the JSON text itself). The networks replicate jnas's builders
-(src/main/java/dev/jnas/model): same layer order, channels, strides, padding, BN placement,
-pooling modes and classifier, so the trainable parameter count equals jnas's.
+Architecture JSON: {"space": "nasbench201"|"nasrl-macro"|"cell"|"resnet50-scope"|"graph", "params": {...},
+"string": "..."}
+(`--arch-json` takes a file name or the JSON text itself; `jnas bench sample` prints such lines).
+The networks replicate jnas's builders (src/main/java/dev/jnas/model): same layer order, channels,
+strides, padding, BN placement, pooling modes and classifier, so the trainable parameter count and
+the multiply-adds equal jnas's. Two functions are PyTorch's rather than DJL's (bench/README.md):
+average pooling leaves padding out of the average, and Mish is nn.Mish.
 
 Needs Debian's python3-torch (bench/setup.sh); run it with /usr/bin/python3.
 """
 import argparse
 import json
+import math
 import os
 import re
 import resource
@@ -259,7 +263,65 @@ class NasRlMacroNetwork(nn.Module):
         return self.classifier(self.pool(concat_padded([outs[i] for i in self.final_inputs])))
 
 
+# ENAS's macro ops (NasRlMacroSpace.withOps, EnasMacroNetwork): the `ops` variant of nasrl-macro
+
+ENAS_MACRO_OPS = ["conv3x3", "conv5x5", "sep3x3", "sep5x5", "max3x3", "avg3x3"]
+DEFAULT_MACRO_WIDTH = 36
+
+
+def parse_enas_macro(s, params):
+    n = int(params.get("layers", 6))
+    parts = s.strip().split(";")
+    if len(parts) != n:
+        fail("nasrl-macro string has %d layers, expected %d" % (len(parts), n))
+    layers = []
+    for i, part in enumerate(parts):
+        op, sep, rest = part.partition("<")
+        if op not in ENAS_MACRO_OPS:
+            fail("nasrl-macro layer %d '%s': unknown op '%s'" % (i, part, op))
+        inputs = [int(j) for j in rest.split(",")] if sep else []
+        if any(j < 0 or j >= i for j in inputs) or inputs != sorted(set(inputs)):
+            fail("nasrl-macro layer %d '%s': inputs must be distinct ascending earlier layers" % (i, part))
+        layers.append((op, inputs))
+    return layers
+
+
+def enas_macro_op(name, c):
+    if name in ("conv3x3", "conv5x5"):
+        return relu_conv_bn(c, c, int(name[4]), 1)
+    if name in ("sep3x3", "sep5x5"):
+        return separable(c, c, int(name[3]), 1, 1)
+    return max_pool3(1) if name == "max3x3" else avg_pool3(1)
+
+
+class EnasMacroNetwork(nn.Module):
+    """Stem conv3x3(W)+BN; layer i = op(layer i-1 or the stem) + its skip inputs, BN after layer 0."""
+
+    def __init__(self, layers, width, shape):
+        super().__init__()
+        self.skips = [l[1] for l in layers]
+        self.stem = nn.Sequential(conv_same(shape[0], width, 3, 1), bn(width))
+        self.ops = nn.ModuleList(enas_macro_op(op, width) for op, _ in layers)
+        self.norms = nn.ModuleList(bn(width) if i > 0 else nn.Identity() for i in range(len(layers)))
+        self.pool = GlobalAvgPool()
+        self.classifier = nn.Linear(width, NUM_CLASSES)
+
+    def forward(self, x):
+        outs = [self.stem(x)]  # outs[j + 1] is layer j's output
+        for op, norm, skips in zip(self.ops, self.norms, self.skips):
+            y = op(outs[-1])
+            for j in skips:
+                y = y + outs[j + 1]
+            outs.append(norm(y))
+        return self.classifier(self.pool(outs[-1]))
+
+
 def build_nasrl(params, string, shape):
+    if "ops" in params:
+        filters = params.get("filters") or [DEFAULT_MACRO_WIDTH]
+        if len(filters) != 1:
+            fail("nasrl-macro with ops takes one filters count, got %s" % filters)
+        return EnasMacroNetwork(parse_enas_macro(string, params), int(filters[0]), shape)
     return NasRlMacroNetwork(parse_nasrl(string, params), shape)
 
 
@@ -271,17 +333,22 @@ CELL_OPS = ["identity", "avg_pool_3x3", "max_pool_3x3", "conv_1x1", "conv_3x3", 
 
 
 def parse_cell(s, params):
+    """(normal blocks, reduction blocks); a shared cell (shared_cell, progressive) is both."""
     nblocks = int(params.get("blocks", 5))
+    progressive = bool(params.get("progressive", False))
+    shared = progressive or bool(params.get("shared_cell", False))
+    names = ("cell",) if shared else ("normal", "reduce")
     cells = s.strip().split(";")
-    if len(cells) != 2:
-        fail("cell string needs normal:<blocks>;reduce:<blocks>")
+    if len(cells) != len(names):
+        fail("cell string needs " + ";".join(n + ":<blocks>" for n in names))
     out = []
-    for name, part in zip(("normal", "reduce"), cells):
+    for name, part in zip(names, cells):
         if not part.startswith(name + ":"):
             fail("cell '%s' must start with '%s:'" % (part, name))
         bs = part[len(name) + 1:].split("/")
-        if len(bs) != nblocks:
-            fail("%s cell has %d blocks, expected %d" % (name, len(bs), nblocks))
+        # a progressive cell has 1 to `blocks` blocks: the string says how many
+        if len(bs) != nblocks and not (progressive and 1 <= len(bs) <= nblocks):
+            fail("%s cell has %d blocks, expected %s%d" % (name, len(bs), "1 to " if progressive else "", nblocks))
         blocks = []
         for b, text in enumerate(bs):
             f = text.split(",")
@@ -292,7 +359,7 @@ def parse_cell(s, params):
                 fail("%s cell block %d '%s' is not valid" % (name, b, text))
             blocks.append((in1, op1, in2, op2))
         out.append(blocks)
-    return out[0], out[1]
+    return out[0], out[-1]
 
 
 class FactorizedReduce(nn.Module):
@@ -411,7 +478,129 @@ def build_cell(params, string, shape):
                        int(params.get("filters", 16)), shape)
 
 
-BUILDERS = {"nasbench201": build_nb201, "nasrl-macro": build_nasrl, "cell": build_cell}
+# ---------------------------------------------------------------------------------------------
+# ResNet-50 search scopes (ResNetScopeSpace, ResNetScopeBuilder, ResidualBottleneck)
+
+RESNET_OPS = ["k%d_%s" % (k, a) for k in (3, 5) for a in ("relu", "leaky_relu", "mish")]
+RESNET50_BLOCKS = [3, 4, 6, 3]
+RESNET_SCOPES = {"s": 1, "m": 2, "l": 3, "f": 4}
+IMAGENET_STEM_MIN_SIZE = 128
+
+
+def activation(name):
+    # a fresh module per place, as jnas puts one block in each; LeakyReLU's slope is PyTorch's 0.01
+    return {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "mish": nn.Mish}[name]()
+
+
+class Bottleneck(nn.Module):
+    """torchvision's v1.5 bottleneck (stride on the kxk conv) with one activation in its three places."""
+
+    def __init__(self, cin, width, cout, stride, kernel, act):
+        super().__init__()
+        self.branch = nn.Sequential(
+            conv_same(cin, width, 1, 1), bn(width), activation(act),
+            conv_same(width, width, kernel, stride), bn(width), activation(act),
+            conv_same(width, cout, 1, 1), bn(cout))
+        self.shortcut = (nn.Sequential(conv_same(cin, cout, 1, stride), bn(cout))
+                         if stride != 1 or cin != cout else None)
+        self.act = activation(act)
+
+    def forward(self, x):
+        return self.act(self.branch(x) + (x if self.shortcut is None else self.shortcut(x)))
+
+
+def build_resnet_scope(params, string, shape):
+    scope = params.get("scope", "s")
+    width = float(params.get("width", 0.125))
+    blocks = [int(b) for b in params.get("blocks", RESNET50_BLOCKS)]
+    if scope not in RESNET_SCOPES or len(blocks) != 4:
+        fail("resnet50-scope params: scope one of s, m, l, f and four block counts, got %s" % params)
+    # Java's Math.round (half up), not Python's round (half to even)
+    scaled = lambda c: max(8, int(math.floor(c * width + 0.5)))
+    first_searched = 4 - RESNET_SCOPES[scope] + 1
+    ops = string.strip().split(",")
+    if len(ops) != sum(blocks[first_searched - 1:]) or any(o not in RESNET_OPS for o in ops):
+        fail("resnet50-scope string '%s' needs one of %s per search block" % (string, ", ".join(RESNET_OPS)))
+    stem = scaled(64)
+    large = shape[1] >= IMAGENET_STEM_MIN_SIZE and shape[2] >= IMAGENET_STEM_MIN_SIZE
+    parts = [conv_same(shape[0], stem, 7 if large else 3, 2 if large else 1), bn(stem), nn.ReLU()]
+    if large:
+        parts.append(max_pool3(2))
+    c = stem
+    searched = iter(ops)
+    for stage in range(1, 5):
+        width_s = scaled(64 << (stage - 1))
+        for b in range(1, blocks[stage - 1] + 1):
+            kernel, act = 3, "relu"
+            if stage >= first_searched:
+                op = next(searched)
+                kernel, act = int(op[1]), op[3:]
+            stride = 2 if stage > 1 and b == 1 else 1
+            parts.append(Bottleneck(c, width_s, 4 * width_s, stride, kernel, act))
+            c = 4 * width_s
+    parts += [GlobalAvgPool(), nn.Linear(c, NUM_CLASSES)]
+    return nn.Sequential(*parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Morphism networks (GraphSpace, LayerGraph, GraphNetwork)
+
+GRAPH_LAYER = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:conv(\d+)x(\d+)\((\d+)\)|(pool|add|concat))\s*<\s*([A-Za-z0-9_,\s]+?)\s*$")
+
+
+class GraphNetwork(nn.Module):
+    """The layers in order (conv k x k 'same' + BN + ReLU, max-pool 2x2, add, concat), then GAP and linear."""
+
+    def __init__(self, text, shape):
+        super().__init__()
+        self.layers = []
+        channels = {"input": shape[0]}
+        self.convs = nn.ModuleDict()
+        for i, part in enumerate(text.split(";")):
+            m = GRAPH_LAYER.match(part)
+            if not m:
+                fail("graph layer %d '%s' is not id=conv<k>x<k>(<filters>)<in, id=pool<in, id=add<a,b or id=concat<a,b"
+                     % (i + 1, part.strip()))
+            lid, inputs = m.group(1), [x.strip() for x in m.group(6).split(",")]
+            if any(x not in channels for x in inputs):
+                fail("graph layer '%s' reads an unknown layer" % lid)
+            kind = m.group(5) or "conv"
+            if kind == "conv":
+                k, f = int(m.group(2)), int(m.group(4))
+                self.convs[lid] = nn.Sequential(conv_same(channels[inputs[0]], f, k, 1), bn(f), nn.ReLU())
+                channels[lid] = f
+            elif kind == "concat":
+                channels[lid] = sum(channels[x] for x in inputs)
+            else:
+                channels[lid] = channels[inputs[0]]
+            self.layers.append((lid, kind, inputs))
+        self.pool = GlobalAvgPool()
+        self.classifier = nn.Linear(channels[self.layers[-1][0]], NUM_CLASSES)
+
+    def forward(self, x):
+        out = {"input": x}
+        for lid, kind, inputs in self.layers:
+            xs = [out[i] for i in inputs]
+            if kind == "conv":
+                y = self.convs[lid](xs[0])
+            elif kind == "pool":
+                y = F.max_pool2d(xs[0], 2, 2)
+            elif kind == "add":
+                y = xs[0]
+                for v in xs[1:]:
+                    y = y + v
+            else:
+                y = torch.cat(xs, 1)
+            out[lid] = y
+        return self.classifier(self.pool(out[self.layers[-1][0]]))
+
+
+def build_graph(params, string, shape):
+    return GraphNetwork(string, shape)
+
+
+BUILDERS = {"nasbench201": build_nb201, "nasrl-macro": build_nasrl, "cell": build_cell,
+            "resnet50-scope": build_resnet_scope, "graph": build_graph}
 
 
 def build(arch, shape):

@@ -8,8 +8,10 @@
 #
 # Environment: RUNS (5), STEPS (20), WARMUP (3), THREADS (2), BATCHES ("64 256"),
 # DATASET (fashion-mnist), ARCHS (default: bench/archs/*-small.json), PYTHON (/usr/bin/python3,
-# which sees Debian's python3-torch; install it with bench/setup.sh), OMP_WAIT_POLICY (PASSIVE,
-# exported to both sides: the jnas launcher sets it too), LOG (folder for each run's JSON),
+# which sees Debian's python3-torch; install it with bench/setup.sh), PEER_OMP_WAIT_POLICY (unset:
+# the peer runs with OpenMP's default, which spins before sleeping, what a PyTorch user gets and
+# PyTorch's fastest on an idle machine), JNAS_OMP_WAIT_POLICY (unset: the jnas launcher's PASSIVE;
+# an OMP_WAIT_POLICY in the caller's environment is ignored), LOG (folder for each run's JSON),
 # JNAS (the jnas launcher, default ./jnas), PEER_CL (1: also run the peer with --channels-last in
 # the same alternation, a third side "pytorch-cl", reported in two more columns and a last line
 # `min-ratio-channels-last: X.XX`).
@@ -66,7 +68,10 @@ BATCHES="${BATCHES:-64 256}"
 DATASET="${DATASET:-fashion-mnist}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 JNAS="${JNAS:-./jnas}"
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# each side's OpenMP wait policy (see above): the caller's OMP_WAIT_POLICY must not leak into either
+unset OMP_WAIT_POLICY
+PEER_OMP_WAIT_POLICY="${PEER_OMP_WAIT_POLICY:-}"
+JNAS_OMP_WAIT_POLICY="${JNAS_OMP_WAIT_POLICY:-}"
 LOG="${LOG:-$(mktemp -d /tmp/jnas-compare.XXXXXX)}"
 sides=(jnas pytorch)
 if [ "${PEER_CL:-0}" = 1 ]; then
@@ -215,6 +220,14 @@ for arch in "${archs[@]}"; do
           if [ "$side" = pytorch-cl ]; then
             cmd+=(--channels-last)
           fi
+        fi
+        if [ "$side" = jnas ]; then
+          policy="$JNAS_OMP_WAIT_POLICY"
+        else
+          policy="$PEER_OMP_WAIT_POLICY"
+        fi
+        if [ -n "$policy" ]; then
+          cmd=(env OMP_WAIT_POLICY="$policy" "${cmd[@]}")
         fi
         if ! "${cmd[@]}" >"$out.out" 2>"$out.err"; then
           tail -5 "$out.err" >&2

@@ -8,10 +8,11 @@
 #
 # Environment: RUNS (5), STEPS (20), WARMUP (3), THREADS (2), BATCHES ("64 256"),
 # DATASET (fashion-mnist), ARCHS (default: bench/archs/*-small.json), PYTHON (/usr/bin/python3,
-# which sees Debian's python3-torch; install it with bench/setup.sh), PEER_OMP_WAIT_POLICY (unset:
-# the peer runs with OpenMP's default, which spins before sleeping, what a PyTorch user gets and
-# PyTorch's fastest on an idle machine), JNAS_OMP_WAIT_POLICY (unset: the jnas launcher's PASSIVE;
-# an OMP_WAIT_POLICY in the caller's environment is ignored), LOG (folder for each run's JSON),
+# which sees Debian's python3-torch; install it with bench/setup.sh), PEER_ENV and JNAS_ENV
+# (VAR=value words added to that side's environment; unset: the peer runs with OpenMP's default
+# wait policy, which spins before it sleeps, what a PyTorch user gets and PyTorch's fastest on an
+# idle machine, and jnas with its launcher's PASSIVE; e.g. JNAS_ENV=GOMP_SPINCOUNT=30000; an
+# OMP_WAIT_POLICY in the caller's environment is ignored), LOG (folder for each run's JSON),
 # JNAS (the jnas launcher, default ./jnas), PEER_CL (1: also run the peer with --channels-last in
 # the same alternation, a third side "pytorch-cl", reported in two more columns and a last line
 # `min-ratio-channels-last: X.XX`).
@@ -70,8 +71,8 @@ PYTHON="${PYTHON:-/usr/bin/python3}"
 JNAS="${JNAS:-./jnas}"
 # each side's OpenMP wait policy (see above): the caller's OMP_WAIT_POLICY must not leak into either
 unset OMP_WAIT_POLICY
-PEER_OMP_WAIT_POLICY="${PEER_OMP_WAIT_POLICY:-}"
-JNAS_OMP_WAIT_POLICY="${JNAS_OMP_WAIT_POLICY:-}"
+read -r -a peer_env <<<"${PEER_ENV:-}"
+read -r -a jnas_env <<<"${JNAS_ENV:-}"
 LOG="${LOG:-$(mktemp -d /tmp/jnas-compare.XXXXXX)}"
 sides=(jnas pytorch)
 if [ "${PEER_CL:-0}" = 1 ]; then
@@ -221,13 +222,10 @@ for arch in "${archs[@]}"; do
             cmd+=(--channels-last)
           fi
         fi
-        if [ "$side" = jnas ]; then
-          policy="$JNAS_OMP_WAIT_POLICY"
-        else
-          policy="$PEER_OMP_WAIT_POLICY"
-        fi
-        if [ -n "$policy" ]; then
-          cmd=(env OMP_WAIT_POLICY="$policy" "${cmd[@]}")
+        if [ "$side" = jnas ] && [ ${#jnas_env[@]} -gt 0 ]; then
+          cmd=(env "${jnas_env[@]}" "${cmd[@]}")
+        elif [ "$side" != jnas ] && [ ${#peer_env[@]} -gt 0 ]; then
+          cmd=(env "${peer_env[@]}" "${cmd[@]}")
         fi
         if ! "${cmd[@]}" >"$out.out" 2>"$out.err"; then
           tail -5 "$out.err" >&2

@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchTrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--space", required = true, description = "trainable search space: nasbench201, nasrl-macro or cell")
+  @Option(names = "--space", required = true, description = "trainable image search space: nasbench201, nasrl-macro, cell, resnet50-scope or graph")
   String space;
 
   @Option(names = "--space-params", description = "the space's parameters as JSON, e.g. '{\"cells_per_stage\":1,\"channels\":16}'")

@@ -53,12 +53,15 @@ final class FlatParameters {
 
   /**
    * Turns {@code params} into views of flat buffers owned by {@code owner}; null (and nothing
-   * changed) where that is not possible: no parameters, another dtype than float32, several
-   * devices, a parameter with a gradient already, or a libtorch that does not adopt the gradients.
+   * changed) where that is not possible: no parameters, a parameter listed twice, another dtype
+   * than float32, several devices, or a libtorch that does not adopt the gradients.
    */
   static FlatParameters tryCreate(List<Parameter> params, NDManager owner) {
     if (ARRAY == null || params.isEmpty()) {
       return null;
+    }
+    if (new java.util.HashSet<>(params).size() != params.size()) {
+      return null; // a parameter listed twice (a block used twice): keep the per-parameter step's numbers
     }
     for (Parameter p : params) {
       if (!p.isInitialized() || p.getArray().getDataType() != DataType.FLOAT32

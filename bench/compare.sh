@@ -73,6 +73,9 @@ JNAS="${JNAS:-./jnas}"
 unset OMP_WAIT_POLICY
 read -r -a peer_env <<<"${PEER_ENV:-}"
 read -r -a jnas_env <<<"${JNAS_ENV:-}"
+for word in "${peer_env[@]}" "${jnas_env[@]}"; do
+  [[ "$word" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || { echo "compare: PEER_ENV/JNAS_ENV: '$word' is not VAR=value" >&2; exit 2; }
+done
 LOG="${LOG:-$(mktemp -d /tmp/jnas-compare.XXXXXX)}"
 sides=(jnas pytorch)
 if [ "${PEER_CL:-0}" = 1 ]; then

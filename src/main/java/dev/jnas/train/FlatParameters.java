@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -88,14 +87,12 @@ final class FlatParameters {
     NDArray[] views = new NDArray[n];
     try {
       JniUtils.setGradMode(false);
-      NDList flat = new NDList(n);
       try (NDManager scratch = owner.newSubManager()) {
-        for (Parameter p : params) {
-          NDArray f = p.getArray().reshape(-1);
-          f.attach(scratch);
-          flat.add(f);
+        NDArray[] arrays = new NDArray[n];
+        for (int i = 0; i < n; i++) {
+          arrays[i] = params.get(i).getArray();
         }
-        weights = n == 1 ? flat.get(0).duplicate() : NDArrays.concat(flat);
+        weights = concatFlat(arrays, scratch).duplicate();
         weights.attach(owner);
       }
       gradients = weights.zerosLike();
@@ -164,11 +161,6 @@ final class FlatParameters {
     return views;
   }
 
-  /** Parameter {@code i}'s elements of a flat buffer, as a 1-D view. */
-  NDIndex segment(int i) {
-    return new NDIndex(offsets[i] + ":" + (offsets[i] + sizes[i]));
-  }
-
   private static NDList split(NDArray flat, long[] offsets) {
     if (offsets.length == 1) {
       return new NDList(flat.reshape(-1));
@@ -180,14 +172,7 @@ final class FlatParameters {
   private static void adoptGradients(NDArray[] views, NDArray gradients, NDManager owner) {
     try (NDManager scratch = owner.newSubManager()) {
       JniUtils.setGradMode(true);
-      NDList flat = new NDList(views.length);
-      for (NDArray v : views) {
-        NDArray f = v.reshape(-1);
-        f.attach(scratch);
-        flat.add(f);
-      }
-      NDArray all = views.length == 1 ? flat.get(0) : NDArrays.concat(flat);
-      all.attach(scratch);
+      NDArray all = concatFlat(views, scratch);
       JniUtils.backward((PtNDArray) all, (PtNDArray) gradients, false, false);
     } finally {
       JniUtils.setGradMode(false);
@@ -199,17 +184,12 @@ final class FlatParameters {
     try (NDManager scratch = owner.newSubManager()) {
       NDArray one = scratch.create(1f);
       gradients.addi(one);
-      NDList flat = new NDList(views.length);
-      for (NDArray v : views) {
-        NDArray g = v.getGradient();
-        g.attach(scratch);
-        NDArray f = g.reshape(-1);
-        f.attach(scratch);
-        flat.add(f);
+      NDArray[] grads = new NDArray[views.length];
+      for (int i = 0; i < views.length; i++) {
+        grads[i] = views[i].getGradient();
+        grads[i].attach(scratch);
       }
-      NDArray all = views.length == 1 ? flat.get(0) : NDArrays.concat(flat);
-      all.attach(scratch);
-      return all.eq(one).all().getBoolean();
+      return concatFlat(grads, scratch).eq(one).all().getBoolean();
     }
   }
 
@@ -221,6 +201,19 @@ final class FlatParameters {
       abs.attach(scratch);
       return abs.max().getFloat() == 0f;
     }
+  }
+
+  /** The arrays flattened and concatenated in order (in grad mode, a graph back to them), owned by {@code scratch}. */
+  private static NDArray concatFlat(NDArray[] arrays, NDManager scratch) {
+    NDList flat = new NDList(arrays.length);
+    for (NDArray a : arrays) {
+      NDArray f = a.reshape(-1);
+      f.attach(scratch);
+      flat.add(f);
+    }
+    NDArray all = arrays.length == 1 ? flat.get(0) : NDArrays.concat(flat);
+    all.attach(scratch);
+    return all;
   }
 
   private static Field arrayField() {

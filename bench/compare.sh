@@ -11,8 +11,10 @@
 # which sees Debian's python3-torch; install it with bench/setup.sh), PEER_ENV and JNAS_ENV
 # (VAR=value words added to that side's environment; unset: the peer runs with OpenMP's default
 # wait policy, which spins before it sleeps, what a PyTorch user gets and PyTorch's fastest on an
-# idle machine, and jnas with its launcher's PASSIVE; e.g. JNAS_ENV=GOMP_SPINCOUNT=30000; an
-# OMP_WAIT_POLICY in the caller's environment is ignored), LOG (folder for each run's JSON),
+# idle machine, and jnas with its launcher's default, the same spinning with as many threads as
+# the machine has free cores; e.g. JNAS_ENV="OMP_WAIT_POLICY=PASSIVE JNAS_ADAPTIVE_THREADS=0" for
+# jnas before 2026-12-03; an OMP_WAIT_POLICY in the caller's environment is ignored), LOAD (0:
+# that many busy processes, `yes >/dev/null`, run during the whole comparison), LOG (folder for each run's JSON),
 # JNAS (the jnas launcher, default ./jnas), PEER_CL (1: also run the peer with --channels-last in
 # the same alternation, a third side "pytorch-cl", reported in two more columns and a last line
 # `min-ratio-channels-last: X.XX`).
@@ -77,6 +79,8 @@ for word in "${peer_env[@]}" "${jnas_env[@]}"; do
   [[ "$word" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || { echo "compare: PEER_ENV/JNAS_ENV: '$word' is not VAR=value" >&2; exit 2; }
 done
 LOG="${LOG:-$(mktemp -d /tmp/jnas-compare.XXXXXX)}"
+LOAD="${LOAD:-0}"
+[[ "$LOAD" =~ ^[0-9]+$ ]] || { echo "compare: LOAD must be a count of busy processes (0, 1, ...), got '$LOAD'" >&2; exit 2; }
 sides=(jnas pytorch)
 if [ "${PEER_CL:-0}" = 1 ]; then
   sides+=(pytorch-cl)
@@ -120,6 +124,18 @@ fi
 if ! "$PYTHON" -c 'import torch' >/dev/null 2>&1; then
   die "$PYTHON cannot import torch: run bench/setup.sh (installs Debian's python3-torch), or set PYTHON"
 fi
+
+# LOAD busy processes (`yes`) share the cores with both sides for the whole comparison: what each
+# side does on a machine that is not its own
+load_pids=()
+stop_load() {
+  for p in "${load_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+}
+trap stop_load EXIT
+for ((i = 0; i < LOAD; i++)); do
+  yes >/dev/null &
+  load_pids+=($!)
+done
 
 # field FILE KEY...: prints one field of a JSON file (python3 is needed anyway for the peer)
 field() {

@@ -52,6 +52,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%s %s%n", r.space(), r.arch());
     out.printf(Locale.ROOT, "  synthetic %s, batch %d, %d timed steps after %d warm-up, %d threads, %s on %s%n",
         shape, r.batch(), r.steps(), r.warmup(), r.threads(), r.engine(), r.device());
+    if (r.minThreads() < r.threads()) {
+      out.printf(Locale.ROOT, "  other processes kept cores busy: some steps ran with %d threads%n", r.minThreads());
+    }
     out.printf(Locale.ROOT, "  params %,d, %.2f M multiply-adds per image%n", r.params(), r.flops() / 1e6);
     out.printf(Locale.ROOT, "  training   %10.1f images/s  %8.2f ms/step: forward %.2f, backward %.2f, optimizer %.2f, data %.2f%n",
         r.trainImagesPerS(), ms.total(), ms.forward(), ms.backward(), ms.optimizer(), ms.data());
@@ -65,6 +68,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     o.put("space", r.space());
     o.put("arch", r.arch());
     BenchRunOptions.putRun(o, r.dataset(), r.batch(), r.steps(), r.warmup(), r.threads());
+    o.put("threads_min", r.minThreads());
     o.put("train_images_per_s", r.trainImagesPerS());
     o.put("infer_images_per_s", r.inferImagesPerS());
     ObjectNode ms = o.putObject("step_ms");

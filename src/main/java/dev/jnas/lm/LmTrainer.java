@@ -150,11 +150,14 @@ public final class LmTrainer implements AutoCloseable {
     int skipped = 0;
     double limit = explodedLoss(net.vocabulary());
     boolean grad = JniUtils.isGradMode();
-    try (NDManager epoch = manager.newSubManager()) {
+    // spinning OpenMP threads, as many as the machine has free cores for
+    try (NDManager epoch = manager.newSubManager();
+        dev.jnas.train.ThreadGovernor.Lease threads = dev.jnas.train.ThreadGovernor.system().enter()) {
       NDList state = net.zeroState(epoch, rows.length);
       int s = 0;
       for (int start = 0; start + 1 < len; start += settings.bptt(), s++) {
         int t = Math.min(settings.bptt(), len - 1 - start);
+        threads.apply();
         boolean[] skip = hook == null ? null : hook.beforeStep(s);
         try (NDManager step = manager.newSubManager()) {
           NDArray x = window(step, rows, start, t);

@@ -65,6 +65,8 @@ final class SupernetTrainer implements AutoCloseable {
   private final int[] ownerCandidate;
   private final Tracker learningRate;
   private final int numClasses;
+  // spinning OpenMP threads, as many as the machine has free cores for
+  private final dev.jnas.train.ThreadGovernor.Lease threads = dev.jnas.train.ThreadGovernor.system().enter();
   private int steps;
   private dev.jnas.train.PhaseTotals<Phase> timer; // null outside benchmarks: one null check per phase
   private long lapStart;
@@ -115,6 +117,7 @@ final class SupernetTrainer implements AutoCloseable {
       sgd = new Sgd(trainable, names, settings.momentum(), settings.nesterov(), settings.weightDecay(), manager);
       learningRate = settings.learningRates(totalSteps);
     } catch (RuntimeException e) {
+      threads.close();
       model.close();
       throw e;
     }
@@ -182,6 +185,7 @@ final class SupernetTrainer implements AutoCloseable {
    * sub-manager the caller closes); leaves the gradients on the parameters that took part.
    */
   BatchResult forwardBackward(BatchLoader.HostBatch batch, NDManager step, boolean probing) {
+    threads.apply();
     net.beginPass(probing);
     NDArray loss;
     NDArray logits;
@@ -317,6 +321,7 @@ final class SupernetTrainer implements AutoCloseable {
 
   @Override
   public void close() {
+    threads.close();
     model.close();
   }
 }

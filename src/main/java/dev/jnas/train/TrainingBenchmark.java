@@ -99,6 +99,9 @@ public final class TrainingBenchmark {
   }
 
   /**
+   * @param threads the libtorch threads asked for
+   * @param minThreads the fewest a timed or warm-up step ran with ({@link ThreadGovernor} lowers the
+   *     count while other processes keep cores busy)
    * @param peakRssMib the process's peak resident set (VmHWM), or NaN where /proc is missing
    * @param flops multiply-adds of one example's forward pass
    */
@@ -110,6 +113,7 @@ public final class TrainingBenchmark {
       int steps,
       int warmup,
       int threads,
+      int minThreads,
       double trainImagesPerS,
       double inferImagesPerS,
       StepMillis stepMs,
@@ -229,7 +233,7 @@ public final class TrainingBenchmark {
       double inferPerS = inference(block, manager, loader, total, warmup, batch);
       return new Result(
           space.name(), space.encode(arch), dataset.id(), batch, steps, warmup, actualThreads,
-          trainPerS, inferPerS, stepMs, peakRssMib(), params, flops,
+          Math.min(actualThreads, loop.minThreads()), trainPerS, inferPerS, stepMs, peakRssMib(), params, flops,
           engine.getEngineName() + " " + engine.getVersion(), engine.defaultDevice().toString());
     }
   }

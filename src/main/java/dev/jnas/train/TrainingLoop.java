@@ -148,7 +148,8 @@ final class TrainingLoop {
       Predicate<EpochMetrics> stop) {
     List<EpochMetrics> metrics = new ArrayList<>();
     boolean gradModeBefore = JniUtils.isGradMode();
-    try {
+    // spinning OpenMP threads, as many as the machine has free cores for (ThreadGovernor)
+    try (ThreadGovernor.Lease threads = ThreadGovernor.system().enter()) {
       for (int e = first; e <= epochs; e++) {
         long t0 = System.nanoTime();
         double lossSum = 0;
@@ -165,6 +166,7 @@ final class TrainingLoop {
             if (batch.size() < 2) {
               continue;
             }
+            minThreads = Math.min(minThreads, threads.apply());
             float loss = trainStep(batch, e);
             if (timer != null) {
               lap(Phase.OPTIMIZER); // the step's sub-manager has just been closed
@@ -201,6 +203,16 @@ final class TrainingLoop {
   }
 
   private long lastCorrect;
+  private int minThreads = Integer.MAX_VALUE;
+
+  /**
+   * The fewest libtorch threads a training step of this loop ran with ({@link ThreadGovernor}
+   * lowers the count while other processes keep cores busy); {@code Integer.MAX_VALUE} before the
+   * first step.
+   */
+  int minThreads() {
+    return minThreads;
+  }
 
   private float trainStep(BatchLoader.HostBatch batch, int epoch) {
     try (NDManager bm = manager.newSubManager()) {

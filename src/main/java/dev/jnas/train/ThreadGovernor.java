@@ -1,5 +1,6 @@
 package dev.jnas.train;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -80,6 +81,7 @@ public final class ThreadGovernor {
     if (requested < 1) {
       throw new IllegalArgumentException("requested threads must be >= 1, got " + requested);
     }
+    Engine.getInstance(); // loads libtorch, whose thread count the lease reads and sets
     if (enabled) {
       startSampler();
       active.incrementAndGet();
@@ -89,6 +91,7 @@ public final class ThreadGovernor {
 
   /** A lease for the calling thread's current libtorch count (the loop's default). */
   public Lease enter() {
+    Engine.getInstance();
     return enter(JniUtils.getNumThreads());
   }
 

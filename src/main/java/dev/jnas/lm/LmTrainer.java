@@ -12,6 +12,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.jnas.train.Sgd;
+import dev.jnas.train.ThreadGovernor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -152,7 +153,7 @@ public final class LmTrainer implements AutoCloseable {
     boolean grad = JniUtils.isGradMode();
     // spinning OpenMP threads, as many as the machine has free cores for
     try (NDManager epoch = manager.newSubManager();
-        dev.jnas.train.ThreadGovernor.Lease threads = dev.jnas.train.ThreadGovernor.system().enter()) {
+        ThreadGovernor.Lease threads = ThreadGovernor.system().enter()) {
       NDList state = net.zeroState(epoch, rows.length);
       int s = 0;
       for (int start = 0; start + 1 < len; start += settings.bptt(), s++) {

@@ -17,6 +17,7 @@ import dev.jnas.data.BatchLoader;
 import dev.jnas.model.MixedOp;
 import dev.jnas.model.Supernet;
 import dev.jnas.train.Sgd;
+import dev.jnas.train.ThreadGovernor;
 import dev.jnas.train.TrainingSettings;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -66,7 +67,7 @@ final class SupernetTrainer implements AutoCloseable {
   private final Tracker learningRate;
   private final int numClasses;
   // spinning OpenMP threads, as many as the machine has free cores for
-  private final dev.jnas.train.ThreadGovernor.Lease threads = dev.jnas.train.ThreadGovernor.system().enter();
+  private final ThreadGovernor.Lease threads = ThreadGovernor.system().enter();
   private int steps;
   private dev.jnas.train.PhaseTotals<Phase> timer; // null outside benchmarks: one null check per phase
   private long lapStart;

@@ -150,6 +150,7 @@ final class TrainingLoop {
     boolean gradModeBefore = JniUtils.isGradMode();
     // spinning OpenMP threads, as many as the machine has free cores for (ThreadGovernor)
     try (ThreadGovernor.Lease threads = ThreadGovernor.system().enter()) {
+      lease = threads;
       for (int e = first; e <= epochs; e++) {
         long t0 = System.nanoTime();
         double lossSum = 0;
@@ -166,7 +167,7 @@ final class TrainingLoop {
             if (batch.size() < 2) {
               continue;
             }
-            minThreads = Math.min(minThreads, threads.apply());
+            threads.apply();
             float loss = trainStep(batch, e);
             if (timer != null) {
               lap(Phase.OPTIMIZER); // the step's sub-manager has just been closed
@@ -203,15 +204,15 @@ final class TrainingLoop {
   }
 
   private long lastCorrect;
-  private int minThreads = Integer.MAX_VALUE;
+  private ThreadGovernor.Lease lease; // the last train()'s, which keeps its fewest threads
 
   /**
-   * The fewest libtorch threads a training step of this loop ran with ({@link ThreadGovernor}
-   * lowers the count while other processes keep cores busy); {@code Integer.MAX_VALUE} before the
-   * first step.
+   * The fewest libtorch threads a training step of the last {@link #train} ran with ({@link
+   * ThreadGovernor} lowers the count while other processes keep cores busy); {@code
+   * Integer.MAX_VALUE} before the first.
    */
   int minThreads() {
-    return minThreads;
+    return lease == null ? Integer.MAX_VALUE : lease.minThreads();
   }
 
   private float trainStep(BatchLoader.HostBatch batch, int epoch) {

@@ -132,6 +132,7 @@ stop_load() {
   for p in "${load_pids[@]}"; do kill "$p" 2>/dev/null || true; done
 }
 trap stop_load EXIT
+trap 'exit 130' INT TERM # the EXIT trap then stops them too
 for ((i = 0; i < LOAD; i++)); do
   yes >/dev/null &
   load_pids+=($!)

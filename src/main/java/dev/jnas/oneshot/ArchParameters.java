@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.model.Supernet;
-import dev.jnas.train.SavableAdam;
+import dev.jnas.train.FlatAdam;
 import dev.jnas.util.Json;
 import dev.jnas.util.Rng;
 import java.util.ArrayList;
@@ -24,10 +24,7 @@ import java.util.Map;
 final class ArchParameters {
   private final List<NDArray> alphas = new ArrayList<>();
   private final NDManager owner;
-  private final float learningRate;
-  private final float beta1;
-  private final float weightDecay;
-  private SavableAdam adam;
+  private final FlatAdam adam;
   private int steps;
 
   /**
@@ -35,10 +32,9 @@ final class ArchParameters {
    */
   ArchParameters(Supernet net, OneShotParams p, double init, long seed, NDManager owner) {
     this.owner = owner;
-    this.learningRate = (float) p.archLearningRate();
-    this.beta1 = (float) p.archBeta1();
-    this.weightDecay = (float) p.archWeightDecay();
     Rng rng = Rng.of(seed);
+    List<NDArray> fresh = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (Supernet.Label l : net.labels()) {
       float[] v = new float[l.options().size()];
       for (int k = 0; k < v.length; k++) {
@@ -46,9 +42,13 @@ final class ArchParameters {
       }
       NDArray a = owner.create(v);
       a.setRequiresGradient(true);
-      alphas.add(a);
+      ids.add("alpha_" + fresh.size());
+      fresh.add(a);
     }
-    this.adam = new SavableAdam(learningRate, beta1, 0.999f, weightDecay, 0, Map.of(), owner);
+    // all logits as views of one buffer: one Adam update per architecture step
+    this.adam = FlatAdam.forArrays(fresh, ids, new FlatAdam.Settings(
+            (float) p.archLearningRate(), (float) p.archBeta1(), 0.999f, (float) p.archWeightDecay()), owner);
+    alphas.addAll(adam.arrays());
   }
 
   int size() {
@@ -147,14 +147,18 @@ final class ArchParameters {
 
   /** One Adam step from gradients computed in Java (ProxylessNAS's estimator); grad mode off. */
   void step(List<double[]> gradients, NDManager step) {
-    for (int l = 0; l < alphas.size(); l++) {
-      double[] g = gradients.get(l);
-      float[] f = new float[g.length];
-      for (int k = 0; k < g.length; k++) {
-        f[k] = (float) g[k];
-      }
-      adam.update("alpha_" + l, alphas.get(l), step.create(f));
+    int total = 0;
+    for (double[] g : gradients) {
+      total += g.length;
     }
+    float[] f = new float[total];
+    int at = 0;
+    for (double[] g : gradients) {
+      for (double v : g) {
+        f[at++] = (float) v;
+      }
+    }
+    adam.step(f, step);
     steps++;
   }
 
@@ -230,7 +234,7 @@ final class ArchParameters {
       JniUtils.setGradMode(grad);
     }
     steps = o.path("adam_steps").asInt();
-    adam = new SavableAdam(learningRate, beta1, 0.999f, weightDecay, steps, moments, owner);
+    adam.restore(steps, moments);
   }
 
   private static ArrayNode floats(float[] v) {

@@ -17,7 +17,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import dev.jnas.train.SavableAdam;
+import dev.jnas.train.FlatAdam;
 import dev.jnas.util.Rng;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +82,6 @@ public final class LstmPredictor implements Predictor {
   private final ParameterStore store;
   /** Null until the first fit draws the weights from its seed. */
   private List<Member> ensemble;
-  private SavableAdam adam;
   /** The latest fit's map of targets into the sigmoid's range: {@code y' = y * scale + offset}. */
   private double scale = 1;
   private double offset;
@@ -100,6 +99,8 @@ public final class LstmPredictor implements Predictor {
     final LSTM lstm;
     final Linear head;
     final List<Parameter> parameters = new ArrayList<>();
+    /** Adam on this member's parameters (views of one flat buffer from then on). */
+    final FlatAdam adam;
 
     Member(int index, RandomGenerator rng) {
       Initializer uniform = seededUniform(rng);
@@ -116,6 +117,9 @@ public final class LstmPredictor implements Predictor {
       init(lstm, uniform, new Shape(1, 1, settings.hidden()));
       head = Linear.builder().setUnits(1).build();
       init(head, uniform, new Shape(1, settings.hidden()));
+      adam = FlatAdam.forParameters(
+          parameters, parameters.stream().map(Parameter::getId).toList(), FlatAdam.Settings.of((float) settings.learningRate()),
+          manager);
     }
 
     private void init(AbstractBaseBlock block, Initializer initializer, Shape input) {
@@ -194,7 +198,6 @@ public final class LstmPredictor implements Predictor {
         members.add(new Member(k, rng));
       }
       ensemble = members;
-      adam = new SavableAdam((float) settings.learningRate(), 0, Map.of(), manager);
     }
     setScale(targets);
     int n = targets.length;
@@ -276,13 +279,7 @@ public final class LstmPredictor implements Predictor {
       }
       JniUtils.backward((PtNDArray) loss, (PtNDArray) round.ones(loss.getShape()), false, false);
       JniUtils.setGradMode(false);
-      for (Parameter p : member.parameters) {
-        NDArray weight = p.getArray();
-        NDArray grad = weight.getGradient();
-        grad.attach(round); // the gradient handle would otherwise pile up in the weights' manager
-        adam.update(p.getId(), weight, grad);
-        JniUtils.zeroGrad((PtNDArray) weight);
-      }
+      member.adam.step(round);
     }
   }
 

@@ -8,12 +8,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
-import dev.jnas.train.SavableAdam;
+import dev.jnas.train.FlatAdam;
 import dev.jnas.util.Rng;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * PNAS's MLP predictor as an ensemble: each token is embedded, a group's embeddings are
@@ -99,8 +97,13 @@ public final class MlpEnsemble implements Predictor {
       NDArray mask = aligned(fit, memberMask(n, rng), new Shape(m, n, 1));
       NDArray counts = mask.sum(new int[] {1, 2}).maximum(1f).reshape(m, 1, 1);
       NDArray weightOfRow = mask.div(counts); // each member's loss is its own mean over its share
-      // moments owned by this fit's manager (DJL's own Adam leaves them detached: a leak per fit)
-      Optimizer adam = new SavableAdam((float) settings.learningRate(), 0, Map.of(), fit);
+      // weights and moments as views of flat buffers in the weights' manager: one Adam update per step
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < params.size(); i++) {
+        ids.add("p" + i);
+      }
+      FlatAdam adam = FlatAdam.forArrays(params, ids, FlatAdam.Settings.of((float) settings.learningRate()), weights);
+      params = adam.arrays();
       for (NDArray p : params) {
         p.setRequiresGradient(true);
       }
@@ -111,12 +114,7 @@ public final class MlpEnsemble implements Predictor {
             NDArray loss = forward(aligned(round, x, xShape)).sub(target).abs().mul(weightOfRow).sum();
             collector.backward(loss);
           }
-          for (int i = 0; i < params.size(); i++) {
-            NDArray p = params.get(i);
-            NDArray grad = p.getGradient();
-            grad.attach(round);
-            adam.update("p" + i, p, grad);
-          }
+          adam.step(round);
         }
       }
       for (NDArray p : params) {

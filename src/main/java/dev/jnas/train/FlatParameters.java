@@ -39,15 +39,19 @@ final class FlatParameters {
   final long[] offsets;
   final long[] sizes;
   private final List<Shape> shapes;
+  /** The views of {@link #weights} that train in place of the arrays given, in their order. */
+  final NDArray[] leaves;
 
   private FlatParameters(
-      NDArray weights, NDArray gradients, NDArray gradientHolder, long[] offsets, long[] sizes, List<Shape> shapes) {
+      NDArray weights, NDArray gradients, NDArray gradientHolder, long[] offsets, long[] sizes, List<Shape> shapes,
+      NDArray[] leaves) {
     this.weights = weights;
     this.gradients = gradients;
     this.gradientHolder = gradientHolder;
     this.offsets = offsets;
     this.sizes = sizes;
     this.shapes = shapes;
+    this.leaves = leaves;
   }
 
   /**
@@ -62,19 +66,69 @@ final class FlatParameters {
     if (new java.util.HashSet<>(params).size() != params.size()) {
       return null; // a parameter listed twice (a block used twice): keep the per-parameter step's numbers
     }
-    for (Parameter p : params) {
-      if (!p.isInitialized() || p.getArray().getDataType() != DataType.FLOAT32
-          || !p.getArray().getDevice().equals(owner.getDevice()) || !(p.getArray() instanceof PtNDArray)) {
+    NDArray[] arrays = new NDArray[params.size()];
+    for (int i = 0; i < arrays.length; i++) {
+      if (!params.get(i).isInitialized()) {
+        return null;
+      }
+      arrays[i] = params.get(i).getArray();
+    }
+    FlatParameters f = flatten(arrays, owner);
+    if (f == null) {
+      return null;
+    }
+    for (int i = 0; i < arrays.length; i++) {
+      try {
+        ARRAY.set(params.get(i), f.leaves[i]);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e); // setAccessible succeeded when the class loaded
+      }
+      arrays[i].close();
+    }
+    return f;
+  }
+
+  /**
+   * As {@link #tryCreate(List, NDManager)} for plain arrays that are their own leaves (no {@link
+   * Parameter}): the caller uses {@link #leaves} in their place; the arrays given are closed, so a
+   * stale reference fails loudly. Null (nothing changed) where not possible.
+   */
+  static FlatParameters tryCreateArrays(List<NDArray> arrays, NDManager owner) {
+    if (arrays.isEmpty()) {
+      return null;
+    }
+    java.util.Set<NDArray> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    distinct.addAll(arrays);
+    if (distinct.size() != arrays.size()) {
+      return null;
+    }
+    NDArray[] given = arrays.toArray(new NDArray[0]);
+    FlatParameters f = flatten(given, owner);
+    if (f != null) {
+      for (NDArray a : given) {
+        a.close();
+      }
+    }
+    return f;
+  }
+
+  /**
+   * The flat buffers and their views for {@code arrays}, or null where that is not possible; the
+   * arrays themselves are left unchanged (the callers retire them).
+   */
+  private static FlatParameters flatten(NDArray[] arrays, NDManager owner) {
+    for (NDArray a : arrays) {
+      if (a.getDataType() != DataType.FLOAT32 || !a.getDevice().equals(owner.getDevice()) || !(a instanceof PtNDArray)) {
         return null;
       }
     }
-    int n = params.size();
+    int n = arrays.length;
     long[] offsets = new long[n];
     long[] sizes = new long[n];
     List<Shape> shapes = new ArrayList<>(n);
     long total = 0;
     for (int i = 0; i < n; i++) {
-      Shape shape = params.get(i).getArray().getShape();
+      Shape shape = arrays[i].getShape();
       shapes.add(shape);
       offsets[i] = total;
       sizes[i] = shape.size();
@@ -88,10 +142,6 @@ final class FlatParameters {
     try {
       JniUtils.setGradMode(false);
       try (NDManager scratch = owner.newSubManager()) {
-        NDArray[] arrays = new NDArray[n];
-        for (int i = 0; i < n; i++) {
-          arrays[i] = params.get(i).getArray();
-        }
         weights = concatFlat(arrays, scratch).duplicate();
         weights.attach(owner);
       }
@@ -132,17 +182,9 @@ final class FlatParameters {
       JniUtils.setGradMode(gradMode);
     }
     for (int i = 0; i < n; i++) {
-      Parameter p = params.get(i);
-      NDArray old = p.getArray();
-      views[i].setName(old.getName());
-      try {
-        ARRAY.set(p, views[i]);
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e); // setAccessible succeeded when the class loaded
-      }
-      old.close();
+      views[i].setName(arrays[i].getName());
     }
-    return new FlatParameters(weights, gradients, holder, offsets, sizes, shapes);
+    return new FlatParameters(weights, gradients, holder, offsets, sizes, shapes, views);
   }
 
   /** Sets every gradient to zero (one libtorch call). */

@@ -16,8 +16,6 @@ import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,7 +24,7 @@ import dev.jnas.strategy.rl.DecisionPlan.Kind;
 import dev.jnas.strategy.rl.DecisionPlan.Step;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Json;
-import dev.jnas.train.SavableAdam;
+import dev.jnas.train.FlatAdam;
 import dev.jnas.util.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,7 +77,7 @@ final class ControllerNetwork implements AutoCloseable {
   private final Parameter learnedAnchors;
   /** Every trained parameter under a name that is stable across processes (DJL's ids are random). */
   private final Map<String, Parameter> parameters = new LinkedHashMap<>();
-  private SavableAdam optimizer;
+  private FlatAdam optimizer;
   private final float learningRate;
   /** While a restored network is being built: the saved parameters; else null. */
   private JsonNode saved;
@@ -155,7 +153,9 @@ final class ControllerNetwork implements AutoCloseable {
           plan.learnedRows() == 0
               ? null
               : standalone("learned_anchors", new Shape(plan.learnedRows(), hidden), uniform, f32);
-      optimizer = new SavableAdam(learningRate, 0, Map.of(), manager);
+      optimizer = FlatAdam.forParameters(
+          new ArrayList<>(parameters.values()), parameters.values().stream().map(Parameter::getId).toList(),
+          FlatAdam.Settings.of(learningRate), manager);
       this.saved = null;
     } catch (RuntimeException e) {
       manager.close(); // e.g. a saved array of the wrong size
@@ -271,13 +271,7 @@ final class ControllerNetwork implements AutoCloseable {
     try (NDManager round = manager.newSubManager()) {
       backward(round, actions, advantages, used, entropyWeight);
       adamSteps++;
-      for (Parameter p : parameters.values()) {
-        NDArray weight = p.getArray();
-        NDArray grad = weight.getGradient();
-        // The gradient handle is a fresh wrapper owned by the weight's manager: close it with the round.
-        grad.attach(round);
-        optimizer.update(p.getId(), weight, grad);
-      }
+      optimizer.step(round);
     }
   }
 
@@ -546,8 +540,7 @@ final class ControllerNetwork implements AutoCloseable {
           moments.put(p.getId(), m);
         });
     adamSteps = steps;
-    // A fresh Adam that continues at step t from the saved moments (DJL has no way to load them).
-    optimizer = new SavableAdam(learningRate, steps, moments, manager);
+    optimizer.restore(steps, moments);
   }
 
   /** Every persistent array by name (weights, then Adam's moments as {@code name#adam<k>}): for tests. */

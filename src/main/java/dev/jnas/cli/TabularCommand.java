@@ -10,6 +10,7 @@ import dev.jnas.strategy.Strategies;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.Json;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,11 @@ final class TabularCommand implements Callable<Integer> {
       + " fresh seeds a setting chosen on the first ones")
   long firstSeed;
 
+  @Option(names = "--per-seed", paramLabel = "FILE",
+      description = "also write every seed's result as CSV to FILE: strategy, seed, queries, best, regret, first_optimum "
+          + "(the query at which the seed first reached the optimum, -1 if never)")
+  private Path perSeed;
+
   @Option(names = "--json", description = "print the report as JSON")
   boolean json;
 
@@ -80,6 +86,12 @@ final class TabularCommand implements Callable<Integer> {
         throw new BadInputException("--params names strategy '" + s + "', which no --strategy selects");
       }
     }
+    if (perSeed != null) {
+      Path parent = perSeed.toAbsolutePath().getParent();
+      if (parent == null || !Files.isDirectory(parent) || Files.isDirectory(perSeed)) {
+        throw new BadInputException("--per-seed " + perSeed + ": needs a file in an existing folder");
+      }
+    }
     MetricTable table = benchmark.equals("nasbench201") ? NasBench201Table.load(data) : MetricTables.load(data, null);
     TabularEvaluator evaluator = new TabularEvaluator(table, metric);
     Map<String, JsonNode> withParams = new LinkedHashMap<>();
@@ -90,6 +102,9 @@ final class TabularCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     List<TabularBenchmark.Result> results = bench.run(withParams, queries, seeds, firstSeed);
     double seconds = (System.nanoTime() - t0) / 1e9;
+    if (perSeed != null) {
+      writePerSeed(results, evaluator.optimum());
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.MAPPER.writeValueAsString(bench.toJson(results)));
@@ -102,5 +117,19 @@ final class TabularCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%-12s %8d %10.3f %12.3f %14.2f %,14.0f%n", r.strategy(), r.queries(), r.meanBest(), r.meanRegret(), r.foundOptimum(), r.queriesPerSecond());
     }
     return 0;
+  }
+
+  /** One CSV row per strategy, seed and budget (strategy names are identifiers: nothing to quote). */
+  private void writePerSeed(List<TabularBenchmark.Result> results, double optimum) throws java.io.IOException {
+    StringBuilder csv = new StringBuilder("strategy,seed,queries,best,regret,first_optimum\n");
+    for (var r : results) {
+      for (int i = 0; i < r.bestBySeed().length; i++) {
+        double best = r.bestBySeed()[i];
+        csv.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%d\n", r.strategy(), firstSeed + i, r.queries(),
+            Double.isNaN(best) ? "" : Double.toString(best), Double.isNaN(best) ? "" : Double.toString(optimum - best),
+            r.firstOptimumBySeed()[i]));
+      }
+    }
+    Files.writeString(perSeed, csv.toString());
   }
 }

@@ -139,4 +139,49 @@ class TabularSearchCliTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(out.resolve("best/architecture.json")).isRegularFile();
   }
+
+  /** --per-seed writes the distribution behind the printed means, one row per strategy, seed and budget. */
+  @Test
+  void perSeedCsvHoldsTheDistributionBehindTheMeans() throws Exception {
+    Path csv = dir.resolve("seeds.csv");
+    var r = CliRunner.run("tabular", "--data", NB201.toString(), "--metric", "cifar10-val", "--strategy", "random",
+        "--strategy", "evolution", "--queries", "20,200", "--seeds", "4", "--first-seed", "7", "--per-seed", csv.toString(), "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode report = Json.MAPPER.readTree(r.out());
+    double optimum = report.path("optimum").asDouble();
+    java.util.List<String> lines = Files.readAllLines(csv);
+    assertThat(lines.get(0)).isEqualTo("strategy,seed,queries,best,regret,first_optimum");
+    assertThat(lines).hasSize(1 + 2 * 2 * 4);
+    for (JsonNode res : report.path("results")) {
+      String prefix = res.path("strategy").asText() + ",";
+      int queries = res.path("queries").asInt();
+      double sum = 0;
+      int found = 0;
+      java.util.Set<Integer> seeds = new java.util.TreeSet<>();
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.split(",");
+        if (!line.startsWith(prefix) || Integer.parseInt(f[2]) != queries) {
+          continue;
+        }
+        seeds.add(Integer.parseInt(f[1]));
+        double best = Double.parseDouble(f[3]);
+        assertThat(Double.parseDouble(f[4])).isCloseTo(optimum - best, org.assertj.core.data.Offset.offset(1e-9));
+        int first = Integer.parseInt(f[5]);
+        // reached the optimum by this budget exactly when its first query at the optimum is within it
+        assertThat(best == optimum).as(line).isEqualTo(first > 0 && first <= queries);
+        sum += best;
+        found += best == optimum ? 1 : 0;
+      }
+      assertThat(seeds).containsExactly(7, 8, 9, 10);
+      assertThat(sum / 4).isCloseTo(res.path("mean_best").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(found / 4.0).isEqualTo(res.path("found_optimum").asDouble());
+    }
+    // evolution reaches the optimum within 200 queries in some seed: the column is not all -1
+    assertThat(lines).anyMatch(l -> !l.endsWith(",-1") && !l.startsWith("strategy"));
+
+    var bad = CliRunner.run("tabular", "--data", NB201.toString(), "--metric", "cifar10-val", "--strategy", "random",
+        "--queries", "10", "--seeds", "1", "--per-seed", dir.resolve("no-such-folder").resolve("x.csv").toString());
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("--per-seed").contains("existing folder");
+  }
 }

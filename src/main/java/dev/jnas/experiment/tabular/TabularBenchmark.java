@@ -34,9 +34,14 @@ public final class TabularBenchmark {
    * @param foundOptimum fraction of seeds whose best equals the table's optimum
    * @param queriesPerSecond throughput of this strategy's simulated searches (all its seeds, up to
    *     the largest budget), through the experiment loop; not part of the JSON report
+   * @param bestBySeed each seed's best metric after {@code queries} queries (NaN: nothing valid),
+   *     seeds in order: the distribution behind the means
+   * @param firstOptimumBySeed the query (1-based) at which each seed first reached the optimum
+   *     within the largest budget, or -1: the same for every budget of a strategy
    */
   public record Result(
-      String strategy, int queries, int seeds, double meanBest, double meanRegret, double foundOptimum, double queriesPerSecond) {}
+      String strategy, int queries, int seeds, double meanBest, double meanRegret, double foundOptimum, double queriesPerSecond,
+      double[] bestBySeed, int[] firstOptimumBySeed) {}
 
   /**
    * The largest query budget: one simulated search keeps every trial in memory (a few hundred
@@ -98,11 +103,16 @@ public final class TabularBenchmark {
     for (Map.Entry<String, JsonNode> s : strategies.entrySet()) {
       // best[seed][b]: the best after at[b] queries; only the budgets are kept, not whole curves
       double[][] best = new double[seeds][at.length];
+      int[] firstOptimum = new int[seeds];
       long t0 = System.nanoTime();
       for (int i = 0; i < seeds; i++) {
         double[] curve = bestCurve(s.getKey(), s.getValue(), firstSeed + i, maxQueries);
         for (int b = 0; b < at.length; b++) {
           best[i][b] = curve[at[b] - 1];
+        }
+        firstOptimum[i] = -1;
+        for (int q = 0; q < curve.length && firstOptimum[i] < 0; q++) {
+          firstOptimum[i] = curve[q] == optimum ? q + 1 : -1;
         }
       }
       double qps = (double) seeds * maxQueries / ((System.nanoTime() - t0) / 1e9);
@@ -119,7 +129,12 @@ public final class TabularBenchmark {
           }
         }
         double meanBest = withResult == 0 ? Double.NaN : sum / withResult;
-        results.add(new Result(s.getKey(), at[b], seeds, meanBest, optimum - meanBest, (double) found / seeds, qps));
+        double[] bySeed = new double[seeds];
+        for (int i = 0; i < seeds; i++) {
+          bySeed[i] = best[i][b];
+        }
+        results.add(
+            new Result(s.getKey(), at[b], seeds, meanBest, optimum - meanBest, (double) found / seeds, qps, bySeed, firstOptimum));
       }
     }
     return results;

@@ -1,6 +1,8 @@
 package dev.jnas.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.jnas.evaluate.tabular.MetricTable;
 import dev.jnas.evaluate.tabular.MetricTables;
 import dev.jnas.evaluate.tabular.NasBench201Table;
@@ -119,17 +121,21 @@ final class TabularCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** One CSV row per strategy, seed and budget (strategy names are identifiers: nothing to quote). */
+  /** One CSV row per strategy, seed and budget (Jackson's CSV writer; NaN bests as empty cells). */
   private void writePerSeed(List<TabularBenchmark.Result> results, double optimum) throws java.io.IOException {
-    StringBuilder csv = new StringBuilder("strategy,seed,queries,best,regret,first_optimum\n");
+    CsvSchema schema =
+        CsvSchema.builder()
+            .addColumn("strategy").addColumn("seed").addColumn("queries").addColumn("best").addColumn("regret")
+            .addColumn("first_optimum").build().withHeader();
+    List<List<Object>> rows = new java.util.ArrayList<>();
     for (var r : results) {
       for (int i = 0; i < r.bestBySeed().length; i++) {
         double best = r.bestBySeed()[i];
-        csv.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%d\n", r.strategy(), firstSeed + i, r.queries(),
-            Double.isNaN(best) ? "" : Double.toString(best), Double.isNaN(best) ? "" : Double.toString(optimum - best),
-            r.firstOptimumBySeed()[i]));
+        boolean none = Double.isNaN(best);
+        rows.add(java.util.Arrays.asList(r.strategy(), firstSeed + i, r.queries(), none ? null : best,
+            none ? null : optimum - best, r.firstOptimumBySeed()[i]));
       }
     }
-    Files.writeString(perSeed, csv.toString());
+    new CsvMapper().writer(schema).writeValue(perSeed.toFile(), rows);
   }
 }

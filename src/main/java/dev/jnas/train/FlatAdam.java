@@ -40,6 +40,8 @@ public final class FlatAdam {
   private final List<String> ids;
   private final List<NDArray> leaves;
   private final FlatParameters flat; // null: one update per array
+  /** Elements in all arrays together: the length of a given gradient and of the flat buffers. */
+  private final long size;
   private final Settings settings;
   private final NDManager owner;
   private SavableAdam adam;
@@ -49,6 +51,7 @@ public final class FlatAdam {
     this.ids = List.copyOf(ids);
     this.leaves = List.copyOf(leaves);
     this.flat = flat;
+    this.size = leaves.stream().mapToLong(NDArray::size).sum();
     this.settings = settings;
     this.owner = owner;
     this.adam = newAdam(0, Map.of());
@@ -125,12 +128,8 @@ public final class FlatAdam {
    * flattened and concatenated in order.
    */
   public void step(float[] gradient, NDManager round) {
-    long total = 0;
-    for (NDArray w : leaves) {
-      total += w.size();
-    }
-    if (gradient.length != total) {
-      throw new IllegalArgumentException("gradient has " + gradient.length + " values, the arrays " + total);
+    if (gradient.length != size) {
+      throw new IllegalArgumentException("gradient has " + gradient.length + " values, the arrays " + size);
     }
     if (flat != null) {
       adam.update(FLAT, flat.weights, round.create(gradient));
@@ -186,10 +185,9 @@ public final class FlatAdam {
     }
     Map<String, List<float[]>> state = moments;
     if (flat != null && !moments.isEmpty()) {
-      long total = flat.weights.size();
       List<float[]> joined = new ArrayList<>();
       for (int slot = 0; slot < 2; slot++) {
-        float[] all = new float[Math.toIntExact(total)];
+        float[] all = new float[Math.toIntExact(size)];
         boolean any = false;
         for (int i = 0; i < ids.size(); i++) {
           List<float[]> m = moments.getOrDefault(ids.get(i), List.of());

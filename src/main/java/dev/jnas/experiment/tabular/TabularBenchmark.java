@@ -111,8 +111,11 @@ public final class TabularBenchmark {
           best[i][b] = curve[at[b] - 1];
         }
         firstOptimum[i] = -1;
-        for (int q = 0; q < curve.length && firstOptimum[i] < 0; q++) {
-          firstOptimum[i] = curve[q] == optimum ? q + 1 : -1;
+        for (int q = 0; q < curve.length; q++) {
+          if (curve[q] == optimum) {
+            firstOptimum[i] = q + 1;
+            break;
+          }
         }
       }
       double qps = (double) seeds * maxQueries / ((System.nanoTime() - t0) / 1e9);

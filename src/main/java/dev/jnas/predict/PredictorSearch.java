@@ -34,6 +34,11 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * (mu + kappa sigma), {@code ei} (expected improvement over the best reward so far), {@code its}
  * (independent Thompson sampling: one draw from N(mu, sigma) per candidate, BANANAS's default).
  *
+ * <p>Targets: {@code raw} rewards, {@code rank} (normal scores of their ranks) or {@code log}
+ * (-log(best + s - reward), s = {@code log_scale} x the rewards' spread: differences among the
+ * best stretched). With {@code exhaust_after} > 0, a search whose best has not improved for that
+ * many rounds evaluates the best's remaining neighbours first.
+ *
  * <p>Architectures are tokens of their decisions ({@link DecisionTokens}), so the search runs on
  * any space. The predictor is refitted from scratch with a seed derived from the experiment's at
  * every round (its seed drawn from the strategy's generator, which snapshots carry), so a
@@ -59,7 +64,8 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
       Integer hidden,
       Integer steps,
       @JsonProperty("learning_rate") Double learningRate,
-      @JsonProperty("exhaust_after") Integer exhaustAfter) {}
+      @JsonProperty("exhaust_after") Integer exhaustAfter,
+      @JsonProperty("log_scale") Double logScale) {}
 
   private final SearchSpace space;
   private final ObjectNode params;
@@ -71,6 +77,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   private final double kappa;
   private final String target;
   private final int exhaustAfter;
+  private final double logScale;
   private final MlpEnsemble.Settings settings;
   private final Rng rng;
   private final DecisionTokens tokens;
@@ -94,8 +101,9 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     this.mutateTop = p.integer("mutate_top", g.mutateTop(), 3, 0, 100_000);
     this.acquisition = p.choice("acquisition", g.acquisition(), "its", ACQUISITIONS);
     this.kappa = p.number("kappa", g.kappa(), 0.5, 0, 100);
-    this.target = p.choice("target", g.target(), "raw", List.of("raw", "rank"));
+    this.target = p.choice("target", g.target(), "raw", List.of("raw", "rank", "log"));
     this.exhaustAfter = p.integer("exhaust_after", g.exhaustAfter(), 0, 0, 1_000_000);
+    this.logScale = p.number("log_scale", g.logScale(), 0.3, 1e-6, 100);
     this.settings =
         new MlpEnsemble.Settings(
             p.integer("members", g.members(), 5, 1, 100),
@@ -211,6 +219,8 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     double[] fitTo = y.stream().mapToDouble(Double::doubleValue).toArray();
     if (target.equals("rank")) {
       fitTo = normalScores(fitTo);
+    } else if (target.equals("log")) {
+      fitTo = towardsTheBest(fitTo, logScale);
     }
     predictor.fit(x, fitTo, rng.nextLong());
     fits++;
@@ -284,6 +294,34 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     double[] out = new double[v.length];
     for (int i = 0; i < v.length; i++) {
       out[i] = UNIT.inverseCumulativeProbability((ranks[i] - 0.5) / v.length);
+    }
+    return out;
+  }
+
+  /**
+   * -log(best + s - y), s a fraction of the rewards' spread: the same order, but differences among
+   * the best stretched and those among the worst compressed, so the fit spends its capacity where
+   * the search decides.
+   */
+  static double[] towardsTheBest(double[] v, double fraction) {
+    double max = Double.NEGATIVE_INFINITY;
+    double sum = 0;
+    for (double x : v) {
+      max = Math.max(max, x);
+      sum += x;
+    }
+    double mean = sum / v.length;
+    double sq = 0;
+    for (double x : v) {
+      sq += (x - mean) * (x - mean);
+    }
+    double s = fraction * Math.sqrt(sq / v.length);
+    if (!(s > 0)) {
+      s = 1;
+    }
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = -Math.log(max + s - v[i]);
     }
     return out;
   }
@@ -420,7 +458,8 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     @Override
     public String description() {
       return "model-based search with an MLP-ensemble predictor (BANANAS-style): initial, batch, candidates,"
-          + " mutate_top, acquisition (greedy|ucb|ei|its), kappa, members, hidden, steps, learning_rate, exhaust_after";
+          + " mutate_top, acquisition (greedy|ucb|ei|its), kappa, target (raw|rank|log), log_scale, members, hidden, steps,"
+          + " learning_rate, exhaust_after";
     }
 
     @Override

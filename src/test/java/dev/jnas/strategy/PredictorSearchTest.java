@@ -31,7 +31,7 @@ class PredictorSearchTest extends StrategyContract {
   protected List<String> badParams() {
     return List.of(
         "{\"acquisition\": \"best\"}", "{\"initial\": 1}", "{\"batch\": 0}", "{\"kappa\": -1}", "{\"members\": 0}",
-        "{\"steps\": \"many\"}");
+        "{\"steps\": \"many\"}", "{\"target\": \"logit\"}", "{\"log_scale\": 0}");
   }
 
   /**
@@ -96,5 +96,4 @@ class PredictorSearchTest extends StrategyContract {
     // the neighbourhood is exhausted: the search goes on beyond it
     assertThat(s.ask(3)).isNotEmpty().allMatch(a -> !neighbours.contains(a) && !a.equals(best));
   }
-
 }

@@ -304,18 +304,8 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
    * the search decides.
    */
   static double[] towardsTheBest(double[] v, double fraction) {
-    double max = Double.NEGATIVE_INFINITY;
-    double sum = 0;
-    for (double x : v) {
-      max = Math.max(max, x);
-      sum += x;
-    }
-    double mean = sum / v.length;
-    double sq = 0;
-    for (double x : v) {
-      sq += (x - mean) * (x - mean);
-    }
-    double s = fraction * Math.sqrt(sq / v.length);
+    double max = org.apache.commons.math3.stat.StatUtils.max(v);
+    double s = fraction * Math.sqrt(org.apache.commons.math3.stat.StatUtils.populationVariance(v));
     if (!(s > 0)) {
       s = 1;
     }

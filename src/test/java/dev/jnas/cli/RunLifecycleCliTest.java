@@ -95,8 +95,7 @@ class RunLifecycleCliTest {
   void ctrlCStopsCleanlyAndSaysHowToResume() throws Exception {
     Path out = dir.resolve("exp");
     Path log = dir.resolve("child.log");
-    // 100 ms a trial: the interrupt lands well before the 200th trial even when the log is flushed late
-    Process p = child(config(200, 100), out, log);
+    Process p = child(config(200, 40), out, log);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline && !Files.readString(log).contains("trial ")) {
       Thread.sleep(100);

@@ -37,7 +37,12 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * <p>Targets: {@code raw} rewards, {@code rank} (normal scores of their ranks) or {@code log}
  * (-log(best + s - reward), s = {@code log_scale} x the rewards' spread: differences among the
  * best stretched). With {@code exhaust_after} > 0, a search whose best has not improved for that
- * many rounds evaluates the best's remaining neighbours first.
+ * many rounds evaluates the best's remaining neighbours first. With {@code restart_after} > 0, a
+ * search whose best has not improved for that many rounds starts a new run: {@code initial} fresh
+ * random architectures, then a predictor fitted on the new run's results only. A predictor fitted
+ * on one run's results believes what its first samples suggested; where the best region is two or
+ * more changes away and every single change towards it looks bad, only fresh data shows it.
+ * Nothing evaluated is asked again, and the search's best is the best of all runs.
  *
  * <p>Architectures are tokens of their decisions ({@link DecisionTokens}), so the search runs on
  * any space. The predictor is refitted from scratch with a seed derived from the experiment's at
@@ -65,7 +70,8 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
       Integer steps,
       @JsonProperty("learning_rate") Double learningRate,
       @JsonProperty("exhaust_after") Integer exhaustAfter,
-      @JsonProperty("log_scale") Double logScale) {}
+      @JsonProperty("log_scale") Double logScale,
+      @JsonProperty("restart_after") Integer restartAfter) {}
 
   private final SearchSpace space;
   private final ObjectNode params;
@@ -78,6 +84,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   private final String target;
   private final int exhaustAfter;
   private final double logScale;
+  private final int restartAfter;
   private final MlpEnsemble.Settings settings;
   private final Rng rng;
   private final DecisionTokens tokens;
@@ -91,6 +98,8 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   /** The best reward at the last refill, and how many refills since it last improved. */
   private double lastBest = Double.NEGATIVE_INFINITY;
   private int staleRounds;
+  /** How many of {@link #seen}'s entries came before the current run (0 until a restart). */
+  private int runStart;
 
   public PredictorSearch(SearchSpace space, JsonNode params, long seed) {
     StrategyParams<Given> p = StrategyParams.bind(NAME, params, Given.class);
@@ -101,9 +110,10 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     this.mutateTop = p.integer("mutate_top", g.mutateTop(), 3, 0, 100_000);
     this.acquisition = p.choice("acquisition", g.acquisition(), "its", ACQUISITIONS);
     this.kappa = p.number("kappa", g.kappa(), 0.5, 0, 100);
-    this.target = p.choice("target", g.target(), "raw", List.of("raw", "rank", "log"));
-    this.exhaustAfter = p.integer("exhaust_after", g.exhaustAfter(), 0, 0, 1_000_000);
+    this.target = p.choice("target", g.target(), "log", List.of("raw", "rank", "log"));
+    this.exhaustAfter = p.integer("exhaust_after", g.exhaustAfter(), 2, 0, 1_000_000);
     this.logScale = p.number("log_scale", g.logScale(), 0.3, 1e-6, 100);
+    this.restartAfter = p.integer("restart_after", g.restartAfter(), 4, 0, 1_000_000);
     this.settings =
         new MlpEnsemble.Settings(
             p.integer("members", g.members(), 5, 1, 100),
@@ -132,13 +142,13 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
         if (isKnown(space.encode(next))) {
           continue;
         }
-      } else if (seen.size() + outstanding.size() < initial || validCount() < 2 && outstanding.isEmpty()) {
+      } else if (runSize() + outstanding.size() < initial || validCount() < 2 && outstanding.isEmpty()) {
         next = freshSample();
         if (next == null) {
           exhausted = true;
           break;
         }
-      } else if (seen.size() < initial || validCount() < 2) {
+      } else if (runSize() < initial || validCount() < 2) {
         break; // the random start is being evaluated: its results make the first fit
       } else {
         refill();
@@ -181,7 +191,16 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   }
 
   private int validCount() {
-    return (int) seen.values().stream().filter(v -> !v.isNaN()).count();
+    return (int) run().stream().filter(e -> !e.getValue().isNaN()).count();
+  }
+
+  private int runSize() {
+    return seen.size() - runStart;
+  }
+
+  /** The current run's results, in tell order. */
+  private List<Map.Entry<String, Double>> run() {
+    return seen.entrySet().stream().skip(runStart).toList();
   }
 
   /** A random architecture not evaluated or asked yet, or null when 1,000 draws found none. */
@@ -197,7 +216,15 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
 
   /** Fits the predictor on every result and queues the best {@code batch} candidates. */
   private void refill() {
-    List<Architecture> pool = stagnant() ? openNeighboursOfBest() : List.of();
+    boolean stale = stagnant();
+    if (restartAfter > 0 && staleRounds >= restartAfter) {
+      // a new run: random start, then a predictor fitted on its own results only
+      runStart = seen.size();
+      lastBest = Double.NEGATIVE_INFINITY;
+      staleRounds = 0;
+      return;
+    }
+    List<Architecture> pool = stale ? openNeighboursOfBest() : List.of();
     if (pool.isEmpty()) {
       pool = pool();
     }
@@ -207,12 +234,12 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     }
     List<int[]> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
-    seen.forEach((k, v) -> {
-      if (!v.isNaN()) {
-        x.add(tokens.tokens(space.decode(k)));
-        y.add(v);
+    for (Map.Entry<String, Double> e : run()) {
+      if (!e.getValue().isNaN()) {
+        x.add(tokens.tokens(space.decode(e.getKey())));
+        y.add(e.getValue());
       }
-    });
+    }
     if (predictor == null) {
       predictor = new MlpEnsemble(tokens.spec(), settings);
     }
@@ -244,7 +271,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   /** The evaluated architecture with the highest reward (the first of equals), or null. */
   private String bestKey() {
     String best = null;
-    for (Map.Entry<String, Double> e : seen.entrySet()) {
+    for (Map.Entry<String, Double> e : run()) {
       if (!e.getValue().isNaN() && (best == null || e.getValue() > seen.get(best))) {
         best = e.getKey();
       }
@@ -360,7 +387,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
       space.enumerate().forEach(a -> addCandidate(pool, a));
       return new ArrayList<>(pool.values());
     }
-    List<Map.Entry<String, Double>> ranked = new ArrayList<>(seen.entrySet());
+    List<Map.Entry<String, Double>> ranked = new ArrayList<>(run());
     ranked.removeIf(e -> e.getValue().isNaN());
     ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed());
     for (int i = 0; i < Math.min(mutateTop, ranked.size()); i++) {
@@ -398,6 +425,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
       s.put("last_best", lastBest);
     }
     s.put("stale_rounds", staleRounds);
+    s.put("run_start", runStart);
     s.put("rng", rng.saveState());
     return s;
   }
@@ -427,6 +455,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     // snapshots written before exhaust_after existed have neither: a fresh count is what they meant
     lastBest = snapshot.has("last_best") ? snapshot.get("last_best").asDouble() : Double.NEGATIVE_INFINITY;
     staleRounds = snapshot.path("stale_rounds").asInt(0);
+    runStart = Math.min(snapshot.path("run_start").asInt(0), seen.size());
     rng.restoreState(state);
   }
 
@@ -449,7 +478,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     public String description() {
       return "model-based search with an MLP-ensemble predictor (BANANAS-style): initial, batch, candidates,"
           + " mutate_top, acquisition (greedy|ucb|ei|its), kappa, target (raw|rank|log), log_scale, members, hidden, steps,"
-          + " learning_rate, exhaust_after";
+          + " learning_rate, exhaust_after, restart_after";
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.jnas.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.NasBench201Space;
 import dev.jnas.util.Json;
@@ -19,19 +20,25 @@ class PredictorSearchTest extends StrategyContract {
     return "predictor";
   }
 
+  /** A small, quick predictor: 4 random architectures, rounds of 3, 20 fit steps, 30 random candidates. */
+  private static ObjectNode quick() {
+    return Json.MAPPER.createObjectNode().put("initial", 4).put("batch", 3).put("steps", 20).put("candidates", 30);
+  }
+
   /** A small, quick predictor: the contract runs many rounds. */
   @Override
   protected JsonNode params() {
-    // exhaust_after 1: the contract's snapshot and replay checks cover the stall count too
-    return Json.MAPPER.createObjectNode().put("initial", 4).put("batch", 3).put("steps", 20).put("candidates", 30)
-        .put("exhaust_after", 1);
+    // exhaust_after and restart_after: the contract's snapshot and replay checks cover the stall
+    // count and the current run's start too
+    return quick().put("exhaust_after", 1).put("restart_after", 3);
   }
 
   @Override
   protected List<String> badParams() {
     return List.of(
         "{\"acquisition\": \"best\"}", "{\"initial\": 1}", "{\"batch\": 0}", "{\"kappa\": -1}", "{\"members\": 0}",
-        "{\"steps\": \"many\"}", "{\"target\": \"logit\"}", "{\"log_scale\": 0}");
+        "{\"steps\": \"many\"}", "{\"target\": \"logit\"}", "{\"log_scale\": 0}",
+        "{\"restart_after\": -1}");
   }
 
   /**
@@ -43,7 +50,8 @@ class PredictorSearchTest extends StrategyContract {
   void findsTheOptimumOfALearnableRewardFastAndNeverRepeats() {
     NasBench201Space space = new NasBench201Space();
     for (long seed = 0; seed < 2; seed++) {
-      Strategy s = create(space, seed);
+      // without restarts: a new run after 3 stalled rounds of 3 would spend the 100 queries on new starts
+      Strategy s = Strategies.create("predictor", space, ((ObjectNode) params()).put("restart_after", 0), seed);
       Set<String> asked = new HashSet<>();
       double best = Double.NEGATIVE_INFINITY;
       int queries = 0;
@@ -70,10 +78,7 @@ class PredictorSearchTest extends StrategyContract {
   @Test
   void aStalledSearchExhaustsTheBestsNeighbourhood() {
     NasBench201Space space = new NasBench201Space();
-    Strategy s =
-        Strategies.create("predictor", space,
-            Json.MAPPER.createObjectNode().put("initial", 4).put("batch", 3).put("steps", 20).put("candidates", 30)
-                .put("exhaust_after", 1), 3);
+    Strategy s = Strategies.create("predictor", space, quick().put("exhaust_after", 1).put("restart_after", 0), 3);
     List<Architecture> first = s.ask(4);
     Architecture best = first.get(0);
     s.tell(best, OptionalDouble.of(1)); // the best for good: everything after scores 0
@@ -95,5 +100,44 @@ class PredictorSearchTest extends StrategyContract {
     }
     // the neighbourhood is exhausted: the search goes on beyond it
     assertThat(s.ask(3)).isNotEmpty().allMatch(a -> !neighbours.contains(a) && !a.equals(best));
+  }
+
+  /**
+   * With {@code restart_after: 3}, three rounds without a better result start a new run: {@code
+   * initial} fresh random architectures, then a predictor that knows only the new run's results
+   * (so a stalled search gets out of the region its first results pulled it into). Seen from
+   * outside: once the new run stalls, it exhausts the neighbourhood of the new run's best, not of
+   * the better architecture the first run found; and nothing is ever asked twice.
+   */
+  @Test
+  void aRestartedRunSearchesAroundItsOwnBest() {
+    NasBench201Space space = new NasBench201Space();
+    Strategy s = Strategies.create("predictor", space, quick().put("exhaust_after", 1).put("restart_after", 3), 5);
+    Set<Architecture> asked = new HashSet<>();
+    java.util.function.Function<Double, Architecture> askOne = reward -> {
+      List<Architecture> one = s.ask(1);
+      assertThat(one).hasSize(1);
+      assertThat(asked.add(one.get(0))).as("asked twice: %s", space.encode(one.get(0))).isTrue();
+      s.tell(one.get(0), OptionalDouble.of(reward));
+      return one.get(0);
+    };
+    Architecture firstBest = askOne.apply(1.0);
+    for (int i = 1; i < 4 + 3 * 3; i++) { // the rest of the random start, then three rounds that stall
+      askOne.apply(0.0);
+    }
+    // the fourth refill restarts: a fresh random start whose best is worse than the first run's
+    Architecture runBest = askOne.apply(0.5);
+    for (int i = 1; i < 4 + 3; i++) { // the rest of the new start, then one ordinary round
+      askOne.apply(0.0);
+    }
+    Set<Architecture> around = new HashSet<>(space.neighbours(runBest));
+    Set<Architecture> aroundFirst = new HashSet<>(space.neighbours(firstBest));
+    int outsideFirst = 0;
+    for (int i = 0; i < 6; i++) {
+      Architecture a = askOne.apply(0.0);
+      assertThat(around).as("ask %d after the new run stalled: a neighbour of the new run's best", i).contains(a);
+      outsideFirst += aroundFirst.contains(a) ? 0 : 1;
+    }
+    assertThat(outsideFirst).as("asks that no search around the first run's best would make").isPositive();
   }
 }

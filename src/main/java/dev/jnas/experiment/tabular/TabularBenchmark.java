@@ -30,7 +30,8 @@ public final class TabularBenchmark {
    * One strategy at one query budget, averaged over seeds.
    *
    * @param meanBest mean best metric over the seeds that found any valid architecture
-   * @param meanRegret optimum - meanBest
+   * @param meanRegret the mean over the same seeds of optimum - best (never below 0, unlike
+   *     optimum - meanBest, whose rounding printed -0.000 when every seed found the optimum)
    * @param foundOptimum fraction of seeds whose best equals the table's optimum
    * @param queriesPerSecond throughput of this strategy's simulated searches (all its seeds, up to
    *     the largest budget), through the experiment loop; not part of the JSON report
@@ -121,23 +122,26 @@ public final class TabularBenchmark {
       double qps = (double) seeds * maxQueries / ((System.nanoTime() - t0) / 1e9);
       for (int b = 0; b < at.length; b++) {
         double sum = 0;
+        double regretSum = 0; // summed per seed: exactly 0 when every seed found the optimum
         int found = 0;
         int withResult = 0;
         for (double[] seedBest : best) {
           double v = seedBest[b];
           if (!Double.isNaN(v)) {
             sum += v;
+            regretSum += optimum - v;
             withResult++;
             found += v == optimum ? 1 : 0;
           }
         }
         double meanBest = withResult == 0 ? Double.NaN : sum / withResult;
+        double meanRegret = withResult == 0 ? Double.NaN : regretSum / withResult;
         double[] bySeed = new double[seeds];
         for (int i = 0; i < seeds; i++) {
           bySeed[i] = best[i][b];
         }
         results.add(
-            new Result(s.getKey(), at[b], seeds, meanBest, optimum - meanBest, (double) found / seeds, qps, bySeed, firstOptimum));
+            new Result(s.getKey(), at[b], seeds, meanBest, meanRegret, (double) found / seeds, qps, bySeed, firstOptimum));
       }
     }
     return results;

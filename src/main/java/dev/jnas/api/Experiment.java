@@ -187,13 +187,35 @@ public final class Experiment implements AutoCloseable {
                   + "): continue it from that program with Experiment.builder()...open()");
         }
       }
-      Components parts = given == null ? build(config) : given.apply(config);
+      Components parts = given == null ? buildAsStored(config, store) : given.apply(config);
       return new Experiment(dir, config, store, parts);
     } catch (IOException e) {
       store.close();
       throw new BadInputException("the stored provenance of " + dir + " is unreadable: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       store.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The parts of a stored experiment, its strategy built with the parameters its last snapshot
+   * was taken with where they agree with those the config gives: the config names only what the
+   * user set, and a later jnas whose defaults changed would otherwise build another strategy than
+   * the one that ran, which cannot take the snapshot (the search could not be continued). Where
+   * this jnas refuses those parameters (one it no longer has), the config's are used.
+   */
+  private static Components buildAsStored(ExperimentConfig config, SqliteTrialStore store) {
+    ExperimentConfig pinned = StrategyPinning.pin(config, store.strategySnapshot());
+    if (pinned == config) {
+      return build(config);
+    }
+    try {
+      return build(pinned);
+    } catch (ConfigException e) {
+      if (e.field() != null && e.field().startsWith("strategy")) {
+        return build(config);
+      }
       throw e;
     }
   }

@@ -120,6 +120,14 @@ public record ExperimentConfig(
     return strategyRef().params();
   }
 
+  /** This config with the strategy's parameters replaced by {@code params} (its name kept). */
+  public ExperimentConfig withStrategyParams(JsonNode params) {
+    com.fasterxml.jackson.databind.node.ObjectNode s = dev.jnas.util.Json.MAPPER.createObjectNode();
+    s.put("name", strategyName());
+    s.set("params", params);
+    return new ExperimentConfig(name, seed, space, s, evaluator, budget, concurrency, finalTraining, model, baseDir, earlyStopping);
+  }
+
   /** The strategy section; strategies are registered by name (a jar adds them), not given by class. */
   private ComponentRef strategyRef() {
     ComponentRef r = ComponentRef.of(strategy, "strategy");

@@ -1,0 +1,64 @@
+package dev.jnas.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jnas.experiment.ExperimentConfig;
+import dev.jnas.util.Json;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Continues a stored search with the strategy parameters it ran with. A config names only the
+ * parameters the user set; the strategy fills in the rest from its defaults and records all of
+ * them in its snapshots. When a later jnas changes a default, the strategy it builds from the
+ * config is not the one that ran and refuses the snapshot, so the snapshot's parameters are used
+ * instead, as long as they agree with every parameter the config sets.
+ */
+final class StrategyPinning {
+  private StrategyPinning() {}
+
+  /**
+   * {@code config} with its strategy's parameters taken from {@code snapshot} (the store's last
+   * strategy snapshot, {"seq": n, "strategy": {"strategy": name, "params": {...}, ...}}), or
+   * {@code config} itself where there is nothing to take: no snapshot, one that is unreadable or
+   * of another strategy (restoring it reports that), one without parameters, or parameters that
+   * differ from one the config sets.
+   */
+  static ExperimentConfig pin(ExperimentConfig config, Optional<String> snapshot) {
+    if (snapshot.isEmpty()) {
+      return config;
+    }
+    JsonNode strategy;
+    try {
+      strategy = Json.MAPPER.readTree(snapshot.get()).path("strategy");
+    } catch (JsonProcessingException e) {
+      return config;
+    }
+    JsonNode ran = strategy.get("params");
+    if (!strategy.path("strategy").asText("").equals(config.strategyName()) || ran == null || !ran.isObject()) {
+      return config;
+    }
+    JsonNode given = config.strategyParams();
+    if (given != null && given.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!same(e.getValue(), ran.get(e.getKey()))) {
+          return config;
+        }
+      }
+    }
+    return ran.equals(given) ? config : config.withStrategyParams(ran.deepCopy());
+  }
+
+  /** JSON equality, numbers by value (a config's 1 and a snapshot's 1.0 agree). */
+  private static boolean same(JsonNode a, JsonNode b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    if (a.isNumber() && b.isNumber()) {
+      return a.decimalValue().compareTo(b.decimalValue()) == 0;
+    }
+    return a.equals(b);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.jnas.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jnas.experiment.ExperimentConfig;
+import dev.jnas.util.Json;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Which snapshot parameters a resumed experiment's strategy takes over (the CLI test runs a whole resume). */
+class StrategyPinningTest {
+  private static ExperimentConfig config(String strategy) {
+    return ExperimentConfig.fromJson(
+        "{\"name\": \"x\", \"space\": \"nasbench201\", \"strategy\": " + strategy + ", \"evaluator\": {\"type\": \"tabular\"}, \"budget\": {\"max_trials\": 5}}");
+  }
+
+  private static Optional<String> snapshot(String strategy, String params) {
+    return Optional.of("{\"seq\": 7, \"strategy\": {\"strategy\": \"" + strategy + "\", \"params\": " + params + ", \"seen\": []}}");
+  }
+
+  @Test
+  void parametersTheConfigLeavesOutComeFromTheSnapshot() throws Exception {
+    ExperimentConfig c = config("{\"name\": \"predictor\", \"params\": {\"steps\": 100, \"log_scale\": 1}}");
+    ExperimentConfig p = StrategyPinning.pin(c, snapshot("predictor", "{\"steps\": 100, \"log_scale\": 1.0, \"target\": \"raw\"}"));
+    assertThat(p.strategyName()).isEqualTo("predictor");
+    assertThat(p.strategyParams()).isEqualTo(Json.MAPPER.readTree("{\"steps\": 100, \"log_scale\": 1.0, \"target\": \"raw\"}"));
+    // a config that names only the strategy takes all of them
+    assertThat(StrategyPinning.pin(config("\"predictor\""), snapshot("predictor", "{\"target\": \"raw\"}")).strategyParams())
+        .isEqualTo(Json.MAPPER.readTree("{\"target\": \"raw\"}"));
+  }
+
+  @Test
+  void nothingIsTakenWhereTheSnapshotDisagreesOrIsNotThisStrategys() {
+    ExperimentConfig c = config("{\"name\": \"predictor\", \"params\": {\"steps\": 100}}");
+    assertThat(StrategyPinning.pin(c, snapshot("predictor", "{\"steps\": 200, \"target\": \"raw\"}"))).isSameAs(c);
+    assertThat(StrategyPinning.pin(c, snapshot("predictor", "{\"target\": \"raw\"}"))).isSameAs(c);
+    assertThat(StrategyPinning.pin(c, snapshot("local", "{\"steps\": 100}"))).isSameAs(c);
+    assertThat(StrategyPinning.pin(c, Optional.empty())).isSameAs(c);
+    assertThat(StrategyPinning.pin(c, Optional.of("not json"))).isSameAs(c);
+    assertThat(StrategyPinning.pin(c, Optional.of("{\"seq\": 1, \"strategy\": {\"strategy\": \"predictor\"}}"))).isSameAs(c);
+    // the same parameters: the config as it is
+    assertThat(StrategyPinning.pin(c, snapshot("predictor", "{\"steps\": 100}"))).isSameAs(c);
+  }
+}

@@ -49,9 +49,12 @@ final class RunOutput {
 
   static void printSummary(JsonNode s, PrintWriter out) {
     int pruned = s.path("pruned").asInt();
-    out.printf(Locale.ROOT, "%ntrials: %d (complete %d, %sfailed %d) in %.1f s%n",
+    // run_seconds is the whole run; say how much of it the final training took, so it does not read as the search's time
+    JsonNode finalSeconds = s.path("final").path("seconds");
+    out.printf(Locale.ROOT, "%ntrials: %d (complete %d, %sfailed %d) in %.1f s%s%n",
         s.path("trials").asInt(), s.path("complete").asInt(),
-        pruned > 0 ? "pruned " + pruned + ", " : "", s.path("failed").asInt(), s.path("run_seconds").asDouble());
+        pruned > 0 ? "pruned " + pruned + ", " : "", s.path("failed").asInt(), s.path("run_seconds").asDouble(),
+        finalSeconds.isNumber() ? String.format(Locale.ROOT, " (of it %.1f s the final training)", finalSeconds.asDouble()) : "");
     if (pruned > 0) {
       out.printf(Locale.ROOT, "early stopping: %d epochs trained in all%n", s.path("epochs_trained").asLong());
     }

@@ -83,6 +83,9 @@ class DeclarativeSearchCliTest {
     assertThat(summary.path("complete").asInt()).isEqualTo(3);
     assertThat(summary.path("best").path("flops").asLong()).isPositive();
     assertThat(summary.path("final").path("test_accuracy").asDouble()).isBetween(0.0, 1.0);
+    // the closing line's time is the whole run's; it says how much of it the final training took
+    assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, "trials: 3 (complete 3, failed 0) in %.1f s (of it %.1f s the final training)",
+        summary.path("run_seconds").asDouble(), summary.path("final").path("seconds").asDouble()));
 
     SearchSpace space = SearchSpaces.fromConfig(ExperimentConfig.load(dir.resolve("c.yaml")).space());
     JsonNode show = Json.MAPPER.readTree(CliRunner.run("show", out.toString(), "--json").out());

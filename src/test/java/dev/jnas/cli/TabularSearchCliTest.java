@@ -33,7 +33,8 @@ class TabularSearchCliTest {
     Path out = dir.resolve("runs").resolve("nb201");
     var r = CliRunner.run("search", "--config", cfg.toString(), "--output", out.toString(), "--quiet");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("top 5:").contains("best architecture: |");
+    assertThat(r.out()).contains("top 5:").contains("best architecture: |").contains("trials: 120 (complete 120, failed 0) in ")
+        .doesNotContain("final training"); // no final training on a table
     JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
     assertThat(summary.path("trials").asInt()).isEqualTo(120);
     assertThat(summary.path("best").path("val_accuracy").asDouble()).isGreaterThan(80);

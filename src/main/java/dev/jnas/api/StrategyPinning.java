@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jnas.experiment.ExperimentConfig;
 import dev.jnas.util.Json;
-import java.util.Iterator;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,6 +16,10 @@ import java.util.Optional;
  * instead, as long as they agree with every parameter the config sets.
  */
 final class StrategyPinning {
+  /** Numbers by value (a config's 1 and a snapshot's 1.0 agree), at any depth; other nodes as JSON equality. */
+  private static final Comparator<JsonNode> NUMBERS_BY_VALUE =
+      (a, b) -> a.isNumber() && b.isNumber() ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
+
   private StrategyPinning() {}
 
   /**
@@ -41,9 +45,9 @@ final class StrategyPinning {
     }
     JsonNode given = config.strategyParams();
     if (given != null && given.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (!same(e.getValue(), ran.get(e.getKey()))) {
+      for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) given::fields) {
+        JsonNode r = ran.get(e.getKey());
+        if (r == null || !e.getValue().equals(NUMBERS_BY_VALUE, r)) {
           return config;
         }
       }
@@ -51,14 +55,4 @@ final class StrategyPinning {
     return ran.equals(given) ? config : config.withStrategyParams(ran.deepCopy());
   }
 
-  /** JSON equality, numbers by value (a config's 1 and a snapshot's 1.0 agree). */
-  private static boolean same(JsonNode a, JsonNode b) {
-    if (a == null || b == null) {
-      return a == b;
-    }
-    if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue()) == 0;
-    }
-    return a.equals(b);
-  }
 }

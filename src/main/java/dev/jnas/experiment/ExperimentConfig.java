@@ -122,8 +122,7 @@ public record ExperimentConfig(
 
   /** This config with the strategy's parameters replaced by {@code params} (its name kept). */
   public ExperimentConfig withStrategyParams(JsonNode params) {
-    com.fasterxml.jackson.databind.node.ObjectNode s = dev.jnas.util.Json.MAPPER.createObjectNode();
-    s.put("name", strategyName());
+    ObjectNode s = Json.MAPPER.createObjectNode().put("name", strategyName());
     s.set("params", params);
     return new ExperimentConfig(name, seed, space, s, evaluator, budget, concurrency, finalTraining, model, baseDir, earlyStopping);
   }

@@ -3,7 +3,10 @@ package dev.jnas.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.util.Json;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -58,21 +61,26 @@ class PredictorSearchCliTest {
     for (int i = 0; i < 35; i++) {
       assertThat(before.get(i).path("architecture")).as("before resume, trial %d", i).isEqualTo(a.get(i).path("architecture"));
     }
-    for (int i = 0; i < 60; i++) {
-      assertThat(b.get(i).path("architecture")).as("trial %d", i).isEqualTo(a.get(i).path("architecture"));
+    assertSameArchitectures(b, a, 60);
+  }
+
+  /** The first {@code n} trials of {@code actual} have the architectures of {@code expected}'s, in order. */
+  private static void assertSameArchitectures(JsonNode actual, JsonNode expected, int n) {
+    for (int i = 0; i < n; i++) {
+      assertThat(actual.get(i).path("architecture")).as("trial %d", i).isEqualTo(expected.get(i).path("architecture"));
     }
   }
 
   /** The stored config's strategy parameters set to {@code params} (what another jnas version would have stored). */
   private static void storeStrategyParams(Path exp, String params) throws Exception {
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + exp.resolve("experiment.db"))) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + exp.resolve("experiment.db"))) {
       String config;
       try (var st = c.createStatement(); var rs = st.executeQuery("SELECT config FROM experiment")) {
         assertThat(rs.next()).isTrue();
         config = rs.getString(1);
       }
-      var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(config);
-      ((com.fasterxml.jackson.databind.node.ObjectNode) node.get("strategy")).set("params", Json.MAPPER.readTree(params));
+      ObjectNode node = (ObjectNode) Json.MAPPER.readTree(config);
+      ((ObjectNode) node.get("strategy")).set("params", Json.MAPPER.readTree(params));
       try (var ps = c.prepareStatement("UPDATE experiment SET config = ?")) {
         ps.setString(1, node.toString());
         assertThat(ps.executeUpdate()).isEqualTo(1);
@@ -104,9 +112,7 @@ class PredictorSearchCliTest {
     JsonNode a = trials(whole);
     JsonNode b = trials(part);
     assertThat(b).hasSize(50);
-    for (int i = 0; i < 50; i++) {
-      assertThat(b.get(i).path("architecture")).as("trial %d", i).isEqualTo(a.get(i).path("architecture"));
-    }
+    assertSameArchitectures(b, a, 50);
     // today's defaults would have picked other cells after the 20 random ones
     Path today = dir.resolve("today");
     assertThat(CliRunner.run("search", "-c", config("{name: predictor, params: {steps: 100}}", 50).toString(), "-o",

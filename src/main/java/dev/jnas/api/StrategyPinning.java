@@ -2,7 +2,10 @@ package dev.jnas.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.experiment.ExperimentConfig;
+import dev.jnas.strategy.Strategies;
+import dev.jnas.strategy.StrategyParams;
 import dev.jnas.util.Json;
 import java.util.Comparator;
 import java.util.Map;
@@ -39,10 +42,12 @@ final class StrategyPinning {
     } catch (JsonProcessingException e) {
       return config;
     }
-    JsonNode ran = strategy.get("params");
-    if (!strategy.path("strategy").asText("").equals(config.strategyName()) || ran == null || !ran.isObject()) {
+    JsonNode stored = strategy.get("params");
+    if (!strategy.path("strategy").asText("").equals(config.strategyName()) || stored == null || !stored.isObject()) {
       return config;
     }
+    // a parameter newer than the snapshot: the search ran with its value from before it existed
+    ObjectNode ran = StrategyParams.withAdded((ObjectNode) stored, Strategies.provider(config.strategyName()).addedParams());
     JsonNode given = config.strategyParams();
     if (given != null && given.isObject()) {
       for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) given::fields) {

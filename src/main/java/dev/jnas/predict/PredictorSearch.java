@@ -42,7 +42,11 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * random architectures, then a predictor fitted on the new run's results only. A predictor fitted
  * on one run's results believes what its first samples suggested; where the best region is two or
  * more changes away and every single change towards it looks bad, only fresh data shows it.
- * Nothing evaluated is asked again, and the search's best is the best of all runs.
+ * Nothing evaluated is asked again, and the search's best is the best of all runs. With {@code
+ * reuse}, an architecture of an earlier run that the new run's acquisition picks joins the new
+ * run's results without a query: the new run makes its own choices, but retracing ground an
+ * earlier run covered costs nothing, so a run that heads into an explored region stalls and
+ * restarts after few queries.
  *
  * <p>Architectures are tokens of their decisions ({@link DecisionTokens}), so the search runs on
  * any space. The predictor is refitted from scratch with a seed derived from the experiment's at
@@ -52,6 +56,8 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  */
 public final class PredictorSearch implements Strategy, AutoCloseable {
   public static final String NAME = "predictor";
+  /** Parameters newer than the first snapshots, at the values those ran with (no restarts, no reuse). */
+  static final ObjectNode ADDED = Json.MAPPER.createObjectNode().put("restart_after", 0).put("reuse", false);
   static final List<String> ACQUISITIONS = List.of("greedy", "ucb", "ei", "its");
   /** The standard normal (immutable: its generator is never used, only its density and quantiles). */
   private static final NormalDistribution UNIT = new NormalDistribution(null, 0, 1);
@@ -71,7 +77,8 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
       @JsonProperty("learning_rate") Double learningRate,
       @JsonProperty("exhaust_after") Integer exhaustAfter,
       @JsonProperty("log_scale") Double logScale,
-      @JsonProperty("restart_after") Integer restartAfter) {}
+      @JsonProperty("restart_after") Integer restartAfter,
+      Boolean reuse) {}
 
   private final SearchSpace space;
   private final ObjectNode params;
@@ -85,6 +92,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   private final int exhaustAfter;
   private final double logScale;
   private final int restartAfter;
+  private final boolean reuse;
   private final MlpEnsemble.Settings settings;
   private final Rng rng;
   private final DecisionTokens tokens;
@@ -100,6 +108,8 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   private int staleRounds;
   /** How many of {@link #seen}'s entries came before the current run (0 until a restart). */
   private int runStart;
+  /** Architectures of earlier runs the current run's acquisition picked: results it got for free. */
+  private final Set<String> reused = new LinkedHashSet<>();
 
   public PredictorSearch(SearchSpace space, JsonNode params, long seed) {
     StrategyParams<Given> p = StrategyParams.bind(NAME, params, Given.class);
@@ -114,6 +124,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     this.exhaustAfter = p.integer("exhaust_after", g.exhaustAfter(), 2, 0, 1_000_000);
     this.logScale = p.number("log_scale", g.logScale(), 0.3, 1e-6, 100);
     this.restartAfter = p.integer("restart_after", g.restartAfter(), 4, 0, 1_000_000);
+    this.reuse = p.bool("reuse", g.reuse(), false);
     this.settings =
         new MlpEnsemble.Settings(
             p.integer("members", g.members(), 5, 1, 100),
@@ -198,9 +209,19 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     return seen.size() - runStart;
   }
 
-  /** The current run's results, in tell order. */
+  /** The current run's results: those reused from earlier runs, then its own in tell order. */
   private List<Map.Entry<String, Double>> run() {
-    return seen.entrySet().stream().skip(runStart).toList();
+    List<Map.Entry<String, Double>> out = new ArrayList<>();
+    for (String k : reused) {
+      out.add(Map.entry(k, seen.get(k)));
+    }
+    seen.entrySet().stream().skip(runStart).forEach(out::add);
+    return out;
+  }
+
+  /** Whether {@code key} is among the current run's results or pending. */
+  private boolean inRun(String key, Set<String> runKeys) {
+    return runKeys.contains(key) || outstanding.contains(key);
   }
 
   /** A random architecture not evaluated or asked yet, or null when 1,000 draws found none. */
@@ -220,6 +241,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     if (restartAfter > 0 && staleRounds >= restartAfter) {
       // a new run: random start, then a predictor fitted on its own results only
       runStart = seen.size();
+      reused.clear();
       lastBest = Double.NEGATIVE_INFINITY;
       staleRounds = 0;
       return;
@@ -264,7 +286,14 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     // ties keep pool order, which is deterministic, so equal scores cannot reorder a resumed search
     java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -score[i]));
     for (int i = 0; i < Math.min(batch, order.length); i++) {
-      queue.add(pool.get(order[i]));
+      Architecture a = pool.get(order[i]);
+      String key = space.encode(a);
+      if (seen.containsKey(key)) {
+        // an earlier run evaluated it: the result joins this run without a query
+        reused.add(key);
+      } else {
+        queue.add(a);
+      }
     }
   }
 
@@ -390,21 +419,35 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     List<Map.Entry<String, Double>> ranked = new ArrayList<>(run());
     ranked.removeIf(e -> e.getValue().isNaN());
     ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+    // after a restart, earlier runs' architectures stay candidates: picking one costs no query
+    Set<String> runKeys = reuse && runStart > 0 ? runKeys() : null;
     for (int i = 0; i < Math.min(mutateTop, ranked.size()); i++) {
       for (Architecture a : space.neighbours(space.decode(ranked.get(i).getKey()))) {
-        addCandidate(pool, a);
+        addCandidate(pool, a, runKeys);
       }
     }
     int target = pool.size() + candidates;
     for (int draws = 0; pool.size() < target && draws < 10 * candidates; draws++) {
-      addCandidate(pool, space.sample(rng));
+      addCandidate(pool, space.sample(rng), runKeys);
     }
     return new ArrayList<>(pool.values());
   }
 
+  private Set<String> runKeys() {
+    Set<String> keys = new java.util.HashSet<>(reused);
+    seen.keySet().stream().skip(runStart).forEach(keys::add);
+    return keys;
+  }
+
   private void addCandidate(Map<String, Architecture> pool, Architecture a) {
+    addCandidate(pool, a, null);
+  }
+
+  /** Adds {@code a} unless known ({@code runKeys} not null: unless in the current run). */
+  private void addCandidate(Map<String, Architecture> pool, Architecture a, Set<String> runKeys) {
     String key = space.encode(a);
-    if (!isKnown(key) && !queue.contains(a)) {
+    boolean known = runKeys == null ? isKnown(key) : inRun(key, runKeys);
+    if (!known && !queue.contains(a)) {
       pool.putIfAbsent(key, a);
     }
   }
@@ -426,13 +469,15 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     }
     s.put("stale_rounds", staleRounds);
     s.put("run_start", runStart);
+    ArrayNode r = s.putArray("reused");
+    reused.forEach(r::add);
     s.put("rng", rng.saveState());
     return s;
   }
 
   @Override
   public void restore(ObjectNode snapshot) {
-    StrategyParams.checkSnapshot(NAME, params, snapshot);
+    StrategyParams.checkSnapshot(NAME, params, snapshot, ADDED);
     Map<String, Double> s = StrategyParams.rewards(snapshot, "seen", space);
     List<String> o = new ArrayList<>();
     for (JsonNode a : StrategyParams.field(snapshot, "outstanding")) {
@@ -456,6 +501,13 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     lastBest = snapshot.has("last_best") ? snapshot.get("last_best").asDouble() : Double.NEGATIVE_INFINITY;
     staleRounds = snapshot.path("stale_rounds").asInt(0);
     runStart = Math.min(snapshot.path("run_start").asInt(0), seen.size());
+    reused.clear();
+    for (JsonNode k : snapshot.path("reused")) {
+      String key = space.encode(space.decode(k.asText()));
+      if (seen.containsKey(key)) {
+        reused.add(key);
+      }
+    }
     rng.restoreState(state);
   }
 
@@ -478,12 +530,17 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     public String description() {
       return "model-based search with an MLP-ensemble predictor (BANANAS-style): initial, batch, candidates,"
           + " mutate_top, acquisition (greedy|ucb|ei|its), kappa, target (raw|rank|log), log_scale, members, hidden, steps,"
-          + " learning_rate, exhaust_after, restart_after";
+          + " learning_rate, exhaust_after, restart_after, reuse";
     }
 
     @Override
     public boolean usesEngine() {
       return true;
+    }
+
+    @Override
+    public ObjectNode addedParams() {
+      return ADDED.deepCopy();
     }
 
     @Override

@@ -87,17 +87,40 @@ public final class StrategyParams<T> {
 
   /** Rejects a snapshot of another strategy or of other parameters. */
   public static void checkSnapshot(String strategy, ObjectNode expectedParams, ObjectNode snapshot) {
+    checkSnapshot(strategy, expectedParams, snapshot, Json.MAPPER.createObjectNode());
+  }
+
+  /**
+   * As {@link #checkSnapshot(String, ObjectNode, ObjectNode)}, where a snapshot that lacks one of
+   * {@code added} (parameters newer than it, see {@link StrategyProvider#addedParams}) ran with
+   * that parameter's value there.
+   */
+  public static void checkSnapshot(String strategy, ObjectNode expectedParams, ObjectNode snapshot, ObjectNode added) {
     JsonNode name = snapshot.get("strategy");
     if (name == null || !name.asText().equals(strategy)) {
       throw new BadInputException(
           "snapshot is of strategy '" + (name == null ? "?" : name.asText()) + "', not '" + strategy + "'");
     }
     JsonNode p = snapshot.get("params");
+    if (p != null && p.isObject()) {
+      p = withAdded((ObjectNode) p, added);
+    }
     if (p == null || !p.equals(expectedParams)) {
       throw new BadInputException(
           "strategy " + strategy + ": snapshot was taken with parameters " + p
               + ", this strategy has " + expectedParams);
     }
+  }
+
+  /** A copy of {@code params} with each of {@code added} it lacks, at that parameter's value. */
+  public static ObjectNode withAdded(ObjectNode params, ObjectNode added) {
+    ObjectNode out = params.deepCopy();
+    added.fields().forEachRemaining(e -> {
+      if (!out.has(e.getKey())) {
+        out.set(e.getKey(), e.getValue().deepCopy());
+      }
+    });
+    return out;
   }
 
   /** The text field {@code name} of a snapshot, or an exception naming it. */

@@ -1,6 +1,7 @@
 package dev.jnas.strategy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnas.space.SearchSpace;
 
 /**
@@ -37,6 +38,15 @@ public interface StrategyProvider {
    */
   default boolean growsNetworks() {
     return false;
+  }
+
+  /**
+   * Parameters added after the strategy's snapshots were first written, each with the value that a
+   * snapshot without it ran with (the behaviour before the parameter existed), so a search stored
+   * by an earlier jnas continues as it ran. Empty by default.
+   */
+  default ObjectNode addedParams() {
+    return dev.jnas.util.Json.MAPPER.createObjectNode();
   }
 
   /**

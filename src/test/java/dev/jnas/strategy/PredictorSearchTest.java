@@ -30,7 +30,7 @@ class PredictorSearchTest extends StrategyContract {
   protected JsonNode params() {
     // exhaust_after and restart_after: the contract's snapshot and replay checks cover the stall
     // count and the current run's start too
-    return quick().put("exhaust_after", 1).put("restart_after", 3);
+    return quick().put("exhaust_after", 1).put("restart_after", 3).put("reuse", true);
   }
 
   @Override
@@ -38,7 +38,7 @@ class PredictorSearchTest extends StrategyContract {
     return List.of(
         "{\"acquisition\": \"best\"}", "{\"initial\": 1}", "{\"batch\": 0}", "{\"kappa\": -1}", "{\"members\": 0}",
         "{\"steps\": \"many\"}", "{\"target\": \"logit\"}", "{\"log_scale\": 0}",
-        "{\"restart_after\": -1}");
+        "{\"restart_after\": -1}", "{\"reuse\": \"yes\"}");
   }
 
   /**
@@ -139,5 +139,76 @@ class PredictorSearchTest extends StrategyContract {
       outsideFirst += aroundFirst.contains(a) ? 0 : 1;
     }
     assertThat(outsideFirst).as("asks that no search around the first run's best would make").isPositive();
+  }
+
+  /**
+   * With {@code reuse}, a restarted run's acquisition may pick architectures an earlier run
+   * evaluated: their results join the new run without a query. Seen from outside: nothing is asked
+   * twice, the snapshot lists the reused architectures, every one of them told before the run
+   * began, and the search (a learnable reward, restarts after 2 stalled rounds) still ends at the
+   * optimum; without {@code reuse} nothing is reused.
+   */
+  @Test
+  void aRestartedRunTakesEarlierRunsResultsWithoutAskingThem() {
+    NasBench201Space space = new NasBench201Space();
+    for (boolean reuse : new boolean[] {true, false}) {
+      Strategy s =
+          Strategies.create(
+              "predictor", space, quick().put("exhaust_after", 1).put("restart_after", 2).put("reuse", reuse), 11);
+      java.util.Map<String, Integer> toldAt = new java.util.HashMap<>();
+      int reusedSeen = 0;
+      double best = Double.NEGATIVE_INFINITY;
+      for (int q = 0; q < 200; ) {
+        for (Architecture a : s.ask(1)) {
+          String key = space.encode(a);
+          assertThat(toldAt.put(key, q)).as("asked twice: %s", key).isNull();
+          double r = 0;
+          for (int k = 0; k < a.size(); k++) {
+            r += (a.get(k) * 7 + k * 3) % 5;
+          }
+          best = Math.max(best, r);
+          s.tell(a, OptionalDouble.of(r));
+          q++;
+        }
+        ObjectNode snap = s.snapshot();
+        int runStart = snap.get("run_start").asInt();
+        for (JsonNode k : snap.get("reused")) {
+          assertThat(toldAt.get(k.asText())).as("reused %s", k.asText()).isNotNull().isLessThan(runStart);
+          reusedSeen++;
+        }
+      }
+      if (reuse) {
+        assertThat(reusedSeen).as("reused results over the search").isPositive();
+      } else {
+        assertThat(reusedSeen).isZero();
+      }
+      assertThat(best).as("reuse %s", reuse).isEqualTo(6 * 4.0);
+    }
+  }
+
+  /**
+   * A snapshot written before {@code restart_after} and {@code reuse} existed (its parameters lack
+   * them) restores into a search without restarts and reuse, which then asks what the original
+   * does; today's defaults (restarts) refuse it by its parameters.
+   */
+  @Test
+  void aSnapshotFromBeforeRestartsAndReuseRestoresIntoASearchWithoutThem() {
+    NasBench201Space space = new NasBench201Space();
+    ObjectNode then = quick().put("restart_after", 0).put("reuse", false);
+    Strategy original = Strategies.create("predictor", space, then, 4);
+    for (int round = 0; round < 3; round++) {
+      for (Architecture a : original.ask(4)) {
+        original.tell(a, OptionalDouble.of(a.get(0) + 0.1 * a.get(1)));
+      }
+    }
+    ObjectNode snap = original.snapshot();
+    ((ObjectNode) snap.get("params")).remove(List.of("restart_after", "reuse"));
+    Strategy restored = Strategies.create("predictor", space, then, 4);
+    restored.restore(snap);
+    assertThat(restored.ask(4)).isEqualTo(original.ask(4));
+    Strategy today = Strategies.create("predictor", space, quick(), 4);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> today.restore(snap))
+        .isInstanceOf(dev.jnas.util.BadInputException.class)
+        .hasMessageContaining("snapshot was taken with parameters");
   }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
@@ -57,7 +58,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 public final class PredictorSearch implements Strategy, AutoCloseable {
   public static final String NAME = "predictor";
   /** Parameters newer than the first snapshots, at the values those ran with (no restarts, no reuse). */
-  static final ObjectNode ADDED = Json.MAPPER.createObjectNode().put("restart_after", 0).put("reuse", false);
+  private static final ObjectNode ADDED = Json.MAPPER.createObjectNode().put("restart_after", 0).put("reuse", false);
   static final List<String> ACQUISITIONS = List.of("greedy", "ucb", "ei", "its");
   /** The standard normal (immutable: its generator is never used, only its density and quantiles). */
   private static final NormalDistribution UNIT = new NormalDistribution(null, 0, 1);
@@ -219,11 +220,6 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     return out;
   }
 
-  /** Whether {@code key} is among the current run's results or pending. */
-  private boolean inRun(String key, Set<String> runKeys) {
-    return runKeys.contains(key) || outstanding.contains(key);
-  }
-
   /** A random architecture not evaluated or asked yet, or null when 1,000 draws found none. */
   private Architecture freshSample() {
     for (int i = 0; i < 1000; i++) {
@@ -335,7 +331,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     LinkedHashMap<String, Architecture> open = new LinkedHashMap<>();
     if (best != null) {
       for (Architecture a : space.neighbours(space.decode(best))) {
-        addCandidate(open, a);
+        addCandidate(open, a, this::isKnown);
       }
     }
     return new ArrayList<>(open.values());
@@ -413,22 +409,26 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   private List<Architecture> pool() {
     LinkedHashMap<String, Architecture> pool = new LinkedHashMap<>();
     if (space.isEnumerable() && space.size().compareTo(java.math.BigInteger.valueOf(candidates)) <= 0) {
-      space.enumerate().forEach(a -> addCandidate(pool, a));
+      space.enumerate().forEach(a -> addCandidate(pool, a, this::isKnown));
       return new ArrayList<>(pool.values());
     }
     List<Map.Entry<String, Double>> ranked = new ArrayList<>(run());
     ranked.removeIf(e -> e.getValue().isNaN());
     ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed());
     // after a restart, earlier runs' architectures stay candidates: picking one costs no query
-    Set<String> runKeys = reuse && runStart > 0 ? runKeys() : null;
+    Predicate<String> taken = this::isKnown;
+    if (reuse && runStart > 0) {
+      Set<String> run = runKeys();
+      taken = key -> run.contains(key) || outstanding.contains(key);
+    }
     for (int i = 0; i < Math.min(mutateTop, ranked.size()); i++) {
       for (Architecture a : space.neighbours(space.decode(ranked.get(i).getKey()))) {
-        addCandidate(pool, a, runKeys);
+        addCandidate(pool, a, taken);
       }
     }
     int target = pool.size() + candidates;
     for (int draws = 0; pool.size() < target && draws < 10 * candidates; draws++) {
-      addCandidate(pool, space.sample(rng), runKeys);
+      addCandidate(pool, space.sample(rng), taken);
     }
     return new ArrayList<>(pool.values());
   }
@@ -439,15 +439,10 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     return keys;
   }
 
-  private void addCandidate(Map<String, Architecture> pool, Architecture a) {
-    addCandidate(pool, a, null);
-  }
-
-  /** Adds {@code a} unless known ({@code runKeys} not null: unless in the current run). */
-  private void addCandidate(Map<String, Architecture> pool, Architecture a, Set<String> runKeys) {
+  /** Adds {@code a} unless {@code taken} holds its key or it is queued already. */
+  private void addCandidate(Map<String, Architecture> pool, Architecture a, Predicate<String> taken) {
     String key = space.encode(a);
-    boolean known = runKeys == null ? isKnown(key) : inRun(key, runKeys);
-    if (!known && !queue.contains(a)) {
+    if (!taken.test(key) && !queue.contains(a)) {
       pool.putIfAbsent(key, a);
     }
   }
@@ -477,7 +472,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
 
   @Override
   public void restore(ObjectNode snapshot) {
-    StrategyParams.checkSnapshot(NAME, params, snapshot, ADDED);
+    StrategyParams.checkSnapshot(NAME, params, snapshot);
     Map<String, Double> s = StrategyParams.rewards(snapshot, "seen", space);
     List<String> o = new ArrayList<>();
     for (JsonNode a : StrategyParams.field(snapshot, "outstanding")) {

@@ -85,25 +85,21 @@ public final class StrategyParams<T> {
     return resolved.deepCopy();
   }
 
-  /** Rejects a snapshot of another strategy or of other parameters. */
-  public static void checkSnapshot(String strategy, ObjectNode expectedParams, ObjectNode snapshot) {
-    checkSnapshot(strategy, expectedParams, snapshot, Json.MAPPER.createObjectNode());
-  }
-
   /**
-   * As {@link #checkSnapshot(String, ObjectNode, ObjectNode)}, where a snapshot that lacks one of
-   * {@code added} (parameters newer than it, see {@link StrategyProvider#addedParams}) ran with
-   * that parameter's value there.
+   * Rejects a snapshot of another strategy or of other parameters. A snapshot that lacks one of the
+   * strategy's {@link StrategyProvider#addedParams} (a parameter newer than it) ran with that
+   * parameter's value there.
    */
-  public static void checkSnapshot(String strategy, ObjectNode expectedParams, ObjectNode snapshot, ObjectNode added) {
+  public static void checkSnapshot(String strategy, ObjectNode expectedParams, ObjectNode snapshot) {
     JsonNode name = snapshot.get("strategy");
     if (name == null || !name.asText().equals(strategy)) {
       throw new BadInputException(
           "snapshot is of strategy '" + (name == null ? "?" : name.asText()) + "', not '" + strategy + "'");
     }
     JsonNode p = snapshot.get("params");
-    if (p != null && p.isObject()) {
-      p = withAdded((ObjectNode) p, added);
+    StrategyProvider provider = Strategies.providers().get(strategy);
+    if (p != null && p.isObject() && provider != null) {
+      p = withAdded((ObjectNode) p, provider.addedParams());
     }
     if (p == null || !p.equals(expectedParams)) {
       throw new BadInputException(
@@ -115,11 +111,7 @@ public final class StrategyParams<T> {
   /** A copy of {@code params} with each of {@code added} it lacks, at that parameter's value. */
   public static ObjectNode withAdded(ObjectNode params, ObjectNode added) {
     ObjectNode out = params.deepCopy();
-    added.fields().forEachRemaining(e -> {
-      if (!out.has(e.getKey())) {
-        out.set(e.getKey(), e.getValue().deepCopy());
-      }
-    });
+    added.fields().forEachRemaining(e -> out.putIfAbsent(e.getKey(), e.getValue().deepCopy()));
     return out;
   }
 

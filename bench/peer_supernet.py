@@ -6,9 +6,9 @@ the same figures.
 The supernet is NAS-Bench-201's (jnas's NasBench201Supernet): the stand-alone network's stem,
 reductions, BN, pooling and classifier (bench/peer_pytorch.py's builder), around cells whose six
 edges are mixed ops over the five edge ops, every cell with its own weights, the six edges'
-decisions shared by all cells. A mixed op never computes `none` (its output is zero). So the
-trainable weights equal jnas's; the architecture parameters (alpha, one per option of each edge)
-are counted apart.
+decisions shared by all cells. A mixed op never computes `none` (its output is zero; in
+ProxylessNAS's probing pass a leaf of zeros, as in jnas). So the trainable weights equal jnas's;
+the architecture parameters (alpha, one per option of each edge) are counted apart.
 
 One step is what one iteration of jnas's search does:
 - darts (first order): alpha's Adam step on a validation batch with the mixed ops outputting the
@@ -85,9 +85,12 @@ class MixedOp(nn.Module):
             return total
         k = s.active[self.label]
         out = self.candidate(k, x)
-        if out is not None and s.probes is not None:
+        if s.probes is not None:
             # dL/dy for the estimator, of this edge's output alone
-            if not out.requires_grad:
+            if out is None:
+                # the zero op: its output is a leaf of zeros, since the other gates' gradients need dL/dy here too
+                out = torch.zeros_like(x).requires_grad_()
+            elif not out.requires_grad:
                 out = out.detach().requires_grad_()  # a constant (from a node without inputs): a leaf
             elif out is x:
                 out = x.view_as(x)  # its own autograd node, apart from the input's
@@ -127,6 +130,8 @@ def proxyless_gradients(probes, alphas):
                 continue  # nothing downstream used this edge: every g_j is 0 (jnas computes them against zeros)
             g = torch.zeros(len(pp.NB201_OPS))
             for j in range(len(pp.NB201_OPS)):
+                if pp.NB201_OPS[j] == "none":
+                    continue  # o_j = 0
                 o = out if j == active else op.candidate(j, x.detach())
                 if o is not None:
                     g[j] = (o * dy).sum()

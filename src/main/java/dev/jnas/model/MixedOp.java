@@ -36,11 +36,13 @@ public final class MixedOp extends FixedShapeBlock {
   private final int id;
   private final List<Candidate> candidates;
   private final Shape input;
+  private final Shape output;
 
   MixedOp(PathState state, int label, Shape input, Shape output, List<String> names, List<Built> built) {
     this.state = state;
     this.label = label;
     this.input = input;
+    this.output = output;
     this.id = state.register(this);
     List<Candidate> cs = new ArrayList<>();
     for (int k = 0; k < names.size(); k++) {
@@ -125,13 +127,16 @@ public final class MixedOp extends FixedShapeBlock {
         state.used[id][k] = true;
         sum = sum == null ? v : sum.add(v);
       }
-      if (state.probing && sum != null) {
+      if (state.probing) {
         // A zero leaf added to the output: its gradient is dL/d(output), which ProxylessNAS's
-        // estimator needs; libtorch keeps gradients of leaves only.
-        NDArray z = sum.zerosLike();
+        // estimator needs; libtorch keeps gradients of leaves only. Where the path's candidate
+        // is the zero op, the leaf is the output: the other candidates' gates have a gradient
+        // there too (the paper's binary gates), so the op cannot drop out of the pass.
+        NDArray z = sum != null ? sum.zerosLike() : output.equals(input) ? x.zerosLike()
+            : x.getManager().zeros(FixedShapeBlock.batched(x.getShape().get(0), output), x.getDataType(), x.getDevice());
         z.setRequiresGradient(true);
         state.probes.add(new PathState.Probe(this, x, sum, z));
-        sum = sum.add(z);
+        sum = sum == null ? z : sum.add(z);
       }
     }
     return sum == null ? new NDList() : new NDList(sum);

@@ -31,8 +31,9 @@ public abstract class Supernet {
   }
 
   /**
-   * A mixed op's input, output and the zero leaf added to the output in a probing pass; after the
-   * backward pass the leaf's gradient is {@code dL/d(output)}.
+   * A mixed op's input, output (null where the path's candidate is the zero op) and the zero leaf
+   * added to the output in a probing pass; after the backward pass the leaf's gradient is {@code
+   * dL/d(output)}.
    */
   public record Probe(MixedOp op, NDArray input, NDArray output, NDArray leaf) {}
 

@@ -1,6 +1,8 @@
 package dev.jnas.oneshot;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -86,42 +88,7 @@ final class Proxyless extends DifferentiableSearch {
       // two-path mode: per decision two distinct candidates, the active one drawn between them
       int[][] pairs = params.paths() == 2 ? pairs(rng, step, p) : null;
       int[] path = pairs == null ? alpha.sample(rng, step) : active(pairs, p, rng);
-      net.useActive(oneHot(path));
-      trainer.forwardBackward(batch, step, true);
-      List<double[]> grad = new ArrayList<>();
-      for (float[] row : p) {
-        grad.add(new double[row.length]);
-      }
-      for (Supernet.Probe probe : net.probes()) {
-        MixedOp op = probe.op();
-        int l = op.label();
-        NDArray dy = probe.leaf().getGradient();
-        dy.attach(step);
-        int[] involved = pairs == null ? all(op.candidates().size()) : pairs[l];
-        float[] pl = pairs == null ? p.get(l) : renormalised(p.get(l), involved);
-        double[] g = new double[involved.length];
-        for (int a = 0; a < involved.length; a++) {
-          int j = involved[a];
-          if (j == path[l]) {
-            g[a] = probe.output().mul(dy).sum().getFloat();
-            continue;
-          }
-          // each other candidate in its own manager (ops land in their input's): one at a time in memory
-          try (NDManager candidate = step.newSubManager()) {
-            NDArray x = probe.input().duplicate();
-            x.attach(candidate);
-            NDArray o = op.candidateOutput(j, trainer.store(), x, true);
-            g[a] = o == null ? 0 : o.mul(dy).sum().getFloat();
-          }
-        }
-        for (int a = 0; a < involved.length; a++) {
-          double d = 0;
-          for (int b = 0; b < involved.length; b++) {
-            d += g[b] * pl[involved[b]] * ((a == b ? 1 : 0) - pl[involved[a]]);
-          }
-          grad.get(l)[involved[a]] += d;
-        }
-      }
+      List<double[]> grad = estimate(batch, path, pairs, p, step);
       if (latency != null && params.latencyWeight() > 0) {
         for (int l = 0; l < p.size(); l++) {
           float[] pl = p.get(l);
@@ -141,6 +108,77 @@ final class Proxyless extends DifferentiableSearch {
         alpha.stepKeepingOthers(grad, pairs, step);
       }
     }
+  }
+
+  /**
+   * ProxylessNAS's estimate of dL/dalpha (without the latency term) from one probing pass of
+   * {@code batch} along {@code path}: per mixed op, {@code g_j = <o_j, dL/dy>} for every candidate
+   * j ({@code involved}: all, or the pair drawn in two-path mode, whose probabilities {@code p}
+   * are renormalised), then {@code sum_j g_j p_j (delta_ij - p_i)} summed over the mixed ops of
+   * each decision. Leaves the weights' gradients of the pass in place.
+   */
+  List<double[]> estimate(BatchLoader.HostBatch batch, int[] path, int[][] pairs, List<float[]> p, NDManager step) {
+    net.useActive(oneHot(path));
+    trainer.forwardBackward(batch, step, true);
+    List<Supernet.Probe> probes = net.probes();
+    // every <o_j, dL/dy> stays in libtorch until one read at the end (-1: the zero op's, 0)
+    NDList products = new NDList();
+    int[][][] at = new int[probes.size()][][];
+    for (int q = 0; q < probes.size(); q++) {
+      Supernet.Probe probe = probes.get(q);
+      MixedOp op = probe.op();
+      int l = op.label();
+      NDArray dy = probe.leaf().getGradient();
+      dy.attach(step);
+      int[] involved = pairs == null ? all(op.candidates().size()) : pairs[l];
+      int[] index = new int[involved.length];
+      for (int a = 0; a < involved.length; a++) {
+        int j = involved[a];
+        index[a] = -1;
+        if (op.candidates().get(j).kind() == MixedOp.Kind.ZERO) {
+          continue;
+        }
+        if (j == path[l]) {
+          NDArray v = probe.output().mul(dy).sum();
+          v.attach(step);
+          index[a] = products.size();
+          products.add(v);
+          continue;
+        }
+        // each other candidate in its own manager (ops land in their input's): one at a time in
+        // memory. The input enters it as a view (a reshape to its own shape), not a copy: no
+        // candidate writes to its input.
+        try (NDManager candidate = step.newSubManager()) {
+          NDArray x = probe.input().reshape(probe.input().getShape());
+          x.attach(candidate);
+          NDArray v = op.candidateOutput(j, trainer.store(), x, true).mul(dy).sum();
+          v.attach(step);
+          index[a] = products.size();
+          products.add(v);
+        }
+      }
+      at[q] = new int[][] {involved, index};
+    }
+    float[] g = products.isEmpty() ? new float[0] : NDArrays.stack(products).toFloatArray();
+    List<double[]> grad = new ArrayList<>();
+    for (float[] row : p) {
+      grad.add(new double[row.length]);
+    }
+    for (int q = 0; q < probes.size(); q++) {
+      int l = probes.get(q).op().label();
+      int[] involved = at[q][0];
+      int[] index = at[q][1];
+      float[] pl = pairs == null ? p.get(l) : renormalised(p.get(l), involved);
+      for (int a = 0; a < involved.length; a++) {
+        double d = 0;
+        for (int b = 0; b < involved.length; b++) {
+          double gb = index[b] < 0 ? 0 : g[index[b]];
+          d += gb * pl[involved[b]] * ((a == b ? 1 : 0) - pl[involved[a]]);
+        }
+        grad.get(l)[involved[a]] += d;
+      }
+    }
+    return grad;
   }
 
   private static int[] all(int k) {

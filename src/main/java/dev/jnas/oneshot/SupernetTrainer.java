@@ -210,7 +210,9 @@ final class SupernetTrainer implements AutoCloseable {
       loss.attach(step);
       for (Supernet.Probe p : net.probes()) { // ProxylessNAS reads them after the backward pass
         p.input().attach(step);
-        p.output().attach(step);
+        if (p.output() != null) {
+          p.output().attach(step);
+        }
         p.leaf().attach(step);
       }
     }

@@ -1,6 +1,7 @@
 package dev.jnas.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -41,7 +42,6 @@ class StatelessTest {
     List<Block[]> pairs =
         List.of(
             new Block[] {new Stateless.Act("relu"), Activation.reluBlock()},
-            new Block[] {new Stateless.Act("mish"), Activation.mishBlock()},
             new Block[] {new Stateless.Act("leaky_relu", 0.01f), Activation.leakyReluBlock(0.01f)},
             new Block[] {new Stateless.Act("gelu"), Activation.geluBlock()},
             new Block[] {new Stateless.Act("swish"), Activation.swishBlock(1f)},
@@ -63,6 +63,40 @@ class StatelessTest {
         assertThat(saved(ours, m)).as(p[0].getClass().getSimpleName()).isEqualTo(saved(theirs, m));
         assertThat(forward(ours, m, x)).as(p[0].getClass().getSimpleName()).containsExactly(forward(theirs, m, x));
         assertThat(ours.getOutputShapes(new Shape[] {BATCH})).isEqualTo(theirs.getOutputShapes(new Shape[] {BATCH}));
+      }
+    }
+  }
+
+  @Test
+  void mishIsDjlsMishInFewerOperatorsWithGradientsWhereDjlsOverflows() throws Exception {
+    Block ours = new SequentialBlock().add(new Stateless.Act("mish"));
+    Block theirs = new SequentialBlock().add(Activation.mishBlock());
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.create(NetworkChecks.randomFloats(BATCH.size(), 11), BATCH).mul(12);
+      assertThat(saved(ours, m)).isEqualTo(saved(theirs, m));
+      float[] a = forward(ours, m, x);
+      float[] b = forward(theirs, m, x);
+      for (int i = 0; i < a.length; i++) {
+        // log base 2, as DJL's (the paper's natural log would differ by far more than rounding)
+        assertThat(a[i]).as("element %d", i).isCloseTo(b[i], within(1e-5f + 1e-5f * Math.abs(b[i])));
+      }
+      assertThat(ours.getOutputShapes(new Shape[] {BATCH})).isEqualTo(theirs.getOutputShapes(new Shape[] {BATCH}));
+      // the derivative at x = 100, where DJL's e^x overflows to NaN: 1 (mish(x) = x there)
+      try (ai.djl.training.GradientCollector g = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        NDArray big = m.create(new float[] {100f, -3f, 0.5f});
+        big.setRequiresGradient(true);
+        NDArray y = Stateless.Act.mishLog2(big);
+        g.backward(y.sum());
+        float[] d = big.getGradient().toFloatArray();
+        assertThat(d[0]).isCloseTo(1f, within(1e-6f));
+        // elsewhere the analytic derivative of x * tanh(s), s = log2(1 + e^x)
+        for (int i = 1; i < 3; i++) {
+          double v = new double[] {100, -3, 0.5}[i];
+          double s = Math.log1p(Math.exp(v)) / Math.log(2);
+          double ds = Math.exp(v) / (1 + Math.exp(v)) / Math.log(2);
+          double t = Math.tanh(s);
+          assertThat((double) d[i]).isCloseTo(t + v * (1 - t * t) * ds, within(1e-5));
+        }
       }
     }
   }

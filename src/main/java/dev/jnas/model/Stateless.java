@@ -86,6 +86,7 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
 
   /** An element-wise activation by name (the {@code layers} template's and ResNet's names). */
   static final class Act extends Stateless {
+    private static final float LOG2_E = (float) (1 / Math.log(2));
     private final String name;
     private final float slope;
     /** The DJL function the Activation.*Block lambdas call, chosen once (an unknown name fails here). */
@@ -124,8 +125,6 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
       // in place on softplus's own output: its backward reads only its input
       return x.mul(ai.djl.nn.Activation.tanh(ai.djl.nn.Activation.softPlus(x).muli(LOG2_E)));
     }
-
-    private static final float LOG2_E = (float) (1 / Math.log(2));
 
     @Override
     NDArray apply(NDArray x) {

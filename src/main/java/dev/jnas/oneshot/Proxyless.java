@@ -121,9 +121,9 @@ final class Proxyless extends DifferentiableSearch {
     net.useActive(oneHot(path));
     trainer.forwardBackward(batch, step, true);
     List<Supernet.Probe> probes = net.probes();
-    // every <o_j, dL/dy> stays in libtorch until one read at the end (-1: the zero op's, 0)
+    // every <o_j, dL/dy> stays in libtorch until one read at the end
     NDList products = new NDList();
-    int[][][] at = new int[probes.size()][][];
+    List<Probed> probed = new ArrayList<>();
     for (int q = 0; q < probes.size(); q++) {
       Supernet.Probe probe = probes.get(q);
       MixedOp op = probe.op();
@@ -157,17 +157,17 @@ final class Proxyless extends DifferentiableSearch {
           products.add(v);
         }
       }
-      at[q] = new int[][] {involved, index};
+      probed.add(new Probed(l, involved, index));
     }
     float[] g = products.isEmpty() ? new float[0] : NDArrays.stack(products).toFloatArray();
     List<double[]> grad = new ArrayList<>();
     for (float[] row : p) {
       grad.add(new double[row.length]);
     }
-    for (int q = 0; q < probes.size(); q++) {
-      int l = probes.get(q).op().label();
-      int[] involved = at[q][0];
-      int[] index = at[q][1];
+    for (Probed q : probed) {
+      int l = q.label();
+      int[] involved = q.involved();
+      int[] index = q.index();
       float[] pl = pairs == null ? p.get(l) : renormalised(p.get(l), involved);
       for (int a = 0; a < involved.length; a++) {
         double d = 0;
@@ -180,6 +180,12 @@ final class Proxyless extends DifferentiableSearch {
     }
     return grad;
   }
+
+  /**
+   * One probed mixed op's decision, the candidates its estimate covers, and for each the index of
+   * its inner product among those read back (-1: the zero op, whose product is 0).
+   */
+  private record Probed(int label, int[] involved, int[] index) {}
 
   private static int[] all(int k) {
     int[] a = new int[k];

@@ -61,8 +61,18 @@ class ProxylessEstimateTest {
         p.add(row);
       }
       List<double[]> estimate;
+      List<double[]> twoPath;
+      // two-path mode: each decision's gradient over the sampled option and one other only
+      int[][] pairs = new int[path.length][];
+      for (int l = 0; l < path.length; l++) {
+        pairs[l] = new int[] {path[l], (path[l] + 2) % options};
+      }
       try (NDManager step = trainer.manager().newSubManager()) {
         estimate = search.estimate(batch, path, null, p, step);
+        trainer.discardWeightGradients();
+      }
+      try (NDManager step = trainer.manager().newSubManager()) {
+        twoPath = search.estimate(batch, path, pairs, p, step);
         trainer.discardWeightGradients();
       }
       // the reference: a weighted pass at the one-hot gates, their gradients by autograd
@@ -96,6 +106,23 @@ class ProxylessEstimateTest {
         }
       }
       assertThat(largest).as("a gradient that is not zero everywhere").isGreaterThan(1e-4);
+      for (int l = 0; l < path.length; l++) {
+        int[] pair = pairs[l];
+        double total = p.get(l)[pair[0]] + p.get(l)[pair[1]];
+        for (int i = 0; i < options; i++) {
+          double expected = 0;
+          int a = i == pair[0] ? 0 : i == pair[1] ? 1 : -1;
+          if (a >= 0) {
+            double ri = p.get(l)[i] / total;
+            for (int j : pair) {
+              double rj = p.get(l)[j] / total;
+              expected += gates[l][j] * rj * ((i == j ? 1 : 0) - ri);
+            }
+          }
+          assertThat(twoPath.get(l)[i]).as("two paths: decision %d option %d, path %s", l, i, java.util.Arrays.toString(path))
+              .isCloseTo(expected, within(1e-5 + 1e-3 * Math.abs(expected)));
+        }
+      }
     } finally {
       JniUtils.setGradMode(grad);
     }

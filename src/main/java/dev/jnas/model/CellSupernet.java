@@ -341,12 +341,6 @@ public final class CellSupernet extends Supernet {
       return n;
     }
 
-    /** Zeros of per-example shape {@code shape} for the batch of {@code like}. */
-    private static NDArray zeros(NDArray like, Shape shape) {
-      Shape batch = batched(like.getShape().get(0), shape);
-      return like.getManager().zeros(batch, like.getDataType(), like.getDevice());
-    }
-
     @Override
     protected NDList forwardInternal(
         ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -40,6 +40,12 @@ abstract class FixedShapeBlock extends AbstractBlock {
     return new Shape(batch).addAll(example);
   }
 
+  /** Zeros of per-example shape {@code example} for the batch, type and device of {@code like}. */
+  static NDArray zeros(NDArray like, Shape example) {
+    Shape batch = batched(like.getShape().get(0), example);
+    return like.getManager().zeros(batch, like.getDataType(), like.getDevice());
+  }
+
   /** Runs a single-input child. */
   protected static NDArray run(Block block, ParameterStore store, NDArray x, boolean training) {
     return block.forward(store, new NDList(x), training).singletonOrThrow();

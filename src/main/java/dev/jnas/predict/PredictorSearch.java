@@ -39,8 +39,11 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * (-log(best + s - reward), s = {@code log_scale} x the rewards' spread: differences among the
  * best stretched). With {@code exhaust_after} > 0, a search whose best has not improved for that
  * many rounds evaluates the best's remaining neighbours first. With {@code restart_after} > 0, a
- * search whose best has not improved for that many rounds starts a new run: {@code initial} fresh
- * random architectures, then a predictor fitted on the new run's results only. A predictor fitted
+ * search whose best has not improved for that many rounds starts a new run: {@code restart_initial}
+ * fresh random architectures ({@code initial} when 0), then a predictor fitted on the new run's
+ * results only; with {@code restart_settled} (and {@code exhaust_after} > 0) it starts one as soon
+ * as the run's best is settled, every neighbour evaluated and none better, since a run that has
+ * settled does not improve again. A predictor fitted
  * on one run's results believes what its first samples suggested; where the best region is two or
  * more changes away and every single change towards it looks bad, only fresh data shows it.
  * Nothing evaluated is asked again, and the search's best is the best of all runs. With {@code
@@ -48,6 +51,11 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * run's results without a query: the new run makes its own choices, but retracing ground an
  * earlier run covered costs nothing, so a run that heads into an explored region stalls and
  * restarts after few queries.
+ *
+ * <p>A run's random start is, with {@code initial_design: balanced}, drawn so that every option of
+ * every decision turns up about equally often (each pick the least-used of 50 samples): the first
+ * fit then sees each option's effect in several contexts, where an unlucky uniform start leaves
+ * some options unseen or seen once.
  *
  * <p>Architectures are tokens of their decisions ({@link DecisionTokens}), so the search runs on
  * any space. The predictor is refitted from scratch with a seed derived from the experiment's at
@@ -57,8 +65,18 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  */
 public final class PredictorSearch implements Strategy, AutoCloseable {
   public static final String NAME = "predictor";
-  /** Parameters newer than the first snapshots, at the values those ran with (no restarts, no reuse). */
-  private static final ObjectNode ADDED = Json.MAPPER.createObjectNode().put("restart_after", 0).put("reuse", false);
+  /**
+   * Parameters newer than the first snapshots, at the values those ran with (no restarts, no
+   * reuse; a restart's random start as long as the first, no restart on a settled best, and
+   * random starts drawn uniformly).
+   */
+  private static final ObjectNode ADDED =
+      Json.MAPPER.createObjectNode()
+          .put("restart_after", 0)
+          .put("reuse", false)
+          .put("restart_initial", 0)
+          .put("restart_settled", false)
+          .put("initial_design", "random");
   static final List<String> ACQUISITIONS = List.of("greedy", "ucb", "ei", "its");
   /** The standard normal (immutable: its generator is never used, only its density and quantiles). */
   private static final NormalDistribution UNIT = new NormalDistribution(null, 0, 1);
@@ -79,7 +97,10 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
       @JsonProperty("exhaust_after") Integer exhaustAfter,
       @JsonProperty("log_scale") Double logScale,
       @JsonProperty("restart_after") Integer restartAfter,
-      Boolean reuse) {}
+      Boolean reuse,
+      @JsonProperty("restart_initial") Integer restartInitial,
+      @JsonProperty("restart_settled") Boolean restartSettled,
+      @JsonProperty("initial_design") String initialDesign) {}
 
   private final SearchSpace space;
   private final ObjectNode params;
@@ -94,6 +115,9 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   private final double logScale;
   private final int restartAfter;
   private final boolean reuse;
+  private final int restartInitial;
+  private final boolean restartSettled;
+  private final boolean balanced;
   private final MlpEnsemble.Settings settings;
   private final Rng rng;
   private final DecisionTokens tokens;
@@ -126,6 +150,9 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     this.logScale = p.number("log_scale", g.logScale(), 0.3, 1e-6, 100);
     this.restartAfter = p.integer("restart_after", g.restartAfter(), 4, 0, 1_000_000);
     this.reuse = p.bool("reuse", g.reuse(), false);
+    this.restartInitial = p.integer("restart_initial", g.restartInitial(), 10, 0, 1_000_000);
+    this.restartSettled = p.bool("restart_settled", g.restartSettled(), true);
+    this.balanced = p.choice("initial_design", g.initialDesign(), "balanced", List.of("balanced", "random")).equals("balanced");
     this.settings =
         new MlpEnsemble.Settings(
             p.integer("members", g.members(), 5, 1, 100),
@@ -154,13 +181,13 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
         if (isKnown(space.encode(next))) {
           continue;
         }
-      } else if (runSize() + outstanding.size() < initial || validCount() < 2 && outstanding.isEmpty()) {
-        next = freshSample();
+      } else if (runSize() + outstanding.size() < runInitial() || validCount() < 2 && outstanding.isEmpty()) {
+        next = startSample();
         if (next == null) {
           exhausted = true;
           break;
         }
-      } else if (runSize() < initial || validCount() < 2) {
+      } else if (runSize() < runInitial() || validCount() < 2) {
         break; // the random start is being evaluated: its results make the first fit
       } else {
         refill();
@@ -198,6 +225,30 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     return exhausted;
   }
 
+  /** The random start of the current run: {@code initial} for the first, then {@code restart_initial}. */
+  private int runInitial() {
+    return runStart > 0 && restartInitial > 0 ? restartInitial : initial;
+  }
+
+  /**
+   * True when every neighbour of the run's best has a result (from any run) and none is better:
+   * the run has settled in a local optimum, which the predictor's single changes cannot leave.
+   */
+  private boolean settled() {
+    String best = bestKey();
+    if (best == null) {
+      return false;
+    }
+    double b = seen.get(best);
+    for (Architecture a : space.neighbours(space.decode(best))) {
+      Double v = seen.get(space.encode(a));
+      if (v == null || v > b) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean isKnown(String key) {
     return seen.containsKey(key) || outstanding.contains(key);
   }
@@ -220,6 +271,48 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     return out;
   }
 
+  /** How many random architectures a balanced start's every pick is chosen from. */
+  private static final int BALANCED_DRAWS = 50;
+
+  /**
+   * The next architecture of a run's random start: with {@code initial_design: balanced}, of {@link
+   * #BALANCED_DRAWS} fresh samples the one whose choices the run has made least often so far (the
+   * smallest sum of squared counts), so that every option of every decision turns up about equally
+   * often in the results the first fit learns from; otherwise one fresh sample. Null when none is
+   * left.
+   */
+  private Architecture startSample() {
+    if (!balanced) {
+      return freshSample();
+    }
+    Map<Integer, Integer> count = new java.util.HashMap<>();
+    List<String> made = new ArrayList<>(runKeys());
+    made.addAll(outstanding);
+    for (String k : made) {
+      for (int t : tokens.tokens(space.decode(k))) {
+        count.merge(t, 1, Integer::sum);
+      }
+    }
+    Architecture best = null;
+    long fewest = Long.MAX_VALUE;
+    for (int i = 0; i < BALANCED_DRAWS; i++) {
+      Architecture a = freshSample();
+      if (a == null) {
+        break;
+      }
+      long score = 0;
+      for (int t : tokens.tokens(a)) {
+        long c = count.getOrDefault(t, 0);
+        score += c * c;
+      }
+      if (score < fewest) {
+        fewest = score;
+        best = a;
+      }
+    }
+    return best;
+  }
+
   /** A random architecture not evaluated or asked yet, or null when 1,000 draws found none. */
   private Architecture freshSample() {
     for (int i = 0; i < 1000; i++) {
@@ -234,7 +327,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
   /** Fits the predictor on every result and queues the best {@code batch} candidates. */
   private void refill() {
     boolean stale = stagnant();
-    if (restartAfter > 0 && staleRounds >= restartAfter) {
+    if (restartAfter > 0 && (staleRounds >= restartAfter || restartSettled && stale && settled())) {
       // a new run: random start, then a predictor fitted on its own results only
       runStart = seen.size();
       reused.clear();
@@ -525,7 +618,8 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     public String description() {
       return "model-based search with an MLP-ensemble predictor (BANANAS-style): initial, batch, candidates,"
           + " mutate_top, acquisition (greedy|ucb|ei|its), kappa, target (raw|rank|log), log_scale, members, hidden, steps,"
-          + " learning_rate, exhaust_after, restart_after, reuse";
+          + " learning_rate, exhaust_after, restart_after, restart_initial, restart_settled, reuse,"
+          + " initial_design (balanced|random)";
     }
 
     @Override

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 /** Which snapshot parameters a resumed experiment's strategy takes over (the CLI test runs a whole resume). */
 class StrategyPinningTest {
   /** The predictor's parameters newer than its first snapshots, as a snapshot of today writes them. */
-  private static final String NEWER = ", \"restart_after\": 4, \"reuse\": false";
+  private static final String NEWER =
+      ", \"restart_after\": 4, \"reuse\": false, \"restart_initial\": 10, \"restart_settled\": true,"
+          + " \"initial_design\": \"balanced\"";
 
   private static ExperimentConfig config(String strategy) {
     return ExperimentConfig.fromJson(
@@ -57,7 +59,8 @@ class StrategyPinningTest {
   void parametersNewerThanTheSnapshotTakeTheValuesItRanWith() throws Exception {
     ExperimentConfig c = config("{\"name\": \"predictor\", \"params\": {\"steps\": 100}}");
     assertThat(StrategyPinning.pin(c, snapshot("predictor", "{\"steps\": 100, \"target\": \"raw\"}")).strategyParams())
-        .isEqualTo(Json.MAPPER.readTree("{\"steps\": 100, \"target\": \"raw\", \"restart_after\": 0, \"reuse\": false}"));
+        .isEqualTo(Json.MAPPER.readTree("{\"steps\": 100, \"target\": \"raw\", \"restart_after\": 0, \"reuse\": false,"
+            + " \"restart_initial\": 0, \"restart_settled\": false, \"initial_design\": \"random\"}"));
     ExperimentConfig withReuse = config("{\"name\": \"predictor\", \"params\": {\"steps\": 100, \"reuse\": true}}");
     assertThat(StrategyPinning.pin(withReuse, snapshot("predictor", "{\"steps\": 100, \"target\": \"raw\"}"))).isSameAs(withReuse);
     // a strategy without newer parameters takes the snapshot's as they are

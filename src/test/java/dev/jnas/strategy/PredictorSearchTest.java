@@ -38,7 +38,8 @@ class PredictorSearchTest extends StrategyContract {
     return List.of(
         "{\"acquisition\": \"best\"}", "{\"initial\": 1}", "{\"batch\": 0}", "{\"kappa\": -1}", "{\"members\": 0}",
         "{\"steps\": \"many\"}", "{\"target\": \"logit\"}", "{\"log_scale\": 0}",
-        "{\"restart_after\": -1}", "{\"reuse\": \"yes\"}");
+        "{\"restart_after\": -1}", "{\"reuse\": \"yes\"}", "{\"restart_initial\": -1}",
+        "{\"restart_settled\": 1}", "{\"initial_design\": \"latin\"}");
   }
 
   /**
@@ -112,7 +113,9 @@ class PredictorSearchTest extends StrategyContract {
   @Test
   void aRestartedRunSearchesAroundItsOwnBest() {
     NasBench201Space space = new NasBench201Space();
-    Strategy s = Strategies.create("predictor", space, quick().put("exhaust_after", 1).put("restart_after", 3), 5);
+    Strategy s =
+        Strategies.create(
+            "predictor", space, quick().put("exhaust_after", 1).put("restart_after", 3).put("restart_initial", 4), 5);
     Set<Architecture> asked = new HashSet<>();
     java.util.function.Function<Double, Architecture> askOne = reward -> {
       List<Architecture> one = s.ask(1);
@@ -139,6 +142,90 @@ class PredictorSearchTest extends StrategyContract {
       outsideFirst += aroundFirst.contains(a) ? 0 : 1;
     }
     assertThat(outsideFirst).as("asks that no search around the first run's best would make").isPositive();
+  }
+
+  /**
+   * With {@code initial_design: balanced} (the default), a random start of 20 on NAS-Bench-201
+   * (six decisions of five options) holds every option of every decision at least three times;
+   * a uniform start leaves some option at most once on most seeds.
+   */
+  @Test
+  void aBalancedStartCoversEveryOption() {
+    NasBench201Space space = new NasBench201Space();
+    int uniformGaps = 0;
+    for (long seed = 0; seed < 5; seed++) {
+      for (String design : new String[] {"balanced", "random"}) {
+        Strategy s = Strategies.create("predictor", space, quick().put("initial", 20).put("initial_design", design), seed);
+        int[][] count = new int[6][5];
+        for (int i = 0; i < 20; i++) {
+          List<Architecture> one = s.ask(1);
+          assertThat(one).hasSize(1);
+          for (int d = 0; d < 6; d++) {
+            count[d][one.get(0).get(d)]++;
+          }
+          s.tell(one.get(0), OptionalDouble.of(i));
+        }
+        int fewest = java.util.Arrays.stream(count).flatMapToInt(java.util.Arrays::stream).min().orElseThrow();
+        if (design.equals("balanced")) {
+          assertThat(fewest).as("seed %d: the rarest option's count in a balanced start", seed).isGreaterThanOrEqualTo(3);
+        } else if (fewest <= 1) {
+          uniformGaps++;
+        }
+      }
+    }
+    assertThat(uniformGaps).as("uniform starts with an option seen at most once").isGreaterThanOrEqualTo(3);
+  }
+
+  /**
+   * With {@code restart_settled}, a run whose best is settled (its whole neighbourhood evaluated,
+   * nothing better) restarts at once, long before {@code restart_after} stalled rounds; without it
+   * the run goes on. The new run begins with {@code restart_initial} random architectures: that
+   * many asks before its first fit.
+   */
+  @Test
+  void aSettledRunRestartsAtOnceWithItsOwnRandomStart() {
+    NasBench201Space space = new NasBench201Space();
+    for (boolean settled : new boolean[] {true, false}) {
+      ObjectNode p =
+          quick().put("exhaust_after", 1).put("restart_after", 1000).put("restart_settled", settled).put("restart_initial", 7);
+      Strategy s = Strategies.create("predictor", space, p, 13);
+      Set<Architecture> asked = new HashSet<>();
+      Architecture best = null;
+      int queries = 0;
+      // the first ask is the best for good; its 24 neighbours score 0 like everything else, and
+      // exhaustion asks all of them within 4 + 3 + 24 queries (rounds of 3)
+      int limit = 4 + 3 + 24 + 3;
+      while (s.snapshot().get("run_start").asInt() == 0 && queries < limit) {
+        List<Architecture> one = s.ask(1);
+        assertThat(one).hasSize(1);
+        Architecture a = one.get(0);
+        assertThat(asked.add(a)).isTrue();
+        if (best == null) {
+          best = a;
+        }
+        s.tell(a, OptionalDouble.of(a == best ? 1 : 0));
+        queries++;
+      }
+      if (!settled) {
+        assertThat(s.snapshot().get("run_start").asInt()).as("no restart without restart_settled").isZero();
+        continue;
+      }
+      assertThat(asked).as("the settled best's whole neighbourhood was asked").containsAll(space.neighbours(best));
+      int runStart = s.snapshot().get("run_start").asInt();
+      assertThat(runStart).as("restarted once settled, after %d queries", queries).isPositive();
+      int fits = s.snapshot().get("fits").asInt();
+      int randomStart = 0;
+      while (s.snapshot().get("fits").asInt() == fits) {
+        List<Architecture> one = s.ask(1);
+        assertThat(one).hasSize(1);
+        assertThat(asked.add(one.get(0))).isTrue();
+        s.tell(one.get(0), OptionalDouble.of(0));
+        randomStart++;
+      }
+      // the ask that restarted the search was the new start's first, and the loop's last ask the
+      // one that needed the new run's first fit: 1 + (randomStart - 1) random architectures
+      assertThat(randomStart).as("the new run's random start").isEqualTo(7);
+    }
   }
 
   /**
@@ -184,6 +271,35 @@ class PredictorSearchTest extends StrategyContract {
       }
       assertThat(best).as("reuse %s", reuse).isEqualTo(6 * 4.0);
     }
+  }
+
+  /**
+   * A snapshot written before {@code restart_initial}, {@code restart_settled} and {@code
+   * initial_design} existed restores into a search with a restart's random start as long as the
+   * first, no restart on a settled best and uniform random starts (what it ran with); today's
+   * defaults refuse it by its parameters.
+   */
+  @Test
+  void aSnapshotFromBeforeSettledRestartsRestoresIntoASearchWithoutThem() {
+    NasBench201Space space = new NasBench201Space();
+    ObjectNode then =
+        quick().put("exhaust_after", 1).put("restart_after", 2).put("restart_initial", 0).put("restart_settled", false)
+            .put("initial_design", "random");
+    Strategy original = Strategies.create("predictor", space, then, 6);
+    for (int round = 0; round < 8; round++) {
+      for (Architecture a : original.ask(3)) {
+        original.tell(a, OptionalDouble.of(a.get(0) + 0.1 * a.get(1)));
+      }
+    }
+    ObjectNode snap = original.snapshot();
+    ((ObjectNode) snap.get("params")).remove(List.of("restart_initial", "restart_settled", "initial_design"));
+    Strategy restored = Strategies.create("predictor", space, then, 6);
+    restored.restore(snap);
+    assertThat(restored.ask(3)).isEqualTo(original.ask(3));
+    Strategy today = Strategies.create("predictor", space, quick().put("exhaust_after", 1).put("restart_after", 2), 6);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> today.restore(snap))
+        .isInstanceOf(dev.jnas.util.BadInputException.class)
+        .hasMessageContaining("snapshot was taken with parameters");
   }
 
   /**

@@ -42,10 +42,10 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * search whose best has not improved for that many rounds starts a new run: {@code restart_initial}
  * fresh random architectures ({@code initial} when 0), then a predictor fitted on the new run's
  * results only; with {@code restart_settled} (and {@code exhaust_after} > 0) it starts one as soon
- * as the run's best is settled, every neighbour evaluated and none better, since a run that has
- * settled does not improve again. A predictor fitted
- * on one run's results believes what its first samples suggested; where the best region is two or
- * more changes away and every single change towards it looks bad, only fresh data shows it.
+ * as the run's best is settled, every neighbour evaluated and none better (the stalled rounds that
+ * would follow seldom leave a settled best: BENCHMARKS.md). A predictor fitted on one run's results
+ * believes what its first samples suggested; where the best region is two or more changes away and
+ * every single change towards it looks bad, only fresh data shows it.
  * Nothing evaluated is asked again, and the search's best is the best of all runs. With {@code
  * reuse}, an architecture of an earlier run that the new run's acquisition picks joins the new
  * run's results without a query: the new run makes its own choices, but retracing ground an

@@ -196,14 +196,9 @@ class PredictorSearchTest extends StrategyContract {
       // exhaustion asks all of them within 4 + 3 + 24 queries (rounds of 3)
       int limit = 4 + 3 + 24 + 3;
       while (s.snapshot().get("run_start").asInt() == 0 && queries < limit) {
-        List<Architecture> one = s.ask(1);
-        assertThat(one).hasSize(1);
-        Architecture a = one.get(0);
-        assertThat(asked.add(a)).isTrue();
-        if (best == null) {
-          best = a;
-        }
-        s.tell(a, OptionalDouble.of(a == best ? 1 : 0));
+        Architecture first = best;
+        Architecture a = askOne(s, asked, x -> first == null ? 1 : 0);
+        best = first == null ? a : first;
         queries++;
       }
       if (!settled) {
@@ -216,16 +211,23 @@ class PredictorSearchTest extends StrategyContract {
       int fits = s.snapshot().get("fits").asInt();
       int randomStart = 0;
       while (s.snapshot().get("fits").asInt() == fits) {
-        List<Architecture> one = s.ask(1);
-        assertThat(one).hasSize(1);
-        assertThat(asked.add(one.get(0))).isTrue();
-        s.tell(one.get(0), OptionalDouble.of(0));
+        askOne(s, asked, x -> 0);
         randomStart++;
       }
       // the ask that restarted the search was the new start's first, and the loop's last ask the
       // one that needed the new run's first fit: 1 + (randomStart - 1) random architectures
       assertThat(randomStart).as("the new run's random start").isEqualTo(7);
     }
+  }
+
+  /** Asks one architecture, checks it was never asked before, and tells {@code reward} of it. */
+  private static Architecture askOne(
+      Strategy s, Set<Architecture> asked, java.util.function.ToDoubleFunction<Architecture> reward) {
+    List<Architecture> one = s.ask(1);
+    assertThat(one).hasSize(1);
+    assertThat(asked.add(one.get(0))).as("asked twice: %s", one.get(0)).isTrue();
+    s.tell(one.get(0), OptionalDouble.of(reward.applyAsDouble(one.get(0))));
+    return one.get(0);
   }
 
   /**

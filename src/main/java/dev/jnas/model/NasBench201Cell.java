@@ -67,17 +67,24 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(nodes(inputs.singletonOrThrow(), (e, x) -> {
-      if (ops[e].equals("none")) {
+    return new NDList(nodes(inputs.singletonOrThrow(), (e, x, zero) -> {
+      // a node whose inputs are all none is zeros, and so is pooling or skipping it: those edges add
+      // nothing (exactly: x + 0 is x) and depend on no parameter, so they are left out
+      if (ops[e].equals("none") || zero && isParameterFree(ops[e])) {
         return null;
       }
       return edges[e] == null ? x : run(edges[e], store, x, training);
     }));
   }
 
+  private static boolean isParameterFree(String op) {
+    return op.equals("skip_connect") || op.equals("avg_pool_3x3");
+  }
+
   /** One edge's output for its input node, or null when the edge computes nothing. */
   interface Edge {
-    NDArray apply(int edge, NDArray input);
+    /** @param zero whether {@code input} is a node of zeros (all its incoming edges were null) */
+    NDArray apply(int edge, NDArray input, boolean zero);
   }
 
   /**
@@ -86,15 +93,17 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
    */
   static NDArray nodes(NDArray input, Edge edge) {
     NDArray[] nodes = new NDArray[NasBench201Space.NODES];
+    boolean[] zero = new boolean[NasBench201Space.NODES];
     nodes[0] = input;
     for (int to = 1; to < NasBench201Space.NODES; to++) {
       NDArray sum = null;
       for (int from = 0; from < to; from++) {
-        NDArray v = edge.apply(NasBench201Space.edgeIndex(to, from), nodes[from]);
+        NDArray v = edge.apply(NasBench201Space.edgeIndex(to, from), nodes[from], zero[from]);
         if (v != null) {
           sum = sum == null ? v : sum.add(v);
         }
       }
+      zero[to] = sum == null;
       nodes[to] = sum == null ? nodes[0].zerosLike() : sum;
     }
     return nodes[NasBench201Space.NODES - 1];

@@ -68,7 +68,7 @@ public final class NasBench201Supernet extends Supernet {
     protected NDList forwardInternal(
         ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
       return new NDList(NasBench201Cell.nodes(inputs.singletonOrThrow(),
-          (e, x) -> MixedOp.outputOrNull(edges[e].forward(store, new NDList(x), training))));
+          (e, x, zero) -> MixedOp.outputOrNull(edges[e].forward(store, new NDList(x), training))));
     }
   }
 }

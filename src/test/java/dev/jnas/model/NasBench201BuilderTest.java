@@ -44,6 +44,47 @@ class NasBench201BuilderTest {
         NetworkChecks.CIFAR, 10);
   }
 
+  /**
+   * Pooling or skipping a node of zeros adds nothing, so the cell leaves those edges out; a
+   * convolution edge reading such a node is still computed (its batch norm adds beta). Training
+   * mode, a random input: the first cell's output is its input exactly, the second's its input
+   * plus beta.
+   */
+  @Test
+  void edgesFromAZeroNodeAreLeftOutOnlyWhereTheyAddNothing() {
+    Shape in = new Shape(4, 6, 6);
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      ai.djl.ndarray.NDArray x = m.randomNormal(new Shape(2, 4, 6, 6));
+      NasBench201Cell pooled = cell(m, in, "|none~0|+|none~0|none~1|+|skip_connect~0|avg_pool_3x3~1|skip_connect~2|");
+      ai.djl.ndarray.NDArray y = pooled.forward(new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(x), true)
+          .singletonOrThrow();
+      assertThat(y.toFloatArray()).containsExactly(x.toFloatArray());
+
+      NasBench201Cell conv = cell(m, in, "|none~0|+|none~0|none~1|+|skip_connect~0|nor_conv_1x1~1|none~2|");
+      conv.getParameters().forEach(p -> {
+        if (p.getKey().endsWith("beta")) {
+          p.getValue().getArray().set(new float[] {0.5f, 0.5f, 0.5f, 0.5f});
+        }
+      });
+      ai.djl.ndarray.NDArray z = conv.forward(new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(x), true)
+          .singletonOrThrow();
+      for (float d : z.sub(x).toFloatArray()) {
+        assertThat(d).isCloseTo(0.5f, org.assertj.core.api.Assertions.within(1e-6f));
+      }
+    }
+  }
+
+  private NasBench201Cell cell(ai.djl.ndarray.NDManager m, Shape in, String arch) {
+    Architecture a = space.decode(arch);
+    java.util.List<String> ops = new java.util.ArrayList<>();
+    for (int e = 0; e < a.size(); e++) {
+      ops.add(NasBench201Space.OPS.get(a.get(e)));
+    }
+    NasBench201Cell c = new NasBench201Cell(ops, in);
+    c.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(2, 4, 6, 6));
+    return c;
+  }
+
   @Test
   void flopsCountConvolutionsAnalytically() {
     Shape in = new Shape(3, 8, 8);

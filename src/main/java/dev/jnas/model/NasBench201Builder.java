@@ -20,10 +20,7 @@ public final class NasBench201Builder extends SpaceModelBuilder<NasBench201Space
 
   @Override
   protected Built network(Architecture arch, Shape inputShape, int numClasses) {
-    List<String> ops = new ArrayList<>();
-    for (int e = 0; e < arch.size(); e++) {
-      ops.add(NasBench201Space.OPS.get(arch.get(e)));
-    }
+    List<String> ops = opNames(arch);
     return skeleton(space, inputShape, numClasses, shape -> {
       NasBench201Cell cell = new NasBench201Cell(ops, shape);
       return new Built(cell, shape, cell.flops());
@@ -56,5 +53,14 @@ public final class NasBench201Builder extends SpaceModelBuilder<NasBench201Space
     parts.add(pool);
     parts.add(Ops.linear(pool.output(), numClasses));
     return Ops.chain(parts);
+  }
+
+  /** The six edge ops of a NAS-Bench-201 architecture by name, in {@link NasBench201Space#edgeIndex} order. */
+  static List<String> opNames(Architecture arch) {
+    List<String> ops = new ArrayList<>();
+    for (int e = 0; e < arch.size(); e++) {
+      ops.add(NasBench201Space.OPS.get(arch.get(e)));
+    }
+    return ops;
   }
 }

@@ -14,12 +14,16 @@ import java.util.List;
 /**
  * NAS-Bench-201's cell: node 0 is the input, node i sums op(node j) over j &lt; i, node 3 is the
  * output. Edges with {@code none} are not computed at all; a node whose inputs are all {@code
- * none} outputs zeros. Channels and spatial size are preserved.
+ * none} outputs zeros, and pooling or skip edges from it are not computed either. Channels and
+ * spatial size are preserved.
  */
 public final class NasBench201Cell extends FixedShapeBlock implements OnnxExportable {
   private final String[] ops = new String[6];
   // The child computing each edge; null for none and skip_connect, which need no parameters.
   private final Block[] edges = new Block[6];
+  // Edges that map zeros to zeros without a parameter (pooling, skip): from a node of zeros they
+  // add exactly nothing (x + 0 is x), so the forward pass leaves them out.
+  private final boolean[] zeroFromZeros = new boolean[6];
   private final long flops;
 
   /**
@@ -33,6 +37,7 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
         int e = NasBench201Space.edgeIndex(to, from);
         String op = edgeOps.get(e);
         ops[e] = op;
+        zeroFromZeros[e] = op.equals("skip_connect") || op.equals("avg_pool_3x3");
         Built b = candidate(op, input);
         if (b != null && b.block() != null) {
           edges[e] = child("edge_" + to + "_" + from, b, input);
@@ -68,17 +73,11 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     return new NDList(nodes(inputs.singletonOrThrow(), (e, x, zero) -> {
-      // a node whose inputs are all none is zeros, and so is pooling or skipping it: those edges add
-      // nothing (exactly: x + 0 is x) and depend on no parameter, so they are left out
-      if (ops[e].equals("none") || zero && isParameterFree(ops[e])) {
+      if (ops[e].equals("none") || zero && zeroFromZeros[e]) {
         return null;
       }
       return edges[e] == null ? x : run(edges[e], store, x, training);
     }));
-  }
-
-  private static boolean isParameterFree(String op) {
-    return op.equals("skip_connect") || op.equals("avg_pool_3x3");
   }
 
   /** One edge's output for its input node, or null when the edge computes nothing. */

@@ -75,12 +75,7 @@ class NasBench201BuilderTest {
   }
 
   private NasBench201Cell cell(ai.djl.ndarray.NDManager m, Shape in, String arch) {
-    Architecture a = space.decode(arch);
-    java.util.List<String> ops = new java.util.ArrayList<>();
-    for (int e = 0; e < a.size(); e++) {
-      ops.add(NasBench201Space.OPS.get(a.get(e)));
-    }
-    NasBench201Cell c = new NasBench201Cell(ops, in);
+    NasBench201Cell c = new NasBench201Cell(NasBench201Builder.opNames(space.decode(arch)), in);
     c.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(2, 4, 6, 6));
     return c;
   }

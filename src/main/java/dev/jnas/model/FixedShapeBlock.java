@@ -46,6 +46,24 @@ abstract class FixedShapeBlock extends AbstractBlock {
     return like.getManager().zeros(batch, like.getDataType(), like.getDevice());
   }
 
+  /**
+   * Zeros of {@code x}'s shape, type and device, in the layout jnas's activations have there: on
+   * the CPU a 4-D {@code (N, C, H, W)} array is channels-last (its memory in NHWC order, as {@link
+   * dev.jnas.data.BatchLoader.HostBatch#images} makes the input), elsewhere contiguous. DJL's
+   * {@code zerosLike} (and libtorch's {@code zeros_like} through DJL) allocates NCHW on the CPU
+   * too, and a convolution from such zeros ran oneDNN's NCHW path, reordering its input and
+   * output on every call, with batch norm and the node sums behind it mixing layouts.
+   */
+  static NDArray zerosLike(NDArray x) {
+    Shape s = x.getShape();
+    if (s.dimension() != 4 || x.getDevice().isGpu()) {
+      return x.zerosLike();
+    }
+    return x.getManager()
+        .zeros(new Shape(s.get(0), s.get(2), s.get(3), s.get(1)), x.getDataType(), x.getDevice())
+        .transpose(0, 3, 1, 2);
+  }
+
   /** Runs a single-input child. */
   protected static NDArray run(Block block, ParameterStore store, NDArray x, boolean training) {
     return block.forward(store, new NDList(x), training).singletonOrThrow();

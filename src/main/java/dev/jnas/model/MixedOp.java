@@ -132,7 +132,7 @@ public final class MixedOp extends FixedShapeBlock {
         // estimator needs; libtorch keeps gradients of leaves only. Where the path's candidate
         // is the zero op, the leaf is the output: the other candidates' gates have a gradient
         // there too (the paper's binary gates), so the op cannot drop out of the pass.
-        NDArray z = sum != null ? sum.zerosLike() : zeros(x, output);
+        NDArray z = sum != null ? FixedShapeBlock.zerosLike(sum) : zeros(x, output);
         z.setRequiresGradient(true);
         state.probes.add(new PathState.Probe(this, x, sum, z));
         sum = sum == null ? z : sum.add(z);

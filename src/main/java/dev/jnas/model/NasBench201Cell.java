@@ -103,7 +103,7 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
         }
       }
       zero[to] = sum == null;
-      nodes[to] = sum == null ? nodes[0].zerosLike() : sum;
+      nodes[to] = sum == null ? FixedShapeBlock.zerosLike(nodes[0]) : sum;
     }
     return nodes[NasBench201Space.NODES - 1];
   }

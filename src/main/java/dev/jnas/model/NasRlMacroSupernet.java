@@ -100,7 +100,7 @@ public final class NasRlMacroSupernet extends Supernet {
         }
       }
       if (y == null) {
-        y = x.zerosLike(); // no op active (a path that picks none): every shape here is x's
+        y = zerosLike(x); // no op active (a path that picks none): every shape here is x's
       }
       return new NDList(norm == null ? y : run(norm, store, y, training));
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.BlockList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.jnas.space.NasBench201Space;
@@ -14,8 +15,9 @@ import java.util.List;
 /**
  * NAS-Bench-201's cell: node 0 is the input, node i sums op(node j) over j &lt; i, node 3 is the
  * output. Edges with {@code none} are not computed at all; a node whose inputs are all {@code
- * none} outputs zeros, and pooling or skip edges from it are not computed either. Channels and
- * spatial size are preserved.
+ * none} outputs zeros, and pooling or skip edges from it are not computed either; a convolution
+ * edge from it computes only its batch norm (of zeros: the convolution of zeros is zeros). Channels
+ * and spatial size are preserved.
  */
 public final class NasBench201Cell extends FixedShapeBlock implements OnnxExportable {
   private final String[] ops = new String[6];
@@ -24,6 +26,10 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
   // Edges that map zeros to zeros without a parameter (pooling, skip): from a node of zeros they
   // add exactly nothing (x + 0 is x), so the forward pass leaves them out.
   private final boolean[] zeroFromZeros = new boolean[6];
+  // Convolution edges (ReLU, convolution without bias, batch norm): from a node of zeros the ReLU
+  // and the convolution give zeros again, so the edge is its batch norm of that node, computed
+  // without them (same output, gradients and running statistics); null for other edges.
+  private final Block[] normOfConv = new Block[6];
   private final long flops;
 
   /**
@@ -42,6 +48,10 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
         if (b != null && b.block() != null) {
           edges[e] = child("edge_" + to + "_" + from, b, input);
           total += b.flops();
+          if (op.startsWith("nor_conv")) {
+            BlockList parts = edges[e].getChildren(); // Ops.reluConvBn: ReLU, convolution, batch norm
+            normOfConv[e] = parts.get(parts.size() - 1).getValue();
+          }
         }
       }
     }
@@ -75,6 +85,9 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
     return new NDList(nodes(inputs.singletonOrThrow(), (e, x, zero) -> {
       if (ops[e].equals("none") || zero && zeroFromZeros[e]) {
         return null;
+      }
+      if (zero && normOfConv[e] != null) {
+        return run(normOfConv[e], store, x, training); // x: zeros of the convolution's output shape
       }
       return edges[e] == null ? x : run(edges[e], store, x, training);
     }));

@@ -53,7 +53,7 @@ class FixedShapeBlockTest {
   @Test
   void aNasBench201NodeOfZerosFeedsItsConvolutionChannelsLast() throws Exception {
     // node 1 is zeros (its only edge is none), node 2 its 3x3 convolution (ReLU, conv, batch
-    // norm), the output node 2 skipped: the batch norm of a convolution of zeros is beta
+    // norm; the cell computes only the batch norm of the zeros), the output node 2 skipped: beta
     Shape in = new Shape(4, 6, 6);
     NasBench201Space space = new NasBench201Space(1, 4);
     try (NDManager m = NDManager.newBaseManager()) {
@@ -72,8 +72,9 @@ class FixedShapeBlockTest {
       for (int i = 0; i < nhwc.length; i++) {
         assertThat(nhwc[i]).isEqualTo(new float[] {0.5f, -1f, 2f, 0f}[i % 4]);
       }
-      // the convolution ran on channels-last zeros, so its output is channels-last as well (with
-      // NCHW zeros it came out NCHW, after oneDNN reordered its input and output)
+      // the edge ran on channels-last zeros, so its output is channels-last as well (from NCHW
+      // zeros it came out NCHW, and a convolution computed in full had oneDNN reorder its input
+      // and output on every call)
       assertThat(contiguous(y)).isFalse();
     }
   }

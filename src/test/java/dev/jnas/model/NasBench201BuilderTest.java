@@ -2,8 +2,21 @@ package dev.jnas.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.NasBench201Space;
 import dev.jnas.util.BadInputException;
@@ -71,6 +84,69 @@ class NasBench201BuilderTest {
       for (float d : z.sub(x).toFloatArray()) {
         assertThat(d).isCloseTo(0.5f, org.assertj.core.api.Assertions.within(1e-6f));
       }
+    }
+  }
+
+  @Test
+  void aConvolutionFromANodeOfZerosIsItsBatchNormWithTheFullEdgesOutputGradientsAndStatistics() {
+    Shape in = new Shape(4, 6, 6);
+    try (NDManager m = NDManager.newBaseManager()) {
+      // node 1 is zeros, node 2 its 3x3 convolution (ReLU, convolution, batch norm); output: node 0 + node 2
+      NasBench201Cell c = cell(m, in, "|none~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|");
+      Block edge = c.getChildren().stream().filter(b -> b.getKey().endsWith("edge_2_1")).findFirst().orElseThrow().getValue();
+      Map<String, float[]> start = Map.of(
+          "gamma", new float[] {1.5f, 2f, -1f, 0.3f}, "beta", new float[] {0.5f, -1f, 2f, 0f},
+          "runningMean", new float[] {0.1f, -0.2f, 0.3f, 0f}, "runningVar", new float[] {2f, 0.5f, 1f, 4f});
+      NDArray x = m.randomNormal(new Shape(2, 6, 6, 4)).transpose(0, 3, 1, 2);
+      NDArray upstream = m.randomNormal(new Shape(2, 4, 6, 6));
+      List<float[]> left = new ArrayList<>();
+      List<float[]> full = new ArrayList<>();
+      for (int way = 0; way < 2; way++) {
+        List<float[]> out = way == 0 ? left : full;
+        for (Pair<String, Parameter> p : c.getParameters()) {
+          String name = p.getKey().substring(p.getKey().lastIndexOf('_') + 1);
+          if (start.containsKey(name)) {
+            p.getValue().getArray().set(start.get(name));
+          }
+        }
+        try (NDManager s = m.newSubManager();
+            GradientCollector g = Engine.getInstance().newGradientCollector()) {
+          ParameterStore store = new ParameterStore(s, false);
+          NDArray y = way == 0
+              ? c.forward(store, new NDList(x), true).singletonOrThrow()
+              : x.add(edge.forward(store, new NDList(FixedShapeBlock.zerosLike(x)), true).singletonOrThrow());
+          out.add(y.toFloatArray());
+          g.backward(y.mul(upstream).sum());
+        }
+        for (Pair<String, Parameter> p : c.getParameters()) {
+          NDArray a = p.getValue().getArray();
+          if (p.getValue().requiresGradient()) {
+            NDArray grad = a.getGradient();
+            out.add(grad.toFloatArray());
+            grad.subi(grad);
+          } else {
+            out.add(a.toFloatArray()); // running statistics after the pass
+          }
+        }
+        try (NDManager s = m.newSubManager()) { // inference: the running statistics' constant
+          ParameterStore store = new ParameterStore(s, false);
+          out.add((way == 0
+              ? c.forward(store, new NDList(x), false).singletonOrThrow()
+              : x.add(edge.forward(store, new NDList(FixedShapeBlock.zerosLike(x)), false).singletonOrThrow()))
+              .toFloatArray());
+        }
+      }
+      assertThat(left).hasSize(c.getParameters().size() + 2).hasSameSizeAs(full);
+      for (int i = 0; i < left.size(); i++) {
+        float[] a = left.get(i);
+        float[] b = full.get(i);
+        assertThat(a).hasSameSizeAs(b);
+        for (int j = 0; j < a.length; j++) {
+          assertThat(a[j]).as("array %d, element %d", i, j).isCloseTo(b[j], within(1e-6f * (1 + Math.abs(b[j]))));
+        }
+      }
+      // not trivially equal: the output is beta per channel added to x, beta's gradient is not zero
+      assertThat(left.get(0)[0]).isNotEqualTo(x.toFloatArray()[0]);
     }
   }
 

@@ -51,6 +51,9 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
           if (op.startsWith("nor_conv")) {
             BlockList parts = edges[e].getChildren(); // Ops.reluConvBn: ReLU, convolution, batch norm
             normOfConv[e] = parts.get(parts.size() - 1).getValue();
+            if (!(normOfConv[e] instanceof BatchNorm2d)) {
+              throw new IllegalStateException("a convolution edge must end in its batch norm, got " + normOfConv[e]);
+            }
           }
         }
       }

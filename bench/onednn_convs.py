@@ -21,7 +21,11 @@ import statistics
 
 def load(path):
     calls = collections.defaultdict(list)
-    for line in open(path, errors="replace"):
+    try:
+        lines = open(path, errors="replace").readlines()
+    except OSError as e:
+        raise SystemExit(f"{path}: cannot read it: {e.strerror}")
+    for line in lines:
         if ",exec," not in line or ",convolution," not in line:
             continue
         f = line.strip().split(",")
@@ -34,10 +38,10 @@ def load(path):
     return calls
 
 
-def per_step(calls):
+def per_step(path, calls):
     weights = {shape: len(v) for (d, shape), v in calls.items() if d == "backward_weights"}
     if not weights:
-        raise SystemExit("no backward-weights convolutions in the log: was it a training run with ONEDNN_VERBOSE=1?")
+        raise SystemExit(f"{path}: no backward-weights convolutions in it: was it a training run with ONEDNN_VERBOSE=1?")
     steps = min(weights.values())
     parts = collections.Counter()
     rows = []
@@ -57,7 +61,7 @@ def main():
     ap.add_argument("--calls", action="store_true", help="also print each shape's median and calls per step")
     a = ap.parse_args()
     for path in a.logs:
-        steps, parts, rows = per_step(load(path))
+        steps, parts, rows = per_step(path, load(path))
         total = sum(parts.values())
         print(f"{path}: {steps} training steps, convolution primitives {total:.2f} ms per step "
               f"(forward {parts['forward']:.2f}, backward data {parts['backward_data']:.2f}, "

@@ -42,26 +42,30 @@ abstract class FixedShapeBlock extends AbstractBlock {
 
   /** Zeros of per-example shape {@code example} for the batch, type and device of {@code like}. */
   static NDArray zeros(NDArray like, Shape example) {
-    Shape batch = batched(like.getShape().get(0), example);
-    return like.getManager().zeros(batch, like.getDataType(), like.getDevice());
+    return activationZeros(like, batched(like.getShape().get(0), example));
+  }
+
+  /** Zeros of {@code x}'s shape, type and device (see {@link #activationZeros}). */
+  static NDArray zerosLike(NDArray x) {
+    return activationZeros(x, x.getShape());
   }
 
   /**
-   * Zeros of {@code x}'s shape, type and device, in the layout jnas's activations have there: on
-   * the CPU a 4-D {@code (N, C, H, W)} array is channels-last (its memory in NHWC order, as {@link
-   * dev.jnas.data.BatchLoader.HostBatch#images} makes the input), elsewhere contiguous. DJL's
-   * {@code zerosLike} (and libtorch's {@code zeros_like} through DJL) allocates NCHW on the CPU
-   * too, and a convolution from such zeros ran oneDNN's NCHW path, reordering its input and
-   * output on every call, with batch norm and the node sums behind it mixing layouts.
+   * Zeros of {@code shape} with {@code like}'s type and device, in the layout jnas's activations
+   * have there: on the CPU a 4-D {@code (N, C, H, W)} array is channels-last (its memory in NHWC
+   * order, as {@link dev.jnas.data.BatchLoader.HostBatch#images} makes the input), elsewhere
+   * contiguous. DJL's {@code zeros} and {@code zerosLike} (and libtorch's {@code zeros_like}
+   * through DJL) allocate NCHW on the CPU too, and a convolution from such zeros ran oneDNN's NCHW
+   * path, reordering its input and output on every call, with batch norm and the node sums behind
+   * it mixing layouts.
    */
-  static NDArray zerosLike(NDArray x) {
-    Shape s = x.getShape();
-    if (s.dimension() != 4 || x.getDevice().isGpu()) {
-      return x.zerosLike();
+  private static NDArray activationZeros(NDArray like, Shape shape) {
+    NDManager m = like.getManager();
+    if (shape.dimension() != 4 || like.getDevice().isGpu()) {
+      return m.zeros(shape, like.getDataType(), like.getDevice());
     }
-    return x.getManager()
-        .zeros(new Shape(s.get(0), s.get(2), s.get(3), s.get(1)), x.getDataType(), x.getDevice())
-        .transpose(0, 3, 1, 2);
+    Shape nhwc = new Shape(shape.get(0), shape.get(2), shape.get(3), shape.get(1));
+    return m.zeros(nhwc, like.getDataType(), like.getDevice()).transpose(0, 3, 1, 2);
   }
 
   /** Runs a single-input child. */

@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -285,7 +286,7 @@ public final class PredictorSearch implements Strategy, AutoCloseable {
     if (!balanced) {
       return freshSample();
     }
-    Map<Integer, Integer> count = new java.util.HashMap<>();
+    Map<Integer, Integer> count = new HashMap<>();
     List<String> made = new ArrayList<>(runKeys());
     made.addAll(outstanding);
     for (String k : made) {

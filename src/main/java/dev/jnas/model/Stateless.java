@@ -101,7 +101,9 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
         case "gelu" -> ai.djl.nn.Activation::gelu;
         case "tanh" -> ai.djl.nn.Activation::tanh;
         case "sigmoid" -> ai.djl.nn.Activation::sigmoid;
-        case "swish" -> x -> ai.djl.nn.Activation.swish(x, 1f);
+        // DJL's swish(x, 1) is sigmoid(x.mul(1f)).mul(x): the same numbers, but its scalar wraps a
+        // Java buffer freed right after the op while autograd keeps it (see mishLog2)
+        case "swish" -> x -> x.mul(ai.djl.nn.Activation.sigmoid(x));
         case "mish" -> Act::mishLog2;
         case "leaky_relu" -> x -> ai.djl.nn.Activation.leakyRelu(x, slope);
         case "elu" -> x -> ai.djl.nn.Activation.elu(x, 1f);
@@ -122,8 +124,12 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
      * Mish networks (BENCHMARKS.md), and no NaN gradient where e^x overflows (x > 88).
      */
     static NDArray mishLog2(NDArray x) {
-      // in place on softplus's own output: its backward reads only its input
-      return x.mul(ai.djl.nn.Activation.tanh(ai.djl.nn.Activation.softPlus(x).muli(LOG2_E)));
+      // in place on softplus's own output: its backward reads only its input. The factor is a
+      // scalar libtorch owns: autograd keeps it for the backward pass, and DJL's muli(Number)
+      // wraps a Java buffer it frees right after the op (a garbage collection in between made the
+      // gradients garbage; StatelessTest)
+      NDArray log2e = x.getManager().full(new Shape(), LOG2_E, x.getDataType(), x.getDevice());
+      return x.mul(ai.djl.nn.Activation.tanh(ai.djl.nn.Activation.softPlus(x).muli(log2e)));
     }
 
     @Override

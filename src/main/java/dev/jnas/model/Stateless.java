@@ -15,8 +15,9 @@ import java.util.List;
 /**
  * Parameter-free single-input blocks whose function is visible (activations, pooling, identity,
  * flatten), in place of DJL's {@code LambdaBlock}s so a network can be exported. Each computes
- * exactly what the DJL lambda it replaces computed, and saves the same bytes (version 2 and the
- * input shapes, as {@code LambdaBlock} does), so weights saved before still load.
+ * what the DJL lambda it replaces computed (but an average pooling that leaves its padding out,
+ * which DJL's ignored: {@link Pool2d}), and saves the same bytes (version 2 and the input shapes,
+ * as {@code LambdaBlock} does), so weights saved before still load.
  */
 abstract class Stateless extends AbstractBlock implements OnnxExportable {
   private static final byte LAMBDA_VERSION = 2;
@@ -171,7 +172,15 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
     }
   }
 
-  /** 2-D max or average pooling with square windows. */
+  /**
+   * 2-D max or average pooling with square windows.
+   *
+   * <p>DJL 0.35's PyTorch engine ignores {@code countIncludePad} and always counts the padding (a
+   * 3x3 average with padding 1 of ones is 4/9 in a corner; measured, and its JNI source passes no
+   * such option to libtorch), so an average that leaves the padding out, as NAS-Bench-201, DARTS,
+   * ENAS and PNAS define theirs, is DJL's average times a map of the divisor DJL used over the
+   * wanted one, 1 inside and 9/4 or 9/6 on a 3x3 window's border.
+   */
   static final class Pool2d extends Stateless {
     private final boolean max;
     private final int kernel;
@@ -202,8 +211,63 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
       Shape k = new Shape(kernel, kernel);
       Shape s = new Shape(stride, stride);
       Shape p = new Shape(pad, pad);
-      return max ? Pool.maxPool2d(x, k, s, p, ceil) : Pool.avgPool2d(x, k, s, p, ceil, countIncludePad);
+      return max ? Pool.maxPool2d(x, k, s, p, ceil) : average(x);
     }
+
+    /** The average pooling of {@code x} {@code (N, C, H, W)} with this block's divisors. */
+    NDArray average(NDArray x) {
+      Shape k = new Shape(kernel, kernel);
+      NDArray pooled = Pool.avgPool2d(x, k, new Shape(stride, stride), new Shape(pad, pad), ceil, countIncludePad);
+      float[] ratios = ratios(x.getShape().get(2), x.getShape().get(3));
+      if (ratios == null) {
+        return pooled;
+      }
+      Shape map = new Shape(1, 1, size(x.getShape().get(2)), size(x.getShape().get(3)));
+      NDArray owned;
+      try (NDArray wrapped = x.getManager().create(ratios, map)) {
+        // a copy libtorch owns (a clone; DJL's toType and toDevice return the same memory when
+        // nothing changes): autograd keeps the factor for the backward pass, and DJL's array wraps
+        // a Java buffer that is freed once it closes (see EnasRnnCell)
+        owned = wrapped.duplicate();
+      }
+      owned = owned.toType(x.getDataType(), false).toDevice(x.getDevice(), false);
+      // (1, 1, H, W) broadcast: the product keeps the pooled array's layout (channels-last on the CPU)
+      return pooled.mul(owned);
+    }
+
+    /**
+     * Per output position, the divisor DJL's average used (libtorch's count with the padding: the
+     * window cut only at the padding's outer edge) over the wanted one; null where all are 1
+     * (padding counted, or none to leave out).
+     */
+    private float[] ratios(long h, long w) {
+      Ratios cached = lastRatios;
+      if (cached != null && cached.h() == h && cached.w() == w) {
+        return cached.ratios();
+      }
+      long oh = size(h), ow = size(w);
+      float[] ratios = new float[Math.toIntExact(oh * ow)];
+      boolean uniform = true;
+      for (long i = 0; i < oh; i++) {
+        long hs = i * stride - pad, he = Math.min(hs + kernel, h + pad);
+        for (long j = 0; j < ow; j++) {
+          long ws = j * stride - pad, we = Math.min(ws + kernel, w + pad);
+          long withPadding = (he - hs) * (we - ws);
+          long inside = (Math.min(he, h) - Math.max(hs, 0)) * (Math.min(we, w) - Math.max(ws, 0));
+          float r = countIncludePad ? 1f : (float) ((double) withPadding / inside);
+          uniform &= r == 1f;
+          ratios[Math.toIntExact(i * ow + j)] = r;
+        }
+      }
+      Ratios made = new Ratios(h, w, uniform ? null : ratios);
+      lastRatios = made;
+      return made.ratios();
+    }
+
+    /** The last input size's ratios (a block sees one map size per network). */
+    private record Ratios(long h, long w, float[] ratios) {}
+
+    private volatile Ratios lastRatios;
 
     @Override
     Shape outputShape(Shape in) {
@@ -222,10 +286,7 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
 
     @Override
     String onnx(OnnxBlocks o, String x) {
-      // DJL 0.35's PyTorch engine counts the padding in the average whatever countIncludePad says
-      // (measured: a 3x3 average with padding 1 of ones is 4/9 in a corner); without padding the
-      // two agree, and ceil mode's windows past the edge average what they cover either way
-      return max ? o.maxPool(x, kernel, stride, pad, ceil) : o.avgPool(x, kernel, stride, pad, ceil, pad > 0);
+      return max ? o.maxPool(x, kernel, stride, pad, ceil) : o.avgPool(x, kernel, stride, pad, ceil, countIncludePad);
     }
   }
 

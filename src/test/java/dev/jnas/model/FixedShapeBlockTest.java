@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class FixedShapeBlockTest {
 
   /** libtorch's {@code is_contiguous()} (NCHW order for a 4-D array); DJL does not expose it. */
-  private static boolean contiguous(NDArray a) throws ReflectiveOperationException {
+  static boolean contiguous(NDArray a) throws ReflectiveOperationException {
     Class<?> lib = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
     Field instance = lib.getDeclaredField("LIB");
     instance.setAccessible(true);

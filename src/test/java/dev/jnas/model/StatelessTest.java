@@ -47,8 +47,8 @@ class StatelessTest {
             new Block[] {new Stateless.Act("swish"), Activation.swishBlock(1f)},
             new Block[] {new Stateless.Identity(), Blocks.identityBlock()},
             new Block[] {new Stateless.Flatten(), Blocks.batchFlattenBlock()},
-            new Block[] {Stateless.Pool2d.avg(3, 2, 1, false, false),
-                Pool.avgPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false, false)},
+            // averages with padding are not DJL's (it counts the padding whatever it is told; see
+            // averagePoolingIsTheWindowMean...); without padding in ceil mode, DJL's pooling runs
             new Block[] {Stateless.Pool2d.avg(2, 2, 0, true, false),
                 Pool.avgPool2dBlock(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), true, false)},
             new Block[] {Stateless.Pool2d.max(3, 2, 1, false),
@@ -63,6 +63,97 @@ class StatelessTest {
         assertThat(saved(ours, m)).as(p[0].getClass().getSimpleName()).isEqualTo(saved(theirs, m));
         assertThat(forward(ours, m, x)).as(p[0].getClass().getSimpleName()).containsExactly(forward(theirs, m, x));
         assertThat(ours.getOutputShapes(new Shape[] {BATCH})).isEqualTo(theirs.getOutputShapes(new Shape[] {BATCH}));
+      }
+    }
+  }
+
+  /**
+   * PyTorch's average pooling (count_include_pad either way, ceil mode) computed by loops: each
+   * output is its window's sum over the input inside the map, divided by the window's size cut at
+   * the padding's outer edge (with the padding) or by the inputs it covers (without); the
+   * gradient hands each input its windows' upstream values over their divisors.
+   */
+  private static double[][] reference(float[] x, float[] g, Shape in, Shape out, int k, int s, int p, boolean withPadding) {
+    int n = (int) in.get(0), c = (int) in.get(1), h = (int) in.get(2), w = (int) in.get(3);
+    int oh = (int) out.get(2), ow = (int) out.get(3);
+    double[] y = new double[n * c * oh * ow];
+    double[] dx = new double[x.length];
+    for (int b = 0; b < n * c; b++) {
+      for (int i = 0; i < oh; i++) {
+        for (int j = 0; j < ow; j++) {
+          int hs = i * s - p, ws = j * s - p, he = Math.min(hs + k, h + p), we = Math.min(ws + k, w + p);
+          int h0 = Math.max(hs, 0), w0 = Math.max(ws, 0), h1 = Math.min(he, h), w1 = Math.min(we, w);
+          double divisor = withPadding ? (he - hs) * (we - ws) : (h1 - h0) * (w1 - w0);
+          int o = (b * oh + i) * ow + j;
+          for (int u = h0; u < h1; u++) {
+            for (int v = w0; v < w1; v++) {
+              y[o] += x[(b * h + u) * w + v] / divisor;
+              dx[(b * h + u) * w + v] += g[o] / divisor;
+            }
+          }
+        }
+      }
+    }
+    return new double[][] {y, dx};
+  }
+
+  /** {@code x} of NCHW shape {@code in} in NHWC order. */
+  private static float[] nhwc(float[] x, Shape in) {
+    int n = (int) in.get(0), c = (int) in.get(1), h = (int) in.get(2), w = (int) in.get(3);
+    float[] out = new float[x.length];
+    for (int b = 0; b < n; b++) {
+      for (int ch = 0; ch < c; ch++) {
+        for (int i = 0; i < h * w; i++) {
+          out[(b * h * w + i) * c + ch] = x[(b * c + ch) * h * w + i];
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void averagePoolingIsTheWindowMeanWithOrWithoutThePaddingWithItsGradientInTheInputsLayout() throws Exception {
+    // kernel, stride, padding, ceil mode, count the padding
+    int[][] cases = {{3, 1, 1, 0, 0}, {3, 1, 1, 0, 1}, {3, 2, 1, 0, 0}, {3, 2, 1, 0, 1}, {2, 2, 0, 1, 0}, {2, 2, 0, 0, 1}, {3, 2, 1, 1, 0}};
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (long size : new long[] {7, 8}) {
+        Shape in = new Shape(2, 5, size, size);
+        float[] xs = NetworkChecks.randomFloats(in.size(), 5);
+        for (int[] cs : cases) {
+          Stateless.Pool2d pool = Stateless.Pool2d.avg(cs[0], cs[1], cs[2], cs[3] == 1, cs[4] == 1);
+          Shape out = pool.outputShape(in);
+          float[] gs = NetworkChecks.randomFloats(out.size(), 6);
+          double[][] want = reference(xs, gs, in, out, cs[0], cs[1], cs[2], cs[4] == 1);
+          for (boolean channelsLast : new boolean[] {true, false}) {
+            String what = String.format("k%d s%d p%d ceil %d padding counted %d, %dx%d, %s", cs[0], cs[1], cs[2], cs[3], cs[4],
+                size, size, channelsLast ? "channels-last" : "NCHW");
+            try (NDManager s = m.newSubManager();
+                ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+              // channels-last: NCHW shape over NHWC memory, as the CPU's activations are
+              NDArray x = channelsLast ? s.create(nhwc(xs, in), new Shape(2, size, size, 5)).transpose(0, 3, 1, 2) : s.create(xs, in);
+              assertThat(FixedShapeBlockTest.contiguous(channelsLast ? x.transpose(0, 2, 3, 1) : x)).isTrue();
+              x.setRequiresGradient(true);
+              NDArray y = pool.average(x);
+              assertThat(y.getShape()).as(what).isEqualTo(out);
+              assertThat(FixedShapeBlockTest.contiguous(channelsLast ? y.transpose(0, 2, 3, 1) : y)).as(what + ": layout").isTrue();
+              // memory freed after the forward pass gets reused before the backward pass, as in a
+              // training step: a factor autograd kept must be memory libtorch owns
+              System.gc();
+              for (int junk = 0; junk < 50; junk++) {
+                s.create(new float[(int) out.size() / 5], new Shape(out.size() / 5)).close();
+              }
+              collector.backward(y.mul(s.create(gs, out)).sum());
+              float[] got = y.toFloatArray();
+              float[] grad = x.getGradient().toFloatArray();
+              for (int i = 0; i < got.length; i++) {
+                assertThat((double) got[i]).as("%s: output %d", what, i).isCloseTo(want[0][i], within(1e-5));
+              }
+              for (int i = 0; i < grad.length; i++) {
+                assertThat((double) grad[i]).as("%s: gradient %d", what, i).isCloseTo(want[1][i], within(1e-5));
+              }
+            }
+          }
+        }
       }
     }
   }

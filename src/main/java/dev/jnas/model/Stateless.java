@@ -211,13 +211,16 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
       Shape k = new Shape(kernel, kernel);
       Shape s = new Shape(stride, stride);
       Shape p = new Shape(pad, pad);
-      return max ? Pool.maxPool2d(x, k, s, p, ceil) : average(x);
+      return max ? Pool.maxPool2d(x, k, s, p, ceil) : average(x, k, s, p);
     }
 
     /** The average pooling of {@code x} {@code (N, C, H, W)} with this block's divisors. */
     NDArray average(NDArray x) {
-      Shape k = new Shape(kernel, kernel);
-      NDArray pooled = Pool.avgPool2d(x, k, new Shape(stride, stride), new Shape(pad, pad), ceil, countIncludePad);
+      return average(x, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(pad, pad));
+    }
+
+    private NDArray average(NDArray x, Shape k, Shape s, Shape p) {
+      NDArray pooled = Pool.avgPool2d(x, k, s, p, ceil, countIncludePad);
       float[] ratios = ratios(x.getShape().get(2), x.getShape().get(3));
       if (ratios == null) {
         return pooled;

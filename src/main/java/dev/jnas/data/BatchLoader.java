@@ -2,11 +2,12 @@ package dev.jnas.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.jnas.util.BadInputException;
 import dev.jnas.util.NasException;
 import dev.jnas.util.Rng;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
@@ -18,9 +19,10 @@ import java.util.concurrent.BlockingQueue;
  * channel, optionally shuffled and augmented (random crop of the zero-padded image, random
  * horizontal flip). Each epoch's order and augmentation flow from {@code (seed, epoch)} only.
  *
- * <p>Batches are made ahead on a prefetch thread as plain {@code float[]} (no NDArrays there: an
- * NDManager must not be shared between threads); the training thread turns each into an NDArray
- * inside its own per-batch manager with {@link HostBatch#images(NDManager)}.
+ * <p>Batches are made ahead on a prefetch thread as direct buffers of raw bytes (no NDArrays there:
+ * an NDManager must not be shared between threads); the training thread turns each into a
+ * normalised float NDArray inside its own per-batch manager with {@link
+ * HostBatch#images(NDManager)}.
  */
 public final class BatchLoader {
   /** Batches made ahead of the consumer. */
@@ -31,7 +33,8 @@ public final class BatchLoader {
   private final boolean shuffle;
   private final boolean augment;
   private final long seed;
-  private final float[] lut;
+  private final float[] mean;
+  private final float[] std;
   private final int pad;
 
   public BatchLoader(ImageDataset data, int batchSize, boolean shuffle, boolean augment, long seed) {
@@ -57,13 +60,8 @@ public final class BatchLoader {
     this.shuffle = shuffle;
     this.augment = augment;
     this.seed = seed;
-    // one lookup per channel and byte value replaces a divide and subtract per pixel
-    lut = new float[data.channels() * 256];
-    for (int c = 0; c < data.channels(); c++) {
-      for (int v = 0; v < 256; v++) {
-        lut[c * 256 + v] = (v / 255f - mean[c]) / std[c];
-      }
-    }
+    this.mean = mean.clone();
+    this.std = std.clone();
     // the usual crops: 4 pixels of padding for 32x32 (CIFAR), 2 for 28x28 (MNIST-like)
     int side = Math.min(data.height(), data.width());
     pad = side >= 32 ? 4 : Math.max(1, side / 14);
@@ -87,29 +85,52 @@ public final class BatchLoader {
   }
 
   /**
-   * One batch in host memory: {@code size} normalised images and their labels. The pixels are in
-   * NHWC order (channels interleaved): {@code pixels[((i * height + y) * width + x) * channels + c]}.
+   * One batch in host memory: {@code size} images as raw bytes and their labels, with the
+   * per-channel statistics that normalise them. {@code pixels} holds {@code size * channels *
+   * height * width} unsigned bytes in the dataset's order, image after image, each channel plane
+   * after plane (NCHW), already cropped and flipped where the loader augments; {@link #pixel}
+   * reads one normalised value, {@link #images} all of them. The buffer is direct (off the Java
+   * heap), so {@link #images} hands its memory to libtorch without copying it, and libtorch's
+   * threads do the normalisation: the prefetch thread only moves bytes, which keeps it from
+   * taking the cores from the training threads (BENCHMARKS.md).
    */
-  public record HostBatch(float[] pixels, int[] labels, int size, int channels, int height, int width) {
+  public record HostBatch(
+      ByteBuffer pixels, int[] labels, int size, int channels, int height, int width, float[] mean, float[] std) {
 
     /**
-     * The images as a {@code (size, C, H, W)} float32 array owned by {@code manager}. On the CPU
-     * its memory stays in NHWC order ("channels last", a view, no copy): oneDNN's convolutions
-     * then skip the reorders to and from their blocked layout, and PyTorch's batch norm, pooling
-     * and element-wise kernels keep that layout through the whole network (cell networks train
-     * ~1.4x faster, BENCHMARKS.md). On a GPU it is made contiguous NCHW, cuDNN's fp32 layout.
+     * The normalised value {@code (x / 255 - mean[c]) / std[c]} of image {@code i}, channel {@code
+     * c}, row {@code y}, column {@code x}, as {@link #images} computes it.
+     */
+    public float pixel(int i, int c, int y, int x) {
+      int raw = pixels.get(((i * channels + c) * height + y) * width + x) & 0xFF;
+      return (raw / 255f - mean[c]) / std[c];
+    }
+
+    /**
+     * The normalised images as a {@code (size, C, H, W)} float32 array owned by {@code manager}.
+     * On the CPU its memory is in NHWC order ("channels last"): oneDNN's convolutions then skip
+     * the reorders to and from their blocked layout, and PyTorch's batch norm, pooling and
+     * element-wise kernels keep that layout through the whole network (cell networks train ~1.4x
+     * faster, BENCHMARKS.md). On a GPU it is contiguous NCHW, cuDNN's fp32 layout.
+     *
+     * <p>A few libtorch operations on the calling thread's manager, parallel on its threads: the
+     * bytes (read in place on the CPU, copied once to a GPU), their conversion to float, the three
+     * steps of the normalisation in place (in the same order and precision as {@link #pixel}),
+     * and on the CPU the copy to NHWC order where there is more than one channel.
      */
     public NDArray images(NDManager manager) {
-      NDArray nhwc =
-          manager.create(
-              FloatBuffer.wrap(pixels, 0, size * channels * height * width),
-              new Shape(size, height, width, channels));
-      NDArray nchw = nhwc.transpose(0, 3, 1, 2);
-      if (!manager.getDevice().isGpu()) {
-        return nchw;
+      NDArray x = manager.create(pixels.duplicate(), new Shape(size, channels, height, width), DataType.UINT8)
+          .toType(DataType.FLOAT32, false);
+      // in NCHW order the statistics broadcast over whole planes (over a last dimension of 3
+      // channels libtorch's kernels took 8x as long)
+      Shape stats = new Shape(channels, 1, 1);
+      x.divi(255f).subi(manager.create(mean, stats)).divi(manager.create(std, stats));
+      if (manager.getDevice().isGpu()) {
+        return x;
       }
-      // reshape of a view that is not contiguous copies in logical (N, C, H, W) order
-      return nchw.reshape(-1).reshape(size, channels, height, width);
+      // reshape of a view that is not contiguous copies in its logical (N, H, W, C) order; with
+      // one channel that view is contiguous and nothing is copied
+      return x.transpose(0, 2, 3, 1).reshape(-1).reshape(size, height, width, channels).transpose(0, 3, 1, 2);
     }
 
     /** The labels as an int64 {@code (size)} array owned by {@code manager}. */
@@ -144,42 +165,50 @@ public final class BatchLoader {
 
   private HostBatch make(int[] order, int from, SplittableRandom augRng) {
     int n = Math.min(batchSize, order.length - from);
-    int c = data.channels();
-    int h = data.height();
-    int w = data.width();
     int is = data.imageSize();
-    float[] out = new float[n * is];
     int[] labels = new int[n];
-    byte[] img = new byte[is];
+    ByteBuffer pixels = ByteBuffer.allocateDirect(n * is);
+    byte[] img = augment ? new byte[is] : null;
+    byte[] out = augment ? new byte[is] : null;
     for (int k = 0; k < n; k++) {
       int i = order[from + k];
       labels[k] = data.label(i);
-      data.copyImage(i, img, 0);
-      int dy = 0;
-      int dx = 0;
-      boolean flip = false;
       if (augment) {
-        dy = augRng.nextInt(2 * pad + 1) - pad;
-        dx = augRng.nextInt(2 * pad + 1) - pad;
-        flip = augRng.nextBoolean();
+        data.copyImage(i, img, 0);
+        int dy = augRng.nextInt(2 * pad + 1) - pad;
+        int dx = augRng.nextInt(2 * pad + 1) - pad;
+        cropFlip(img, out, dy, dx, augRng.nextBoolean());
+        pixels.put(out);
+      } else {
+        data.copyImage(i, pixels);
       }
-      int base = k * is;
+    }
+    pixels.flip();
+    return new HostBatch(pixels, labels, n, data.channels(), data.height(), data.width(), mean, std);
+  }
+
+  /**
+   * {@code img} shifted by {@code (dy, dx)} and flipped when asked, into {@code out}: each
+   * channel plane's pixels from outside the image are 0 (black, before normalisation).
+   */
+  private void cropFlip(byte[] img, byte[] out, int dy, int dx, boolean flip) {
+    int h = data.height();
+    int w = data.width();
+    for (int ch = 0, plane = 0; ch < data.channels(); ch++, plane += h * w) {
       for (int y = 0; y < h; y++) {
         int sy = y + dy;
-        boolean rowInside = sy >= 0 && sy < h;
+        int o = plane + y * w;
+        if (sy < 0 || sy >= h) {
+          java.util.Arrays.fill(out, o, o + w, (byte) 0);
+          continue;
+        }
+        int src = plane + sy * w;
         for (int x = 0; x < w; x++) {
           int sx = (flip ? w - 1 - x : x) + dx;
-          boolean inside = rowInside && sx >= 0 && sx < w;
-          int o = base + (y * w + x) * c;
-          int src = sy * w + sx;
-          for (int ch = 0; ch < c; ch++) {
-            // padding is black before normalisation: lut[ch * 256]
-            out[o + ch] = lut[ch * 256 + (inside ? img[ch * h * w + src] & 0xFF : 0)];
-          }
+          out[o + x] = sx >= 0 && sx < w ? img[src + sx] : 0;
         }
       }
     }
-    return new HostBatch(out, labels, n, c, h, w);
   }
 
   /** The batches of one epoch, produced ahead on a daemon thread. */

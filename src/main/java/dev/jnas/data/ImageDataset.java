@@ -197,6 +197,11 @@ public final class ImageDataset {
     System.arraycopy(pixels, i * imageSize(), dst, offset, imageSize());
   }
 
+  /** Appends image {@code i}'s bytes (its channel planes in turn) to {@code dst}. */
+  public void copyImage(int i, java.nio.ByteBuffer dst) {
+    dst.put(pixels, i * imageSize(), imageSize());
+  }
+
   /** Unsigned value of one pixel. */
   public int pixel(int image, int channel, int y, int x) {
     return pixels[((image * channels + channel) * height + y) * width + x] & 0xFF;

@@ -21,7 +21,7 @@ class BatchLoaderTest {
         BatchLoader.HostBatch b = it.next();
         batchSizes.add(b.size());
         for (int i = 0; i < b.size(); i++) {
-          int id = Math.round(b.pixels()[i] * 255f);
+          int id = Math.round(b.pixel(i, 0, 0, 0) * 255f);
           ids.add(id);
           assertThat(b.labels()[i]).isEqualTo(INDEXED.label(id));
         }
@@ -69,17 +69,99 @@ class BatchLoaderTest {
       BatchLoader.HostBatch ab = a.next();
       // (x / 255 - mean) / std of channel 2, row 5, column 6 of image 3
       int raw = d.pixel(3, 2, 5, 6);
-      int at = ((3 * 32 + 5) * 32 + 6) * 3 + 2; // NHWC
-      assertThat(pb.pixels()[at]).isCloseTo((raw / 255f - d.mean()[2]) / d.std()[2], org.assertj.core.data.Offset.offset(1e-5f));
-      assertThat(ab.pixels()).hasSameSizeAs(pb.pixels()).isNotEqualTo(pb.pixels());
+      assertThat(pb.pixel(3, 2, 5, 6)).isEqualTo((raw / 255f - d.mean()[2]) / d.std()[2]);
+      assertThat(ab.pixels().remaining()).isEqualTo(pb.pixels().remaining()).isEqualTo(16 * 3 * 32 * 32);
+      assertThat(ab.pixels()).isNotEqualTo(pb.pixels());
       assertThat(ab.labels()).isEqualTo(pb.labels());
       NDArray x = ab.images(m);
       assertThat(x.getShape()).isEqualTo(new Shape(16, 3, 32, 32));
       assertThat(x.getDataType()).isEqualTo(DataType.FLOAT32);
-      // the (N, C, H, W) array reads the interleaved host pixels in logical order
-      assertThat(pb.images(m).toFloatArray()[((3 * 3 + 2) * 32 + 5) * 32 + 6]).isEqualTo(pb.pixels()[at]);
+      // the (N, C, H, W) array holds the normalised pixels in logical order
+      assertThat(pb.images(m).toFloatArray()[((3 * 3 + 2) * 32 + 5) * 32 + 6]).isEqualTo(pb.pixel(3, 2, 5, 6));
       assertThat(ab.labelArray(m).toLongArray()).hasSize(16);
     }
+  }
+
+  @Test
+  void imagesAreTheNormalisedPixelsInLogicalOrderWithChannelsLastMemoryOnTheCpu() throws Exception {
+    // odd statistics per channel, 7x5 images (not square), with and without augmentation
+    ImageDataset d = ImageDataset.synthetic(12, 3, 7, 5, 2, 3);
+    float[] mean = {0.3f, 0.55f, 0.1f};
+    float[] std = {0.7f, 0.2f, 1.3f};
+    for (boolean augment : new boolean[] {false, true}) {
+      try (BatchLoader.Epoch it = new BatchLoader(d, 5, true, augment, 8, mean, std).epoch(2);
+          NDManager m = NDManager.newBaseManager()) {
+        BatchLoader.HostBatch b = it.next();
+        NDArray x = b.images(m);
+        assertThat(x.getShape()).isEqualTo(new Shape(5, 3, 7, 5));
+        assertThat(x.getDataType()).isEqualTo(DataType.FLOAT32);
+        assertThat(dev.jnas.testing.Layouts.channelsLast(x)).isTrue();
+        float[] got = x.toFloatArray();
+        for (int i = 0, k = 0; i < 5; i++) {
+          for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 7; y++) {
+              for (int xx = 0; xx < 5; xx++, k++) {
+                assertThat(got[k]).as("image %d channel %d (%d, %d)", i, c, y, xx).isEqualTo(b.pixel(i, c, y, xx));
+              }
+            }
+          }
+        }
+        // made twice from one batch: the same values (the two arrays share the batch's bytes)
+        assertThat(b.images(m).toFloatArray()).isEqualTo(got);
+      }
+    }
+  }
+
+  @Test
+  void augmentationShiftsAndFlipsEachChannelPlaneWithBlackOutside() {
+    // one 1-channel 5x4 image whose pixel is 10 * y + x + 1: every pixel of a crop tells its source
+    byte[] px = new byte[20];
+    for (int y = 0; y < 5; y++) {
+      for (int x = 0; x < 4; x++) {
+        px[y * 4 + x] = (byte) (10 * y + x + 1);
+      }
+    }
+    ImageDataset d = new ImageDataset("grid", px, new int[] {0}, 1, 5, 4, 2, new float[] {0f}, new float[] {1f});
+    BatchLoader loader = new BatchLoader(d, 1, false, true, 3);
+    int pad = loader.cropPadding();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int epoch = 0; epoch < 60; epoch++) {
+      try (BatchLoader.Epoch it = loader.epoch(epoch)) {
+        BatchLoader.HostBatch b = it.next();
+        int[][] v = new int[5][4];
+        for (int y = 0; y < 5; y++) {
+          for (int x = 0; x < 4; x++) {
+            v[y][x] = Math.round(b.pixel(0, 0, y, x) * 255f);
+          }
+        }
+        // some shift (dy, dx) within the padding and a flip explain every pixel
+        boolean explained = false;
+        for (int dy = -pad; dy <= pad && !explained; dy++) {
+          for (int dx = -pad; dx <= pad && !explained; dx++) {
+            for (boolean flip : new boolean[] {false, true}) {
+              boolean ok = true;
+              for (int y = 0; y < 5 && ok; y++) {
+                for (int x = 0; x < 4 && ok; x++) {
+                  int sy = y + dy;
+                  int sx = (flip ? 3 - x : x) + dx;
+                  int want = sy >= 0 && sy < 5 && sx >= 0 && sx < 4 ? 10 * sy + sx + 1 : 0;
+                  ok = v[y][x] == want;
+                }
+              }
+              if (ok) {
+                explained = true;
+                seen.add(dy + "," + dx + "," + flip);
+                break;
+              }
+            }
+          }
+        }
+        assertThat(explained).as("epoch %d: %s", epoch, java.util.Arrays.deepToString(v)).isTrue();
+      }
+    }
+    // the draws cover shifts both ways and both orientations
+    assertThat(seen.size()).isGreaterThan(6);
+    assertThat(seen).anyMatch(s -> s.endsWith("true")).anyMatch(s -> s.endsWith("false"));
   }
 
   @Test

@@ -7,23 +7,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.training.ParameterStore;
 import dev.jnas.space.NasBench201Space;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
+import dev.jnas.testing.Layouts;
 import org.junit.jupiter.api.Test;
 
 class FixedShapeBlockTest {
 
   /** libtorch's {@code is_contiguous()} (NCHW order for a 4-D array); DJL does not expose it. */
   static boolean contiguous(NDArray a) throws ReflectiveOperationException {
-    Class<?> lib = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
-    Field instance = lib.getDeclaredField("LIB");
-    instance.setAccessible(true);
-    Method isContiguous = lib.getDeclaredMethod("torchIsContiguous", long.class);
-    isContiguous.setAccessible(true);
-    return (boolean) isContiguous.invoke(instance.get(null), ((PtNDArray) a).getHandle());
+    return Layouts.contiguous(a);
   }
 
   @Test

@@ -6,8 +6,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.jnas.testing.Layouts;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BatchLoaderTest {
@@ -95,7 +99,7 @@ class BatchLoaderTest {
         NDArray x = b.images(m);
         assertThat(x.getShape()).isEqualTo(new Shape(5, 3, 7, 5));
         assertThat(x.getDataType()).isEqualTo(DataType.FLOAT32);
-        assertThat(dev.jnas.testing.Layouts.channelsLast(x)).isTrue();
+        assertThat(Layouts.channelsLast(x)).isTrue();
         float[] got = x.toFloatArray();
         for (int i = 0, k = 0; i < 5; i++) {
           for (int c = 0; c < 3; c++) {
@@ -124,7 +128,7 @@ class BatchLoaderTest {
     ImageDataset d = new ImageDataset("grid", px, new int[] {0}, 1, 5, 4, 2, new float[] {0f}, new float[] {1f});
     BatchLoader loader = new BatchLoader(d, 1, false, true, 3);
     int pad = loader.cropPadding();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (int epoch = 0; epoch < 60; epoch++) {
       try (BatchLoader.Epoch it = loader.epoch(epoch)) {
         BatchLoader.HostBatch b = it.next();
@@ -156,7 +160,7 @@ class BatchLoaderTest {
             }
           }
         }
-        assertThat(explained).as("epoch %d: %s", epoch, java.util.Arrays.deepToString(v)).isTrue();
+        assertThat(explained).as("epoch %d: %s", epoch, Arrays.deepToString(v)).isTrue();
       }
     }
     // the draws cover shifts both ways and both orientations

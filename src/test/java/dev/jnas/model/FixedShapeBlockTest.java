@@ -1,5 +1,6 @@
 package dev.jnas.model;
 
+import static dev.jnas.testing.Layouts.contiguous;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -9,15 +10,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.jnas.space.NasBench201Space;
-import dev.jnas.testing.Layouts;
 import org.junit.jupiter.api.Test;
 
 class FixedShapeBlockTest {
-
-  /** libtorch's {@code is_contiguous()} (NCHW order for a 4-D array); DJL does not expose it. */
-  static boolean contiguous(NDArray a) throws ReflectiveOperationException {
-    return Layouts.contiguous(a);
-  }
 
   @Test
   void zerosOfAnActivationAreChannelsLastOnTheCpuAsTheActivationsAre() throws Exception {

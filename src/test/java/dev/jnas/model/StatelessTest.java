@@ -14,6 +14,7 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
+import dev.jnas.testing.Layouts;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.util.List;
@@ -131,11 +132,11 @@ class StatelessTest {
                 ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
               // channels-last: NCHW shape over NHWC memory, as the CPU's activations are
               NDArray x = channelsLast ? s.create(nhwc(xs, in), new Shape(2, size, size, 5)).transpose(0, 3, 1, 2) : s.create(xs, in);
-              assertThat(FixedShapeBlockTest.contiguous(channelsLast ? x.transpose(0, 2, 3, 1) : x)).isTrue();
+              assertThat(Layouts.contiguous(channelsLast ? x.transpose(0, 2, 3, 1) : x)).isTrue();
               x.setRequiresGradient(true);
               NDArray y = pool.average(x);
               assertThat(y.getShape()).as(what).isEqualTo(out);
-              assertThat(FixedShapeBlockTest.contiguous(channelsLast ? y.transpose(0, 2, 3, 1) : y)).as(what + ": layout").isTrue();
+              assertThat(Layouts.contiguous(channelsLast ? y.transpose(0, 2, 3, 1) : y)).as(what + ": layout").isTrue();
               // memory freed after the forward pass gets reused before the backward pass, as in a
               // training step: a factor autograd kept must be memory libtorch owns
               System.gc();

@@ -10,14 +10,17 @@ import ai.djl.nn.BlockList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.jnas.space.NasBench201Space;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * NAS-Bench-201's cell: node 0 is the input, node i sums op(node j) over j &lt; i, node 3 is the
  * output. Edges with {@code none} are not computed at all; a node whose inputs are all {@code
  * none} outputs zeros, and pooling or skip edges from it are not computed either; a convolution
- * edge from it computes only its batch norm (of zeros: the convolution of zeros is zeros). Channels
- * and spatial size are preserved.
+ * edge from it computes only its batch norm (of zeros: the convolution of zeros is zeros). The
+ * convolution edges leaving one node share that node's ReLU. Channels and spatial size are
+ * preserved.
  */
 public final class NasBench201Cell extends FixedShapeBlock implements OnnxExportable {
   private final String[] ops = new String[6];
@@ -30,6 +33,10 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
   // and the convolution give zeros again, so the edge is its batch norm of that node, computed
   // without them (same output, gradients and running statistics); null for other edges.
   private final Block[] normOfConv = new Block[6];
+  // The ReLU and the convolution of each convolution edge, run apart so that the edges leaving one
+  // node share its ReLU: NAS-Bench-201's ReLUConvBN applies it per edge, to the same values.
+  private final Block[] reluOfConv = new Block[6];
+  private final Block[] convOfConv = new Block[6];
   private final long flops;
 
   /**
@@ -50,6 +57,8 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
           total += b.flops();
           if (op.startsWith("nor_conv")) {
             BlockList parts = edges[e].getChildren(); // Ops.reluConvBn: ReLU, convolution, batch norm
+            reluOfConv[e] = parts.get(0).getValue();
+            convOfConv[e] = parts.get(1).getValue();
             normOfConv[e] = parts.get(parts.size() - 1).getValue();
             if (!(normOfConv[e] instanceof BatchNorm2d)) {
               throw new IllegalStateException("a convolution edge must end in its batch norm, got " + normOfConv[e]);
@@ -85,12 +94,22 @@ public final class NasBench201Cell extends FixedShapeBlock implements OnnxExport
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    Map<NDArray, NDArray> reluOfNode = new IdentityHashMap<>();
     return new NDList(nodes(inputs.singletonOrThrow(), (e, x, zero) -> {
       if (ops[e].equals("none") || zero && zeroFromZeros[e]) {
         return null;
       }
       if (zero && normOfConv[e] != null) {
         return run(normOfConv[e], store, x, training); // x: zeros of the convolution's output shape
+      }
+      if (convOfConv[e] != null) {
+        // one ReLU per node for all its convolution edges (one operator fewer each way per extra edge)
+        NDArray r = reluOfNode.get(x);
+        if (r == null) {
+          r = run(reluOfConv[e], store, x, training);
+          reluOfNode.put(x, r);
+        }
+        return run(normOfConv[e], store, run(convOfConv[e], store, r, training), training);
       }
       return edges[e] == null ? x : run(edges[e], store, x, training);
     }));

@@ -150,6 +150,64 @@ class NasBench201BuilderTest {
     }
   }
 
+  @Test
+  void convolutionEdgesLeavingOneNodeShareItsReluWithEachEdgesOutputAndGradients() {
+    Shape in = new Shape(4, 6, 6);
+    try (NDManager m = NDManager.newBaseManager()) {
+      // node 0 feeds three convolution edges, node 1 two, node 2 one
+      String arch = "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_1x1~1|nor_conv_1x1~2|";
+      NasBench201Cell c = cell(m, in, arch);
+      Map<String, Block> edge = new java.util.HashMap<>();
+      c.getChildren().forEach(b -> edge.put(b.getKey().substring(b.getKey().indexOf("edge_")), b.getValue()));
+      NDArray x0 = m.randomNormal(new Shape(2, 6, 6, 4)).transpose(0, 3, 1, 2);
+      NDArray upstream = m.randomNormal(new Shape(2, 4, 6, 6));
+      List<float[]> shared = new ArrayList<>();
+      List<float[]> apart = new ArrayList<>();
+      for (int way = 0; way < 2; way++) {
+        List<float[]> out = way == 0 ? shared : apart;
+        try (NDManager s = m.newSubManager();
+            GradientCollector g = Engine.getInstance().newGradientCollector()) {
+          ParameterStore store = new ParameterStore(s, false);
+          NDArray x = x0.duplicate();
+          x.setRequiresGradient(true);
+          NDArray y;
+          if (way == 0) {
+            y = c.forward(store, new NDList(x), true).singletonOrThrow();
+          } else {
+            // every edge whole (its own ReLU, convolution, batch norm), as NAS-Bench-201 writes it
+            java.util.function.BiFunction<String, NDArray, NDArray> run =
+                (name, v) -> edge.get(name).forward(store, new NDList(v), true).singletonOrThrow();
+            NDArray n1 = run.apply("edge_1_0", x);
+            NDArray n2 = run.apply("edge_2_0", x).add(run.apply("edge_2_1", n1));
+            y = run.apply("edge_3_0", x).add(run.apply("edge_3_1", n1)).add(run.apply("edge_3_2", n2));
+          }
+          out.add(y.toFloatArray());
+          g.backward(y.mul(upstream).sum());
+          out.add(x.getGradient().toFloatArray());
+        }
+        for (Pair<String, Parameter> p : c.getParameters()) {
+          NDArray a = p.getValue().getArray();
+          if (p.getValue().requiresGradient()) {
+            NDArray grad = a.getGradient();
+            out.add(grad.toFloatArray());
+            grad.subi(grad);
+          }
+        }
+      }
+      assertThat(shared).hasSameSizeAs(apart).hasSizeGreaterThan(2 + 6);
+      for (int i = 0; i < shared.size(); i++) {
+        float[] a = shared.get(i);
+        float[] b = apart.get(i);
+        assertThat(a).hasSameSizeAs(b);
+        for (int j = 0; j < a.length; j++) {
+          assertThat(a[j]).as("array %d, element %d", i, j).isCloseTo(b[j], within(1e-5f * (1 + Math.abs(b[j]))));
+        }
+      }
+      // not trivially equal: the input's gradient (through node 0's three edges) is not zero
+      assertThat(shared.get(1)).isNotEqualTo(new float[shared.get(1).length]);
+    }
+  }
+
   private NasBench201Cell cell(ai.djl.ndarray.NDManager m, Shape in, String arch) {
     NasBench201Cell c = new NasBench201Cell(NasBench201Builder.opNames(space.decode(arch)), in);
     c.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(2, 4, 6, 6));

@@ -15,8 +15,10 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import dev.jnas.space.Architecture;
 import dev.jnas.space.NasBench201Space;
 import dev.jnas.util.BadInputException;
@@ -136,15 +138,8 @@ class NasBench201BuilderTest {
               .toFloatArray());
         }
       }
-      assertThat(left).hasSize(c.getParameters().size() + 2).hasSameSizeAs(full);
-      for (int i = 0; i < left.size(); i++) {
-        float[] a = left.get(i);
-        float[] b = full.get(i);
-        assertThat(a).hasSameSizeAs(b);
-        for (int j = 0; j < a.length; j++) {
-          assertThat(a[j]).as("array %d, element %d", i, j).isCloseTo(b[j], within(1e-6f * (1 + Math.abs(b[j]))));
-        }
-      }
+      assertThat(left).hasSize(c.getParameters().size() + 2);
+      assertAllClose(left, full, 1e-6f);
       // not trivially equal: the output is beta per channel added to x, beta's gradient is not zero
       assertThat(left.get(0)[0]).isNotEqualTo(x.toFloatArray()[0]);
     }
@@ -157,7 +152,7 @@ class NasBench201BuilderTest {
       // node 0 feeds three convolution edges, node 1 two, node 2 one
       String arch = "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_1x1~1|nor_conv_1x1~2|";
       NasBench201Cell c = cell(m, in, arch);
-      Map<String, Block> edge = new java.util.HashMap<>();
+      Map<String, Block> edge = new HashMap<>();
       c.getChildren().forEach(b -> edge.put(b.getKey().substring(b.getKey().indexOf("edge_")), b.getValue()));
       NDArray x0 = m.randomNormal(new Shape(2, 6, 6, 4)).transpose(0, 3, 1, 2);
       NDArray upstream = m.randomNormal(new Shape(2, 4, 6, 6));
@@ -175,7 +170,7 @@ class NasBench201BuilderTest {
             y = c.forward(store, new NDList(x), true).singletonOrThrow();
           } else {
             // every edge whole (its own ReLU, convolution, batch norm), as NAS-Bench-201 writes it
-            java.util.function.BiFunction<String, NDArray, NDArray> run =
+            BiFunction<String, NDArray, NDArray> run =
                 (name, v) -> edge.get(name).forward(store, new NDList(v), true).singletonOrThrow();
             NDArray n1 = run.apply("edge_1_0", x);
             NDArray n2 = run.apply("edge_2_0", x).add(run.apply("edge_2_1", n1));
@@ -194,17 +189,23 @@ class NasBench201BuilderTest {
           }
         }
       }
-      assertThat(shared).hasSameSizeAs(apart).hasSizeGreaterThan(2 + 6);
-      for (int i = 0; i < shared.size(); i++) {
-        float[] a = shared.get(i);
-        float[] b = apart.get(i);
-        assertThat(a).hasSameSizeAs(b);
-        for (int j = 0; j < a.length; j++) {
-          assertThat(a[j]).as("array %d, element %d", i, j).isCloseTo(b[j], within(1e-5f * (1 + Math.abs(b[j]))));
-        }
-      }
+      assertThat(shared).hasSizeGreaterThan(2 + 6);
+      assertAllClose(shared, apart, 1e-5f);
       // not trivially equal: the input's gradient (through node 0's three edges) is not zero
       assertThat(shared.get(1)).isNotEqualTo(new float[shared.get(1).length]);
+    }
+  }
+
+  /** Same number of arrays, each element within {@code tolerance * (1 + |expected|)}. */
+  private static void assertAllClose(List<float[]> actual, List<float[]> expected, float tolerance) {
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < actual.size(); i++) {
+      float[] a = actual.get(i);
+      float[] b = expected.get(i);
+      assertThat(a).hasSameSizeAs(b);
+      for (int j = 0; j < a.length; j++) {
+        assertThat(a[j]).as("array %d, element %d", i, j).isCloseTo(b[j], within(tolerance * (1 + Math.abs(b[j]))));
+      }
     }
   }
 

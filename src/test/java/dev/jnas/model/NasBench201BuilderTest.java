@@ -120,16 +120,7 @@ class NasBench201BuilderTest {
           out.add(y.toFloatArray());
           g.backward(y.mul(upstream).sum());
         }
-        for (Pair<String, Parameter> p : c.getParameters()) {
-          NDArray a = p.getValue().getArray();
-          if (p.getValue().requiresGradient()) {
-            NDArray grad = a.getGradient();
-            out.add(grad.toFloatArray());
-            grad.subi(grad);
-          } else {
-            out.add(a.toFloatArray()); // running statistics after the pass
-          }
-        }
+        takeGradients(c, out, true);
         try (NDManager s = m.newSubManager()) { // inference: the running statistics' constant
           ParameterStore store = new ParameterStore(s, false);
           out.add((way == 0
@@ -180,19 +171,29 @@ class NasBench201BuilderTest {
           g.backward(y.mul(upstream).sum());
           out.add(x.getGradient().toFloatArray());
         }
-        for (Pair<String, Parameter> p : c.getParameters()) {
-          NDArray a = p.getValue().getArray();
-          if (p.getValue().requiresGradient()) {
-            NDArray grad = a.getGradient();
-            out.add(grad.toFloatArray());
-            grad.subi(grad);
-          }
-        }
+        takeGradients(c, out, false);
       }
       assertThat(shared).hasSizeGreaterThan(2 + 6);
       assertAllClose(shared, apart, 1e-5f);
       // not trivially equal: the input's gradient (through node 0's three edges) is not zero
       assertThat(shared.get(1)).isNotEqualTo(new float[shared.get(1).length]);
+    }
+  }
+
+  /**
+   * Appends each trainable parameter's gradient to {@code out} and zeroes it for the next pass;
+   * with {@code statistics} also the other parameters' values (the running statistics after it).
+   */
+  private static void takeGradients(Block c, List<float[]> out, boolean statistics) {
+    for (Pair<String, Parameter> p : c.getParameters()) {
+      NDArray a = p.getValue().getArray();
+      if (p.getValue().requiresGradient()) {
+        NDArray grad = a.getGradient();
+        out.add(grad.toFloatArray());
+        grad.subi(grad);
+      } else if (statistics) {
+        out.add(a.toFloatArray());
+      }
     }
   }
 

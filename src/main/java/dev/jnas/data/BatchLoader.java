@@ -19,13 +19,13 @@ import java.util.concurrent.BlockingQueue;
  * channel, optionally shuffled and augmented (random crop of the zero-padded image, random
  * horizontal flip). Each epoch's order and augmentation flow from {@code (seed, epoch)} only.
  *
- * <p>Batches are made ahead on a prefetch thread as direct buffers of raw bytes (no NDArrays there:
- * an NDManager must not be shared between threads); the training thread turns each into a
- * normalised float NDArray inside its own per-batch manager with {@link
- * HostBatch#images(NDManager)}.
+ * <p>Batches are direct buffers of raw bytes (no NDArrays: an NDManager must not be shared between
+ * threads), made ahead on a prefetch thread when augmenting and on the consumer's thread when asked
+ * for otherwise (one bulk copy per image); the training thread turns each into a normalised float
+ * NDArray inside its own per-batch manager with {@link HostBatch#images(NDManager)}.
  */
 public final class BatchLoader {
-  /** Batches made ahead of the consumer. */
+  /** Batches made ahead of the consumer when augmenting. */
   public static final int PREFETCH = 3;
 
   private final ImageDataset data;
@@ -144,8 +144,9 @@ public final class BatchLoader {
   }
 
   /**
-   * Starts epoch {@code epoch}: its batches are prepared on a background thread. Close the
-   * returned iterator (try-with-resources) to stop that thread early.
+   * Starts epoch {@code epoch}: with augmentation its batches are prepared on a background thread
+   * (close the returned iterator, try-with-resources, to stop it early), without it as they are
+   * asked for.
    */
   public Epoch epoch(int epoch) {
     return new Epoch(epoch);
@@ -211,17 +212,28 @@ public final class BatchLoader {
     }
   }
 
-  /** The batches of one epoch, produced ahead on a daemon thread. */
+  /** The batches of one epoch, produced ahead on a daemon thread when augmenting. */
   public final class Epoch implements Iterator<HostBatch>, AutoCloseable {
     private static final Object END = new Object();
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(PREFETCH);
     private final Thread producer;
     private volatile boolean cancelled;
     private Object next;
+    private final int[] inlineOrder; // without a producer: the epoch's order and the next batch's start
+    private int inlineFrom;
 
     private Epoch(int epoch) {
       int[] order = order(epoch);
       SplittableRandom augRng = new SplittableRandom(Rng.derive(seed, 2L * epoch + 1));
+      if (!augment) {
+        // a batch without augmentation is one bulk copy per image: made on the training thread
+        // when asked for, since handing it over from another thread cost more than making it
+        // (waking the producer preempted libtorch's spinning threads; BENCHMARKS.md)
+        producer = null;
+        inlineOrder = order;
+        return;
+      }
+      inlineOrder = null;
       producer =
           new Thread(
               () -> {
@@ -244,6 +256,17 @@ public final class BatchLoader {
 
     @Override
     public boolean hasNext() {
+      if (producer == null) {
+        if (next == null) {
+          try {
+            next = inlineFrom < inlineOrder.length ? make(inlineOrder, inlineFrom, null) : END;
+          } catch (RuntimeException e) {
+            throw new NasException("preparing a batch of " + data.name() + " failed: " + e, e);
+          }
+          inlineFrom += batchSize;
+        }
+        return next != END;
+      }
       if (next == null) {
         try {
           next = queue.take();
@@ -271,6 +294,9 @@ public final class BatchLoader {
     /** Stops the producer (when the consumer leaves early) and waits for it. */
     @Override
     public void close() {
+      if (producer == null) {
+        return;
+      }
       cancelled = true;
       producer.interrupt();
       try {

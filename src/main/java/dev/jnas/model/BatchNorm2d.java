@@ -4,7 +4,9 @@ import dev.jnas.export.onnx.OnnxBlocks;
 import dev.jnas.export.onnx.OnnxExportable;
 import java.util.List;
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -47,16 +49,95 @@ final class BatchNorm2d extends AbstractBlock implements OnnxExportable {
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     PtNDArray x = (PtNDArray) inputs.singletonOrThrow();
     Device device = x.getDevice();
-    return new NDList(
-        JniUtils.batchNorm(
-            x,
-            (PtNDArray) store.getValue(runningMean, device, training),
-            (PtNDArray) store.getValue(runningVar, device, training),
-            (PtNDArray) store.getValue(gamma, device, training),
-            (PtNDArray) store.getValue(beta, device, training),
-            training,
-            MOMENTUM,
-            EPSILON));
+    PtNDArray mean = (PtNDArray) store.getValue(runningMean, device, training);
+    PtNDArray var = (PtNDArray) store.getValue(runningVar, device, training);
+    PtNDArray scale = (PtNDArray) store.getValue(gamma, device, training);
+    PtNDArray shift = (PtNDArray) store.getValue(beta, device, training);
+    if (foldsChannels(x.getShape(), device)) {
+      return new NDList(channelsLastNorm(x, mean, var, scale, shift, training));
+    }
+    return new NDList(JniUtils.batchNorm(x, mean, var, scale, shift, training, MOMENTUM, EPSILON));
+  }
+
+  /**
+   * Whether {@link #channelsLastNorm} replaces libtorch's kernel: on the CPU, where activations are
+   * channels-last, for channel counts that are not a multiple of 8 (libtorch 2.7.1's channels-last
+   * batch norm takes 2-15x as long there, forward and backward, as the same normalisation written
+   * as whole-row operators; BENCHMARKS.md) and for 8 channels on planes of 32x32 or more (1.4x).
+   */
+  static boolean foldsChannels(Shape in, Device device) {
+    if (in.dimension() != 4 || device.isGpu()) {
+      return false;
+    }
+    long c = in.get(1);
+    return c % 8 != 0 || (c == 8 && in.get(2) * in.get(3) >= 32 * 32);
+  }
+
+  /**
+   * Batch normalisation of a channels-last {@code (N, C, H, W)} array written with row operators
+   * that autograd differentiates: the {@code N*H*W} pixels' channel vectors, {@code k} to a row,
+   * form a {@code (N*H*W/k, k*C)} view of the same memory, so every operator's inner loop runs
+   * over {@code k*C} contiguous values (a multiple of 16, at least 64) instead of {@code C}. Same
+   * function, statistics and running-statistics update as {@code batch_norm} (biased variance to
+   * normalise, unbiased for the running variance).
+   */
+  static NDArray channelsLastNorm(
+      NDArray x, NDArray runningMean, NDArray runningVar, NDArray gamma, NDArray beta, boolean training) {
+    Shape s = x.getShape();
+    long n = s.get(0);
+    long c = s.get(1);
+    long h = s.get(2);
+    long w = s.get(3);
+    long pixels = n * h * w;
+    int k = rowWidth(c, pixels);
+    NDManager step = x.getManager();
+    NDArray rows = x.transpose(0, 2, 3, 1).reshape(pixels / k, k * c);
+    NDArray y;
+    if (training) {
+      NDArray mean = channelMean(rows, k, c);
+      NDArray centred = rows.sub(mean.tile(k));
+      NDArray var = channelMean(centred.square(), k, c);
+      NDArray scale = var.add(EPSILON).pow(-0.5).mul(gamma);
+      y = centred.mul(scale.tile(k)).add(local(beta.tile(k), step));
+      // the running statistics take no part in the gradient (and no in-place operator touches
+      // an array autograd holds: a detached array shares its version counter)
+      try (NDArray batchMean = mean.stopGradient().mul(MOMENTUM);
+          NDArray batchVar = var.stopGradient().mul(MOMENTUM * pixels / Math.max(1, pixels - 1))) {
+        runningMean.muli(1 - MOMENTUM).addi(batchMean);
+        runningVar.muli(1 - MOMENTUM).addi(batchVar);
+      }
+    } else {
+      NDArray scale = local(runningVar.add(EPSILON), step).pow(-0.5).mul(gamma);
+      NDArray offset = local(beta.sub(local(runningMean.mul(scale), step)), step);
+      y = rows.mul(scale.tile(k)).add(offset.tile(k));
+    }
+    return y.reshape(n, h, w, c).transpose(0, 3, 1, 2);
+  }
+
+  /** The mean of each channel over the rows of a {@code (pixels/k, k*C)} view. */
+  private static NDArray channelMean(NDArray rows, int k, long c) {
+    return rows.mean(new int[] {0}).reshape(k, c).mean(new int[] {0});
+  }
+
+  /**
+   * Pixels per row: the smallest {@code k} with {@code k*C} a multiple of 16 and at least 64, or
+   * the largest smaller one that divides the pixel count (1 at worst: still right, only slower).
+   */
+  static int rowWidth(long c, long pixels) {
+    int k = 1;
+    while ((k * c) % 16 != 0 || k * c < 64) {
+      k++;
+    }
+    while (pixels % k != 0) {
+      k--;
+    }
+    return k;
+  }
+
+  /** An operator's result on a parameter, moved to the step's manager (else it lives as long as the parameter). */
+  private static NDArray local(NDArray a, NDManager step) {
+    a.attach(step);
+    return a;
   }
 
   @Override

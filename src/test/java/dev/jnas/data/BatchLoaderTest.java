@@ -178,4 +178,25 @@ class BatchLoaderTest {
     assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
         .noneMatch(n -> n.startsWith("jnas-prefetch-synthetic-2000"));
   }
+
+  @Test
+  void onlyAnAugmentingLoaderPreparesBatchesOnAThreadOfItsOwn() {
+    ImageDataset d = ImageDataset.synthetic(300, 1, 8, 8, 2, 1);
+    for (boolean augment : new boolean[] {false, true}) {
+      try (BatchLoader.Epoch it = new BatchLoader(d, 10, true, augment, 1).epoch(0)) {
+        it.next();
+        assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+            .as("augment %s", augment)
+            .filteredOn(n -> n.startsWith("jnas-prefetch-synthetic-300"))
+            .hasSize(augment ? 1 : 0);
+        int batches = 1;
+        while (it.hasNext()) {
+          it.next();
+          batches++;
+        }
+        assertThat(batches).isEqualTo(30);
+        assertThat(it.hasNext()).isFalse();
+      }
+    }
+  }
 }

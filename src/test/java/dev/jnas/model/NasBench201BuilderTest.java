@@ -2,7 +2,7 @@ package dev.jnas.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import static dev.jnas.testing.Closeness.assertAllClose;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -193,19 +193,6 @@ class NasBench201BuilderTest {
         grad.subi(grad);
       } else if (statistics) {
         out.add(a.toFloatArray());
-      }
-    }
-  }
-
-  /** Same number of arrays, each element within {@code tolerance * (1 + |expected|)}. */
-  private static void assertAllClose(List<float[]> actual, List<float[]> expected, float tolerance) {
-    assertThat(actual).hasSameSizeAs(expected);
-    for (int i = 0; i < actual.size(); i++) {
-      float[] a = actual.get(i);
-      float[] b = expected.get(i);
-      assertThat(a).hasSameSizeAs(b);
-      for (int j = 0; j < a.length; j++) {
-        assertThat(a[j]).as("array %d, element %d", i, j).isCloseTo(b[j], within(tolerance * (1 + Math.abs(b[j]))));
       }
     }
   }

@@ -79,7 +79,9 @@ final class BatchNorm2d extends AbstractBlock implements OnnxExportable {
    * form a {@code (N*H*W/k, k*C)} view of the same memory, so every operator's inner loop runs
    * over {@code k*C} contiguous values (a multiple of 16, at least 64) instead of {@code C}. Same
    * function, statistics and running-statistics update as {@code batch_norm} (biased variance to
-   * normalise, unbiased for the running variance).
+   * normalise, unbiased for the running variance). No operand the backward pass reads is made
+   * from a Java number: DJL backs such an array with a direct buffer that is freed once the array
+   * is closed, so {@code pow(-0.5)} would leave autograd its exponent in freed memory.
    */
   static NDArray channelsLastNorm(
       NDArray x, NDArray runningMean, NDArray runningVar, NDArray gamma, NDArray beta, boolean training) {
@@ -97,7 +99,7 @@ final class BatchNorm2d extends AbstractBlock implements OnnxExportable {
       NDArray mean = channelMean(rows, k, c);
       NDArray centred = rows.sub(mean.tile(k));
       NDArray var = channelMean(centred.square(), k, c);
-      NDArray scale = var.add(EPSILON).pow(-0.5).mul(gamma);
+      NDArray scale = local(gamma.div(var.add(EPSILON).sqrt()), step);
       y = centred.mul(scale.tile(k)).add(local(beta.tile(k), step));
       // the running statistics take no part in the gradient (and no in-place operator touches
       // an array autograd holds: a detached array shares its version counter)
@@ -107,7 +109,7 @@ final class BatchNorm2d extends AbstractBlock implements OnnxExportable {
         runningVar.muli(1 - MOMENTUM).addi(batchVar);
       }
     } else {
-      NDArray scale = local(runningVar.add(EPSILON), step).pow(-0.5).mul(gamma);
+      NDArray scale = local(gamma.div(local(runningVar.add(EPSILON), step).sqrt()), step);
       NDArray offset = local(beta.sub(local(runningMean.mul(scale), step)), step);
       y = rows.mul(scale.tile(k)).add(offset.tile(k));
     }

@@ -224,7 +224,6 @@ public final class BatchLoader {
 
     private Epoch(int epoch) {
       int[] order = order(epoch);
-      SplittableRandom augRng = new SplittableRandom(Rng.derive(seed, 2L * epoch + 1));
       if (!augment) {
         // a batch without augmentation is one bulk copy per image: made on the training thread
         // when asked for, since handing it over from another thread cost more than making it
@@ -234,6 +233,7 @@ public final class BatchLoader {
         return;
       }
       inlineOrder = null;
+      SplittableRandom augRng = new SplittableRandom(Rng.derive(seed, 2L * epoch + 1));
       producer =
           new Thread(
               () -> {

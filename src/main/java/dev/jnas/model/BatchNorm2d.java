@@ -49,21 +49,21 @@ final class BatchNorm2d extends AbstractBlock implements OnnxExportable {
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     PtNDArray x = (PtNDArray) inputs.singletonOrThrow();
     Device device = x.getDevice();
-    PtNDArray mean = (PtNDArray) store.getValue(runningMean, device, training);
-    PtNDArray var = (PtNDArray) store.getValue(runningVar, device, training);
-    PtNDArray scale = (PtNDArray) store.getValue(gamma, device, training);
-    PtNDArray shift = (PtNDArray) store.getValue(beta, device, training);
+    PtNDArray meanNow = (PtNDArray) store.getValue(runningMean, device, training);
+    PtNDArray varNow = (PtNDArray) store.getValue(runningVar, device, training);
+    PtNDArray gammaNow = (PtNDArray) store.getValue(gamma, device, training);
+    PtNDArray betaNow = (PtNDArray) store.getValue(beta, device, training);
     if (foldsChannels(x.getShape(), device)) {
-      return new NDList(channelsLastNorm(x, mean, var, scale, shift, training));
+      return new NDList(channelsLastNorm(x, meanNow, varNow, gammaNow, betaNow, training));
     }
-    return new NDList(JniUtils.batchNorm(x, mean, var, scale, shift, training, MOMENTUM, EPSILON));
+    return new NDList(JniUtils.batchNorm(x, meanNow, varNow, gammaNow, betaNow, training, MOMENTUM, EPSILON));
   }
 
   /**
    * Whether {@link #channelsLastNorm} replaces libtorch's kernel: on the CPU, where activations are
    * channels-last, for channel counts that are not a multiple of 8 (libtorch 2.7.1's channels-last
-   * batch norm takes 2-15x as long there, forward and backward, as the same normalisation written
-   * as whole-row operators; BENCHMARKS.md) and for 8 channels on planes of 32x32 or more (1.4x).
+   * batch norm takes 1.5-15x as long there, forward and backward, as the same normalisation written
+   * as row operators; BENCHMARKS.md) and for 8 channels on planes of 32x32 or more (1.2-1.4x).
    */
   static boolean foldsChannels(Shape in, Device device) {
     if (in.dimension() != 4 || device.isGpu()) {

@@ -32,6 +32,12 @@ abstract class FixedShapeBlock extends AbstractBlock {
     return child(name, built.block(), exampleInputs);
   }
 
+  /** DJL's test (input shapes known, every parameter of the subtree set) without its renamed copy of the subtree's parameter list ({@link Chain}). */
+  @Override
+  public boolean isInitialized() {
+    return inputShapes != null && Chain.parametersInitialized(this);
+  }
+
   protected final void setExampleOutput(Shape exampleOutput) {
     this.exampleOutput = exampleOutput;
   }

@@ -36,7 +36,7 @@ public final class LayersBuilder implements ModelBuilder {
 
   @Override
   public Block build(Architecture arch, Shape inputShape, int numClasses) {
-    SequentialBlock seq = new SequentialBlock();
+    SequentialBlock seq = new Chain();
     Shape in = inputShape;
     for (LayersTemplate.Step step : plan(arch, inputShape, numClasses).steps()) {
       seq.add(block(step, in));
@@ -54,7 +54,7 @@ public final class LayersBuilder implements ModelBuilder {
     if (step instanceof LayersTemplate.Conv c) {
       Built conv = Ops.conv(in, c.filters(), c.kernel(), c.kernel(), c.stride(), c.stride(),
           c.kernel() / 2, c.kernel() / 2, 1, 1, !c.batchNorm());
-      return c.batchNorm() ? new SequentialBlock().add(conv.block()).add(new BatchNorm2d()) : conv.block();
+      return c.batchNorm() ? new Chain().add(conv.block()).add(new BatchNorm2d()) : conv.block();
     }
     if (step instanceof LayersTemplate.Pool p) {
       return switch (p.type()) {

@@ -101,7 +101,7 @@ final class Ops {
    * output shape; the chain reports the last shape and the summed flops.
    */
   static Built chain(List<Built> parts) {
-    SequentialBlock seq = new SequentialBlock();
+    SequentialBlock seq = new Chain();
     long flops = 0;
     for (Built p : parts) {
       seq.add(p.block());

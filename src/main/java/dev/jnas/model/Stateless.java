@@ -2,6 +2,7 @@ package dev.jnas.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Blocks;
@@ -28,6 +29,15 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
 
   abstract NDArray apply(NDArray x);
 
+  /**
+   * {@link #apply(NDArray)} inside a network's forward pass, where {@code store} holds the
+   * network's parameters (a block that keeps constants between passes attaches them to its
+   * manager, which lives as long as the parameters do).
+   */
+  NDArray apply(NDArray x, ParameterStore store) {
+    return apply(x);
+  }
+
   /** The output shape for a batched input shape. */
   abstract Shape outputShape(Shape in);
 
@@ -36,7 +46,7 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
   @Override
   protected final NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(apply(inputs.singletonOrThrow()));
+    return new NDList(apply(inputs.singletonOrThrow(), store));
   }
 
   @Override
@@ -208,35 +218,69 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
 
     @Override
     NDArray apply(NDArray x) {
-      Shape k = new Shape(kernel, kernel);
-      Shape s = new Shape(stride, stride);
-      Shape p = new Shape(pad, pad);
-      return max ? Pool.maxPool2d(x, k, s, p, ceil) : average(x, k, s, p);
+      return max ? Pool.maxPool2d(x, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(pad, pad), ceil) : average(x);
+    }
+
+    @Override
+    NDArray apply(NDArray x, ParameterStore store) {
+      return max ? apply(x) : average(x, store.getManager());
     }
 
     /** The average pooling of {@code x} {@code (N, C, H, W)} with this block's divisors. */
     NDArray average(NDArray x) {
-      return average(x, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(pad, pad));
+      return average(x, null);
     }
 
-    private NDArray average(NDArray x, Shape k, Shape s, Shape p) {
+    /**
+     * The average with this block's divisors; the map of divisor ratios is kept between calls
+     * when {@code owner} (the manager of the network's parameters) is given, else made per call.
+     */
+    private NDArray average(NDArray x, NDManager owner) {
+      Shape k = new Shape(kernel, kernel);
+      Shape s = new Shape(stride, stride);
+      Shape p = new Shape(pad, pad);
       NDArray pooled = Pool.avgPool2d(x, k, s, p, ceil, countIncludePad);
-      float[] ratios = ratios(x.getShape().get(2), x.getShape().get(3));
+      long h = x.getShape().get(2), w = x.getShape().get(3);
+      float[] ratios = ratios(h, w);
       if (ratios == null) {
         return pooled;
       }
-      Shape map = new Shape(1, 1, size(x.getShape().get(2)), size(x.getShape().get(3)));
+      // (1, 1, H, W) broadcast: the product keeps the pooled array's layout (channels-last on the CPU)
+      return pooled.mul(divisorMap(x, h, w, ratios, owner));
+    }
+
+    /**
+     * The ratios as an array libtorch owns, of {@code x}'s type on its device. Made from Java
+     * memory that takes a direct buffer, a clone and a conversion (an eighth of a 3x3 pooling's
+     * time at 64x16x28x28, more at smaller maps), so kept for the next pass: attached to {@code
+     * owner}, which frees it with the parameters (made again once that has happened).
+     */
+    private NDArray divisorMap(NDArray x, long h, long w, float[] ratios, NDManager owner) {
+      DivisorMap cached = lastMap;
+      if (owner != null && cached != null && cached.h() == h && cached.w() == w && cached.owner() == owner
+          && !cached.array().isReleased() && cached.array().getDevice().equals(x.getDevice())
+          && cached.array().getDataType() == x.getDataType()) {
+        return cached.array();
+      }
       NDArray owned;
-      try (NDArray wrapped = x.getManager().create(ratios, map)) {
+      try (NDArray wrapped = x.getManager().create(ratios, new Shape(1, 1, size(h), size(w)))) {
         // a copy libtorch owns (a clone; DJL's toType and toDevice return the same memory when
         // nothing changes): autograd keeps the factor for the backward pass, and DJL's array wraps
         // a Java buffer that is freed once it closes (see EnasRnnCell)
         owned = wrapped.duplicate();
       }
       owned = owned.toType(x.getDataType(), false).toDevice(x.getDevice(), false);
-      // (1, 1, H, W) broadcast: the product keeps the pooled array's layout (channels-last on the CPU)
-      return pooled.mul(owned);
+      if (owner != null) {
+        owned.attach(owner);
+        lastMap = new DivisorMap(h, w, owner, owned);
+      }
+      return owned;
     }
+
+    /** The last divisor map kept, for inputs of {@code h x w}, attached to {@code owner}. */
+    private record DivisorMap(long h, long w, NDManager owner, NDArray array) {}
+
+    private volatile DivisorMap lastMap;
 
     /**
      * Per output position, the divisor DJL's average used (libtorch's count with the padding: the

@@ -231,8 +231,9 @@ final class TrainingLoop {
         lap(Phase.DATA);
         JniUtils.setGradMode(true);
         logits = block.forward(store, new NDList(x), true).singletonOrThrow();
-        // cross-entropy against (smoothed) one-hot targets: DJL's loss has no label smoothing
-        loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
+        // cross-entropy against (smoothed) one-hot targets (DJL's loss has no label smoothing):
+        // the targets carry the mean's -1/n, so the loss is three operators each way, not five
+        loss = logits.logSoftmax(1).mul(target).sum();
         logits.attach(bm);
         loss.attach(bm);
       }
@@ -245,18 +246,22 @@ final class TrainingLoop {
         throw new DivergedException(
             "loss diverged (" + (Float.isNaN(value) ? "NaN" : "Inf") + ") at epoch " + epoch);
       }
-      lastCorrect = correct(logits.argMax(1).toLongArray(), batch.labels());
+      lastCorrect = correct(logits.toFloatArray(), batch.labels(), numClasses);
       lap(Phase.FORWARD);
       update(bm);
       return value;
     }
   }
 
-  /** One-hot targets with label smoothing: {@code (1 - s) * onehot + s / K}. */
+  /**
+   * One-hot targets with label smoothing, {@code (1 - s) * onehot + s / K}, times {@code -1/n} for
+   * a batch of {@code n}: the loss is then the sum of their products with the log-probabilities.
+   */
   private float[] targets(BatchLoader.HostBatch batch) {
     float s = (float) settings.labelSmoothing();
-    float off = s / numClasses;
-    float on = 1f - s + off;
+    float scale = -1f / batch.size();
+    float off = s / numClasses * scale;
+    float on = (1f - s + s / numClasses) * scale;
     float[] t = new float[batch.size() * numClasses];
     if (off != 0f) {
       java.util.Arrays.fill(t, off);
@@ -267,10 +272,11 @@ final class TrainingLoop {
     return t;
   }
 
-  private static long correct(long[] predicted, int[] labels) {
+  /** How many rows of {@code logits} ({@code labels.length x k}, row-major) peak at the label. */
+  private static long correct(float[] logits, int[] labels, int k) {
     long c = 0;
-    for (int i = 0; i < predicted.length; i++) {
-      if (predicted[i] == labels[i]) {
+    for (int i = 0; i < labels.length; i++) {
+      if (argMax(logits, i * k, k) == labels[i]) {
         c++;
       }
     }

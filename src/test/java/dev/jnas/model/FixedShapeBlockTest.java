@@ -66,4 +66,44 @@ class FixedShapeBlockTest {
       assertThat(contiguous(y)).isFalse();
     }
   }
+
+  @Test
+  void isInitializedAnswersAsDjlsDefinitionDoesForTheNetworkAndEachOfItsBlocks() throws Exception {
+    // DJL's: input shapes set and every parameter of the subtree holding an array
+    java.util.function.Predicate<ai.djl.nn.Block> djl =
+        b -> b.getParameters().values().stream().allMatch(ai.djl.nn.Parameter::isInitialized);
+    NasBench201Space space = new NasBench201Space(1, 4);
+    ai.djl.nn.Block net =
+        ModelBuilders.forSpace(space)
+            .build(space.decode("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|"), new Shape(1, 8, 8), 10);
+    assertThat(net).isInstanceOf(Chain.class);
+    java.util.List<ai.djl.nn.Block> blocks = new java.util.ArrayList<>();
+    collect(net, blocks);
+    assertThat(blocks).hasAtLeastOneElementOfType(FixedShapeBlock.class).hasAtLeastOneElementOfType(Chain.class);
+    assertThat(net.isInitialized()).isFalse();
+    try (NDManager m = NDManager.newBaseManager()) {
+      // a training pass initializes a network that is not (DJL's forward asks isInitialized)
+      net.forward(new ParameterStore(m, false), new NDList(m.randomNormal(new Shape(2, 1, 8, 8))), true);
+      for (ai.djl.nn.Block b : blocks) {
+        assertThat(b.isInitialized()).as(b.getClass().getSimpleName()).isTrue().isEqualTo(djl.test(b));
+      }
+      // a parameter without its array (closed, as a model's close does) makes every block above it uninitialized
+      ai.djl.nn.Parameter last = null;
+      for (var p : net.getParameters().values()) {
+        last = p;
+      }
+      last.close();
+      for (ai.djl.nn.Block b : blocks) {
+        if (b instanceof FixedShapeBlock || b instanceof Chain) {
+          assertThat(b.isInitialized()).as(b.getClass().getSimpleName()).isEqualTo(djl.test(b));
+        }
+      }
+      assertThat(net.isInitialized()).isFalse();
+    }
+  }
+
+  private static void collect(ai.djl.nn.Block b, java.util.List<ai.djl.nn.Block> out) {
+    out.add(b);
+    b.getChildren().values().forEach(c -> collect(c, out));
+  }
 }

@@ -159,6 +159,55 @@ class StatelessTest {
     }
   }
 
+  @Test
+  void averagePoolingKeepsItsDivisorMapWithTheParametersAndMakesItAgainOnceThoseAreFreed() {
+    Stateless.Pool2d pool = Stateless.Pool2d.avg(3, 1, 1, false, false);
+    Shape in = new Shape(2, 4, 6, 6);
+    float[] xs = NetworkChecks.randomFloats(in.size(), 8);
+    float[] gs = NetworkChecks.randomFloats(in.size(), 9);
+    double[][] want = reference(xs, gs, in, in, 3, 1, 1, false);
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (int model = 0; model < 2; model++) {
+        // the parameters' manager outlives the steps, each of which has its own (here not one of
+        // its sub-managers, whose arrays it would list too)
+        try (NDManager parameters = m.newSubManager()) {
+          ParameterStore store = new ParameterStore(parameters, false);
+          for (int step = 0; step < 3; step++) {
+            String what = "model " + model + ", step " + step;
+            try (NDManager s = m.newSubManager();
+                ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+              NDArray x = s.create(nhwc(xs, in), new Shape(2, 6, 6, 4)).transpose(0, 3, 1, 2);
+              x.setRequiresGradient(true);
+              NDArray y = pool.forward(store, new NDList(x), true).singletonOrThrow();
+              // one map for all steps of a model: kept by the parameters' manager, not made per pass
+              assertThat(parameters.getManagedArrays()).as(what).hasSize(1);
+              // freed memory reused between the passes, as in a training step
+              System.gc();
+              for (int junk = 0; junk < 50; junk++) {
+                s.create(new float[(int) in.size()], in).close();
+              }
+              collector.backward(y.mul(s.create(gs, in)).sum());
+              float[] got = y.toFloatArray();
+              float[] grad = x.getGradient().toFloatArray();
+              for (int i = 0; i < got.length; i++) {
+                assertThat((double) got[i]).as("%s: output %d", what, i).isCloseTo(want[0][i], within(1e-5));
+                assertThat((double) grad[i]).as("%s: gradient %d", what, i).isCloseTo(want[1][i], within(1e-5));
+              }
+            }
+          }
+        }
+      }
+      // outside a network's pass (no parameters' manager) the map is made for the call
+      try (NDManager s = m.newSubManager()) {
+        NDArray x = s.create(xs, in);
+        float[] got = pool.average(x).toFloatArray();
+        for (int i = 0; i < got.length; i++) {
+          assertThat((double) got[i]).as("output %d", i).isCloseTo(want[0][i], within(1e-5));
+        }
+      }
+    }
+  }
+
   /** The gradient of {@code act} at {@code x}, with freed memory reused between the passes when {@code reuse}. */
   private static float[] gradient(Stateless.Act act, NDManager m, float[] x, boolean reuse) {
     try (NDManager s = m.newSubManager();

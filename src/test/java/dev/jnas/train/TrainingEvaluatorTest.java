@@ -155,6 +155,56 @@ class TrainingEvaluatorTest {
   }
 
   @Test
+  void anEpochsTrainingLossAndAccuracyAreTheSmoothedCrossEntropyAndHitsOfItsStepsLogits() {
+    // no batch norm and a learning rate too small to move a float weight: each step's logits are the network's logits for its
+    // batch, which the test computes on its own and scores by hand; 70 images in batches of 32,
+    // 32 and 6, so the epoch's mean must weigh each batch by its size
+    ImageDataset data = DATA.slice(0, 70);
+    for (double s : new double[] {0.0, 0.1}) {
+      try (Model model = Model.newInstance("loss", ai.djl.Device.cpu())) {
+        ai.djl.nn.Block block =
+            new ai.djl.nn.SequentialBlock().add(ai.djl.nn.Blocks.batchFlattenBlock()).add(ai.djl.nn.core.Linear.builder().setUnits(10).build());
+        model.setBlock(block);
+        block.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 16, 16));
+        BatchLoader loader = new BatchLoader(data, 32, false, false, 1);
+        TrainingLoop loop = new TrainingLoop(block, model.getNDManager(), 10, FAST.withLearningRate(1e-30).withLabelSmoothing(s), 10);
+        EpochMetrics m = loop.train(loader, null, 1, 0, TrialListener.NONE).get(0);
+
+        double lossSum = 0;
+        long hits = 0;
+        try (NDManager sm = model.getNDManager().newSubManager(); BatchLoader.Epoch it = loader.epoch(1)) {
+          while (it.hasNext()) {
+            BatchLoader.HostBatch b = it.next();
+            float[] z = block.forward(new ParameterStore(sm, false), new NDList(b.images(sm)), false).singletonOrThrow().toFloatArray();
+            for (int i = 0; i < b.size(); i++) {
+              double max = Double.NEGATIVE_INFINITY;
+              int best = 0;
+              for (int k = 0; k < 10; k++) {
+                if (z[i * 10 + k] > max) {
+                  max = z[i * 10 + k];
+                  best = k;
+                }
+              }
+              double norm = 0;
+              for (int k = 0; k < 10; k++) {
+                norm += Math.exp(z[i * 10 + k] - max);
+              }
+              double logNorm = max + Math.log(norm);
+              for (int k = 0; k < 10; k++) {
+                double target = (k == b.labels()[i] ? 1 - s : 0) + s / 10;
+                lossSum -= target * (z[i * 10 + k] - logNorm);
+              }
+              hits += best == b.labels()[i] ? 1 : 0;
+            }
+          }
+        }
+        assertThat(m.trainLoss()).as("smoothing %s", s).isCloseTo(lossSum / 70, org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(m.trainAccuracy()).as("smoothing %s", s).isEqualTo(hits / 70.0);
+      }
+    }
+  }
+
+  @Test
   void trialsCanRunConcurrently() throws Exception {
     TrainingEvaluator ev = new TrainingEvaluator(new TinyCnnBuilder(), DATA.slice(0, 800), null, FAST.withEpochs(2));
     var pool = java.util.concurrent.Executors.newFixedThreadPool(2);

@@ -273,6 +273,11 @@ abstract class Stateless extends AbstractBlock implements OnnxExportable {
       if (owner != null) {
         owned.attach(owner);
         lastMap = new DivisorMap(h, w, owner, owned);
+        if (cached != null && cached.owner() == owner) {
+          // a block fed another size (not jnas's networks) keeps one map, not one per pass;
+          // autograd holds its own reference to a map a pass still needs
+          cached.array().close();
+        }
       }
       return owned;
     }

@@ -197,6 +197,23 @@ class StatelessTest {
           }
         }
       }
+      // a block fed two sizes in turn keeps one map at a time, each right for its size
+      try (NDManager parameters = m.newSubManager(); NDManager s = m.newSubManager()) {
+        ParameterStore store = new ParameterStore(parameters, false);
+        Shape small = new Shape(2, 4, 5, 5);
+        float[] ys = NetworkChecks.randomFloats(small.size(), 10);
+        double[][] wantSmall = reference(ys, ys, small, small, 3, 1, 1, false);
+        for (int pass = 0; pass < 4; pass++) {
+          boolean big = pass % 2 == 0;
+          NDArray x = big ? s.create(xs, in) : s.create(ys, small);
+          float[] got = pool.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
+          double[] expected = big ? want[0] : wantSmall[0];
+          for (int i = 0; i < got.length; i++) {
+            assertThat((double) got[i]).as("pass %d, output %d", pass, i).isCloseTo(expected[i], within(1e-5));
+          }
+          assertThat(parameters.getManagedArrays()).as("pass %d", pass).hasSize(1);
+        }
+      }
       // outside a network's pass (no parameters' manager) the map is made for the call
       try (NDManager s = m.newSubManager()) {
         NDArray x = s.create(xs, in);
